@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { registerClauses } from './commands/clauses.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerSpecs } from './commands/specs.ts';
+import { EXIT } from './errors.ts';
+import type { CliIo } from './io.ts';
+
+export const CLI_VERSION = '0.1.0';
+
+/** Every command, registered in one place; each later capability adds its line here. */
+const COMMANDS = [registerClauses, registerSpecs, registerDemo] as const;
+
+export function createProgram(io: CliIo): Command {
+  const program = new Command('conform')
+    .description('Council Conform: judge a supplier API against the Local Gov Digital Procurement Checklist')
+    .version(CLI_VERSION)
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
+    .exitOverride();
+  for (const register of COMMANDS) register(program, io);
+  // Subcommands inherit output and exit behaviour so that tests see everything and nothing calls exit.
+  for (const command of program.commands) {
+    command
+      .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
+      .exitOverride()
+      .showSuggestionAfterError(true);
+  }
+  return program;
+}
+
+/** Runs the CLI on argv (without node and script) and resolves to the process exit code. */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version arrive here as "errors" with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const coded = error as { code?: unknown; exitCode?: unknown; message?: unknown };
+    const code = typeof coded.code === 'string' ? `${coded.code}: ` : '';
+    io.err(`conform: ${code}${String(coded.message ?? error)}`);
+    return typeof coded.exitCode === 'number' ? coded.exitCode : EXIT.usage;
+  } finally {
+    process.exitCode = undefined;
+  }
+}

@@ -1,0 +1,20 @@
+/** Every problem a user can cause by handing us a description carries a stable code and says where. */
+export type DocumentErrorCode =
+  | 'DOCUMENT_UNREADABLE'
+  | 'DOCUMENT_SYNTAX'
+  | 'DOCUMENT_NOT_OPENAPI'
+  | 'DOCUMENT_SWAGGER_2'
+  | 'REF_UNRESOLVED'
+  | 'REF_CIRCULAR';
+
+export class DocumentError extends Error {
+  override readonly name = 'DocumentError';
+  constructor(
+    readonly code: DocumentErrorCode,
+    message: string,
+    readonly source: string,
+    readonly location?: { line: number; column: number },
+  ) {
+    super(message);
+  }
+}

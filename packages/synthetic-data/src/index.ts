@@ -1,0 +1,27 @@
+export {
+  addDays,
+  address,
+  charityNumber,
+  companiesHouseNumber,
+  companyName,
+  dateBetween,
+  dateTimeBetween,
+  email,
+  fullName,
+  geoPointNear,
+  landline,
+  mobile,
+  money,
+  nationalInsuranceNumber,
+  type PersonName,
+  personName,
+  postcode,
+  recordId,
+  type SyntheticAddress,
+  sentence,
+  streetName,
+  uprn,
+  usrn,
+} from './generators.ts';
+export { boroughByGss, LONDON_BOROUGHS, type LondonBorough } from './london.ts';
+export { createRng, type Rng } from './rng.ts';
