@@ -38,8 +38,6 @@ export function parseDocument(text: string, source: string): ParsedDocument {
     lineCounter,
     prettyErrors: false,
     uniqueKeys: false,
-    // A 10 MB description can legitimately hold many aliases; the default guards against alias bombs only.
-    maxAliasCount: 10_000,
   });
   const firstError = doc.errors[0];
   if (firstError) {
@@ -54,6 +52,7 @@ export function parseDocument(text: string, source: string): ParsedDocument {
   }
   let data: unknown;
   try {
+    // A 10 MB description can legitimately hold many aliases; the limit still stops alias bombs.
     data = doc.toJS({ maxAliasCount: 10_000 });
   } catch (error) {
     throw new DocumentError(

@@ -1,10 +1,12 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { JsonObject } from './parse.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats =
-  (addFormatsImport as unknown as { default?: typeof addFormatsImport }).default ?? addFormatsImport;
+type AddFormats = (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsImport as unknown as { default?: AddFormats }).default ??
+  addFormatsImport) as unknown as AddFormats;
 
 export interface InstanceError {
   /** JSON pointer into the validated value. */
