@@ -26,19 +26,27 @@ for (const folder of folders) {
     continue;
   }
   const results = JSON.parse(readFileSync(resultsPath, 'utf8'));
-  totals.files += results.numTotalTestSuites ?? 0;
-  totals.filesFailed += results.numFailedTestSuites ?? 0;
+  const files = results.testResults ?? [];
+  totals.files += files.length;
+  totals.filesFailed += files.filter((file) => file.status === 'failed').length;
   totals.tests += results.numTotalTests ?? 0;
   totals.passed += results.numPassedTests ?? 0;
   totals.failed += results.numFailedTests ?? 0;
   totals.skipped += (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
 }
 
-if (missing.length > 0) console.log(`No test results from: ${missing.join(', ')} (their test task did not run)`);
+if (missing.length > 0)
+  console.log(`No test results from: ${missing.join(', ')} (their test task did not run)`);
 const skipped = totals.skipped > 0 ? ` | ${totals.skipped} skipped` : '';
 console.log('');
 // A plain "N passed, N failed" line for CI systems that read one, then Vitest's own summary form last.
-console.log(`Tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped > 0 ? `, ${totals.skipped} skipped` : ''}`);
-console.log(` Test Files  ${totals.filesFailed > 0 ? `${totals.filesFailed} failed | ` : ''}${totals.files - totals.filesFailed} passed (${totals.files})`);
-console.log(`      Tests  ${totals.failed > 0 ? `${totals.failed} failed | ` : ''}${totals.passed} passed${skipped} (${totals.tests})`);
+console.log(
+  `Tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped > 0 ? `, ${totals.skipped} skipped` : ''}`,
+);
+console.log(
+  ` Test Files  ${totals.filesFailed > 0 ? `${totals.filesFailed} failed | ` : ''}${totals.files - totals.filesFailed} passed (${totals.files})`,
+);
+console.log(
+  `      Tests  ${totals.failed > 0 ? `${totals.failed} failed | ` : ''}${totals.passed} passed${skipped} (${totals.tests})`,
+);
 process.exit(totals.failed > 0 || missing.length > 0 || totals.tests === 0 ? 1 : 0);

@@ -1,0 +1,218 @@
+import type { ClauseId } from '@council-conform/clauses';
+
+/**
+ * The fault catalogue: each fault changes one behaviour of a conformant mock supplier the way real
+ * suppliers get it wrong. The fault matrix runs every check against every fault, so each entry names the
+ * clause it breaks and tells its story in one line a procurement officer would recognise.
+ */
+export interface Fault {
+  readonly id: FaultId;
+  readonly clause: ClauseId;
+  readonly story: string;
+}
+
+const CATALOGUE = [
+  {
+    id: 'export-payment-required',
+    clause: 'right-to-data',
+    story: 'The export answers 402 Payment Required: the council must pay to reach its own data.',
+  },
+  {
+    id: 'export-contact-sales',
+    clause: 'right-to-data',
+    story: 'The export answers 403 with a "contact your account manager" problem type instead of starting.',
+  },
+  {
+    id: 'export-omits-records',
+    clause: 'right-to-data',
+    story:
+      'The export silently leaves out records the API lists (manifest counts agree with the short files).',
+  },
+  {
+    id: 'export-extra-records',
+    clause: 'right-to-data',
+    story: 'The export holds records the API does not know, such as other councils’ data.',
+  },
+  {
+    id: 'export-manifest-count-lies',
+    clause: 'right-to-data',
+    story: 'The manifest claims more records than the files hold.',
+  },
+  {
+    id: 'export-manifest-checksum-lies',
+    clause: 'right-to-data',
+    story: 'The manifest’s SHA-256 checksums do not match the files.',
+  },
+  {
+    id: 'export-proprietary-format-only',
+    clause: 'easy-exit',
+    story: 'The export only comes as a spreadsheet in a vendor format, not NDJSON or CSV.',
+  },
+  { id: 'export-never-finishes', clause: 'right-to-data', story: 'The export job stays "running" forever.' },
+  {
+    id: 'export-truncated-file',
+    clause: 'right-to-data',
+    story: 'An export file stops half way through a record.',
+  },
+  {
+    id: 'export-invalid-utf8',
+    clause: 'easy-exit',
+    story: 'Export files are encoded in Windows-1252 while claiming UTF-8.',
+  },
+  {
+    id: 'export-csv-broken-quoting',
+    clause: 'easy-exit',
+    story: 'CSV cells holding commas, quotes or newlines are not quoted (RFC 4180 broken).',
+  },
+  { id: 'export-ddmmyyyy-dates', clause: 'easy-exit', story: 'Dates in the export files are dd/mm/yyyy.' },
+  {
+    id: 'public-endpoint-requires-token',
+    clause: 'public-data',
+    story: 'Data the council publishes anyway is locked behind a token.',
+  },
+  {
+    id: 'public-no-cors',
+    clause: 'public-data',
+    story: 'Public operations send no CORS header, so no web page can use them.',
+  },
+  {
+    id: 'no-licence',
+    clause: 'public-data',
+    story: 'Public data carries no licence, in the description or the response.',
+  },
+  {
+    id: 'personal-endpoint-open',
+    clause: 'personal-data',
+    story: 'Personal data answers without any token.',
+  },
+  {
+    id: 'personal-bad-token-accepted',
+    clause: 'personal-data',
+    story: 'Any bearer token is accepted, valid or not.',
+  },
+  {
+    id: 'cross-tenant-readable',
+    clause: 'personal-data',
+    story: 'One council’s token can read another council’s residents’ records.',
+  },
+  {
+    id: 'personal-data-in-public-response',
+    clause: 'personal-data',
+    story: 'Public records leak an e-mail, phone number, NI number and date of birth.',
+  },
+  {
+    id: 'advert-markup',
+    clause: 'no-advertising',
+    story: 'Responses carry an advertising tracker script and pixel.',
+  },
+  {
+    id: 'http-without-tls-redirect',
+    clause: 'secure',
+    story: 'The API answers over plain http instead of redirecting to https.',
+  },
+  { id: 'no-hsts', clause: 'secure', story: 'No Strict-Transport-Security header on https responses.' },
+  {
+    id: 'credentials-in-query-accepted',
+    clause: 'secure',
+    story: 'An access token in the query string (?access_token=…) is accepted.',
+  },
+  {
+    id: 'html-errors-with-stack-trace',
+    clause: 'secure',
+    story: 'Errors come back as an HTML page with a stack trace and file paths.',
+  },
+  {
+    id: 'write-without-token',
+    clause: 'secure',
+    story: 'Write operations accept requests without any token.',
+  },
+  {
+    id: 'no-rate-limit',
+    clause: 'secure',
+    story: 'A burst of requests is never limited: no 429, no Retry-After.',
+  },
+  {
+    id: 'inconsistent-error-shape',
+    clause: 'seamless',
+    story: 'Not-found errors on reads use a home-made JSON shape, unlike the other errors.',
+  },
+  {
+    id: 'inconsistent-pagination',
+    clause: 'seamless',
+    story: 'One list returns a bare array with no paging while the others page by cursor.',
+  },
+  {
+    id: 'non-semantic-version',
+    clause: 'transparent',
+    story: 'The description’s version is "2024 release" and it links no changelog.',
+  },
+  {
+    id: 'deprecated-without-sunset',
+    clause: 'transparent',
+    story: 'An operation is marked deprecated with no Deprecation or Sunset header saying when it goes.',
+  },
+  { id: 'dates-ddmmyyyy', clause: 'open-standards', story: 'Dates are dd/mm/yyyy instead of RFC 3339.' },
+  {
+    id: 'uprn-with-spaces',
+    clause: 'open-standards',
+    story: 'UPRNs are formatted as text with spaces ("1000 2333 6956").',
+  },
+  {
+    id: 'invalid-gss-code',
+    clause: 'open-standards',
+    story: 'Area codes are local abbreviations, not ONS GSS codes.',
+  },
+  {
+    id: 'errors-not-problem-json',
+    clause: 'open-standards',
+    story: 'Errors are plain JSON {"message": …} without RFC 9457 fields.',
+  },
+  {
+    id: 'non-utf8-json',
+    clause: 'open-standards',
+    story: 'JSON bodies are Windows-1252 while the header claims UTF-8.',
+  },
+  {
+    id: 'pagination-loops',
+    clause: 'open-standards',
+    story: 'The last page’s next link points back to the first page.',
+  },
+  {
+    id: 'description-missing',
+    clause: 'open-api',
+    story: 'No OpenAPI description at /openapi.json or anywhere linked.',
+  },
+  {
+    id: 'description-not-openapi',
+    clause: 'open-api',
+    story: '/openapi.json serves an HTML developer-portal page.',
+  },
+  {
+    id: 'description-lies-about-shape',
+    clause: 'open-api',
+    story: 'The published description promises a field the live API never sends.',
+  },
+  {
+    id: 'description-missing-operations',
+    clause: 'open-api',
+    story: 'The published description leaves out operations the API really has.',
+  },
+] as const satisfies readonly { id: string; clause: ClauseId; story: string }[];
+
+export type FaultId = (typeof CATALOGUE)[number]['id'];
+
+export const FAULTS: readonly Fault[] = CATALOGUE;
+
+export const FAULT_IDS: readonly FaultId[] = FAULTS.map((fault) => fault.id);
+
+export function isFaultId(id: string): id is FaultId {
+  return (FAULT_IDS as readonly string[]).includes(id);
+}
+
+export function getFault(id: string): Fault {
+  const fault = FAULTS.find((candidate) => candidate.id === id);
+  if (!fault) {
+    throw new RangeError(`"${id}" is not a fault in the catalogue; see \`conform mock --list-faults\``);
+  }
+  return fault;
+}

@@ -1,0 +1,903 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createSchemaValidator,
+  isPublicOperation,
+  type JsonObject,
+  resolvePointer,
+  type SchemaValidator,
+} from '@council-conform/openapi';
+import { type DatasetProfile, type LoadedSpec, loadFixtures, loadSpec } from '@council-conform/specs';
+import { http, type RequestHandler } from 'msw';
+import { LEGACY_PREFIX, servedDescription } from './description.ts';
+import { buildDatasetExport, type ExportFileBody, type ManifestFile } from './exports.ts';
+import { type FaultId, getFault } from './faults.ts';
+import { PROBLEM, type ProblemInit, problemResponse } from './problems.ts';
+import { buildRoutes, matchRoute, type Route } from './routes.ts';
+import { sampleFromSchema } from './sampler.ts';
+import { transformRecord } from './transforms.ts';
+
+type Rec = Record<string, unknown>;
+
+export interface MockTenant {
+  readonly id: string;
+  readonly name: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface MockSupplierOptions {
+  /** Fault ids from the catalogue; each changes one behaviour. */
+  faults?: readonly string[];
+  /** Path prefix the API is mounted under, e.g. `/api`. Default: none. */
+  basePath?: string;
+  /** Bearer tokens to accept as-is, one per tenant in order (first: tenant A). */
+  tokens?: readonly string[];
+  /** Fixed client credentials per tenant instead of random ones. */
+  tenants?: readonly MockTenant[];
+  /** How long an export takes to complete. Default 0: complete at the first poll. */
+  exportDelayMs?: number;
+  /** Requests allowed per client per window before 429. Default 50 per second. */
+  rateLimit?: { limit: number; windowMs: number };
+  tokenTtlSeconds?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export interface MockSupplier {
+  readonly spec: LoadedSpec;
+  readonly faults: ReadonlySet<FaultId>;
+  readonly tenants: readonly MockTenant[];
+  /** msw request handlers answering for any origin under `basePath`. */
+  readonly handlers: RequestHandler[];
+  /** The same behaviour as a plain function, for servers and tests. */
+  handle(request: Request): Promise<Response>;
+  /** Records a tenant sees in a dataset, as the API holds them (before response faults). */
+  records(datasetId: string, tenantId?: string): readonly Rec[];
+}
+
+interface ExportJobState {
+  id: string;
+  tenantId: string;
+  createdAt: number;
+  datasets: DatasetProfile[];
+  formats: string[];
+  files?: Map<string, ExportFileBody>;
+  manifest?: ManifestFile[];
+}
+
+interface TokenState {
+  tenantId: string;
+  scopes: Set<string>;
+  expiresAt: number;
+}
+
+const isObject = (value: unknown): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const DEFAULT_TENANT_NAMES = ['London Borough of Hackney', 'London Borough of Camden'];
+const LICENCE_URL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/';
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+function randomTenants(): MockTenant[] {
+  return DEFAULT_TENANT_NAMES.map((name, i) => ({
+    id: `tenant-${String.fromCharCode(97 + i)}`,
+    name,
+    clientId: `mock-client-${String.fromCharCode(97 + i)}`,
+    clientSecret: randomBytes(18).toString('base64url'),
+  }));
+}
+
+/** Gives a record of tenant A a new id for tenant B, keeping the id's shape valid for its schema. */
+function otherTenantId(id: unknown): unknown {
+  if (typeof id === 'number') return id + 1_000_000;
+  const text = String(id);
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text))
+    return `ffffffff${text.slice(8)}`;
+  if (/^[0-9]+$/.test(text)) return `9${text}`;
+  return `${text}-tb`;
+}
+
+const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
+function decodeCursor(cursor: string): number | undefined {
+  const decoded = Buffer.from(cursor, 'base64url').toString();
+  const m = /^o:(\d{1,9})$/.exec(decoded);
+  return m ? Number(m[1]) : undefined;
+}
+
+export async function createMockSupplier(
+  specId: string,
+  options: MockSupplierOptions = {},
+): Promise<MockSupplier> {
+  const spec = await loadSpec(specId);
+  const fixtures = await loadFixtures(specId);
+  const faults = new Set<FaultId>((options.faults ?? []).map((id) => getFault(id).id));
+  const tenants = options.tenants ?? randomTenants();
+  if (tenants.length < 2)
+    throw new RangeError('a mock supplier needs at least two tenants for cross-tenant checks');
+  const tenantA = tenants[0] as MockTenant;
+  const now = options.now ?? Date.now;
+  const basePath = (options.basePath ?? '').replace(/\/$/, '');
+  const rate = options.rateLimit ?? { limit: 50, windowMs: 1000 };
+  const ttl = options.tokenTtlSeconds ?? 3600;
+  const { document, profile } = spec;
+  const validator: SchemaValidator = createSchemaValidator(document);
+
+  // Behaviour follows the honest description; the one served may carry a fault's lies.
+  const routes: Route[] = buildRoutes(servedDescription(document, profile, 'http://mock', new Set()));
+  const datasetByOperation = new Map<string, { dataset: DatasetProfile; role: 'list' | 'get' }>();
+  for (const dataset of profile.datasets) {
+    datasetByOperation.set(dataset.list, { dataset, role: 'list' });
+    datasetByOperation.set(dataset.get, { dataset, role: 'get' });
+  }
+  const firstDataset = profile.datasets[0];
+  const legacyOperationId = firstDataset
+    ? `legacy${firstDataset.list.charAt(0).toUpperCase()}${firstDataset.list.slice(1)}`
+    : undefined;
+  if (firstDataset && legacyOperationId)
+    datasetByOperation.set(legacyOperationId, { dataset: firstDataset, role: 'list' });
+  const inconsistentListDataset = profile.datasets.find((d) => (d.listStyle ?? 'cursor') === 'cursor');
+
+  // Records: public datasets are shared; personal ones belong to a tenant. Tenant B gets a few of its own.
+  const store = new Map<string, Map<string, Rec[]>>();
+  for (const dataset of profile.datasets) {
+    const base = (fixtures[dataset.id] ?? []) as Rec[];
+    const perTenant = new Map<string, Rec[]>();
+    if (dataset.classification === 'public') {
+      for (const tenant of tenants) perTenant.set(tenant.id, base);
+    } else {
+      perTenant.set(tenantA.id, [...base]);
+      for (const tenant of tenants.slice(1)) {
+        perTenant.set(
+          tenant.id,
+          base
+            .slice(0, 3)
+            .map((record) => ({ ...record, [dataset.idField]: otherTenantId(record[dataset.idField]) })),
+        );
+      }
+    }
+    store.set(dataset.id, perTenant);
+  }
+  const recordsOf = (datasetId: string, tenantId: string = tenantA.id): Rec[] =>
+    store.get(datasetId)?.get(tenantId) ?? [];
+
+  const tokens = new Map<string, TokenState>();
+  const allScopes = new Set<string>(
+    Object.keys(
+      ((resolvePointer(
+        document,
+        '/components/securitySchemes/councilOAuth/flows/clientCredentials/scopes',
+      ) as JsonObject) ?? {}) as JsonObject,
+    ),
+  );
+  (options.tokens ?? []).forEach((token, i) => {
+    const tenant = tenants[i] ?? tenantA;
+    tokens.set(token, { tenantId: tenant.id, scopes: allScopes, expiresAt: Number.POSITIVE_INFINITY });
+  });
+  const exportsById = new Map<string, ExportJobState>();
+  const hits = new Map<string, { windowStart: number; count: number }>();
+
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const instance = url.pathname;
+    const problem = (init: ProblemInit) =>
+      finish(problemResponse(init, instance, faults), { isPublic: false, url });
+    if (basePath && !url.pathname.startsWith(basePath)) {
+      return problem({
+        type: PROBLEM.notFound,
+        title: 'Not Found',
+        status: 404,
+        detail: `nothing is served outside ${basePath}`,
+      });
+    }
+    const path = url.pathname.slice(basePath.length) || '/';
+
+    const { match, allowed } = matchRoute(routes, request.method, path);
+
+    // Rate limit per client, before anything else costs work.
+    if (!faults.has('no-rate-limit')) {
+      const key = request.headers.get('authorization') ?? 'anonymous';
+      const t = now();
+      const bucket = hits.get(key);
+      if (!bucket || t - bucket.windowStart >= rate.windowMs) hits.set(key, { windowStart: t, count: 1 });
+      else if (++bucket.count > rate.limit) {
+        const retryAfter = Math.max(1, Math.ceil((bucket.windowStart + rate.windowMs - t) / 1000));
+        return problem({
+          type: PROBLEM.rateLimited,
+          title: 'Too Many Requests',
+          status: 429,
+          detail: `more than ${rate.limit} requests in ${rate.windowMs} ms`,
+          headers: { 'retry-after': String(retryAfter) },
+        });
+      }
+    }
+
+    if (!match) {
+      if (allowed.length > 0) {
+        return problem({
+          type: PROBLEM.methodNotAllowed,
+          title: 'Method Not Allowed',
+          status: 405,
+          detail: `${request.method} is not allowed here; use ${allowed.join(', ')}`,
+          headers: { allow: allowed.join(', ') },
+        });
+      }
+      return problem({
+        type: PROBLEM.notFound,
+        title: 'Not Found',
+        status: 404,
+        detail: `no operation at ${path}`,
+      });
+    }
+    const { route, params } = match;
+    const operation = route.entry.operation;
+    const operationId = route.entry.operationId ?? '';
+    const isPublic = isPublicOperation(document, operation) && !path.startsWith('/oauth/');
+    const isWrite = WRITE_METHODS.has(route.method);
+    const context = {
+      isPublic: isPublic && operationId !== 'issueToken',
+      url,
+      deprecated: operation.deprecated === true || path.startsWith(LEGACY_PREFIX),
+    };
+
+    // Discovery and token endpoints come before authentication.
+    if (operationId === 'getOpenApiDescription') return finish(describe(url), { ...context, isPublic: true });
+    if (operationId === 'getSecurityTxt') {
+      return finish(
+        new Response(
+          `Contact: mailto:security@example.org\nExpires: 2027-12-31T23:59:59Z\nPreferred-Languages: en\nCanonical: ${url.origin}${basePath}/.well-known/security.txt\n`,
+          { headers: { 'content-type': 'text/plain; charset=utf-8' } },
+        ),
+        { ...context, isPublic: true },
+      );
+    }
+    if (operationId === 'issueToken') return finish(await issueToken(request, instance), context);
+
+    // Authentication.
+    let tenantId: string | undefined;
+    const needsAuth =
+      (!isPublic || faults.has('public-endpoint-requires-token')) &&
+      !(faults.has('personal-endpoint-open') && !isWrite) &&
+      !(faults.has('write-without-token') && isWrite);
+    const presented = bearerToken(request, url);
+    if (presented !== undefined) {
+      const state = tokens.get(presented);
+      if (state && state.expiresAt > now()) tenantId = state.tenantId;
+      else if (faults.has('personal-bad-token-accepted')) tenantId = tenantA.id;
+      else if (needsAuth) {
+        return problem({
+          type: PROBLEM.unauthenticated,
+          title: 'Unauthorized',
+          status: 401,
+          detail: state ? 'the access token has expired' : 'the access token is not valid',
+          headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+        });
+      }
+    }
+    if (needsAuth && tenantId === undefined) {
+      return problem({
+        type: PROBLEM.unauthenticated,
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'an access token is required: use the OAuth 2.0 client credentials grant at /oauth/token',
+        headers: { 'www-authenticate': 'Bearer realm="council-api"' },
+      });
+    }
+    if (needsAuth && presented !== undefined) {
+      const required = requiredScopes(operation);
+      const granted = tokens.get(presented)?.scopes ?? allScopes;
+      const lacking = required.filter((scope) => !granted.has(scope));
+      if (lacking.length > 0) {
+        return problem({
+          type: PROBLEM.forbidden,
+          title: 'Forbidden',
+          status: 403,
+          detail: `the token lacks scope ${lacking.join(' ')}`,
+        });
+      }
+    }
+    const tenant = tenantId ?? tenantA.id;
+
+    // The bulk export and import of the baseline.
+    if (operationId === 'startExport') return finish(await startExport(request, tenant, instance), context);
+    if (operationId === 'getExport')
+      return finish(getExport(params.exportId ?? '', tenant, instance, url), context);
+    if (operationId === 'getExportFile')
+      return finish(getExportFile(params.exportId ?? '', params.fileName ?? '', tenant, instance), context);
+    if (operationId === 'startImport' || operationId === 'getImport') {
+      return problem({
+        type: PROBLEM.notImplemented,
+        title: 'Not Implemented',
+        status: 501,
+        detail: 'this supplier does not offer the optional bulk import',
+      });
+    }
+
+    const mapped = datasetByOperation.get(operationId);
+    if (mapped?.role === 'list' && route.method === 'get') {
+      return finish(listDataset(mapped.dataset, url, tenant, path), {
+        ...context,
+        isPublicDataset: mapped.dataset.classification === 'public',
+      });
+    }
+    if (mapped?.role === 'get' && route.method === 'get') {
+      const id = params[route.paramNames[route.paramNames.length - 1] ?? 'id'] ?? '';
+      return finish(getRecord(mapped.dataset, id, tenant, instance), {
+        ...context,
+        isPublicDataset: mapped.dataset.classification === 'public',
+      });
+    }
+    return finish(await genericOperation(route, request, instance), context);
+  }
+
+  function bearerToken(request: Request, url: URL): string | undefined {
+    const header = request.headers.get('authorization');
+    const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (m) return m[1];
+    if (faults.has('credentials-in-query-accepted')) return url.searchParams.get('access_token') ?? undefined;
+    return undefined;
+  }
+
+  function requiredScopes(operation: JsonObject): string[] {
+    const security = Array.isArray(operation.security) ? operation.security : [];
+    const first = security.find(
+      (requirement) => isObject(requirement) && Array.isArray(requirement.councilOAuth),
+    );
+    return first ? ((first as JsonObject).councilOAuth as string[]) : [];
+  }
+
+  function describe(url: URL): Response {
+    if (faults.has('description-missing')) {
+      return problemResponse(
+        { type: PROBLEM.notFound, title: 'Not Found', status: 404 },
+        url.pathname,
+        new Set(),
+      );
+    }
+    if (faults.has('description-not-openapi')) {
+      return new Response(
+        '<!DOCTYPE html><html><head><title>Developer portal</title></head><body><h1>API documentation</h1><p>Log in to our partner portal to download the API guide (PDF).</p></body></html>',
+        { headers: { 'content-type': 'text/html; charset=utf-8' } },
+      );
+    }
+    const served = servedDescription(document, profile, `${url.origin}${basePath}`, faults);
+    return json(served, 200);
+  }
+
+  async function issueToken(request: Request, instance: string): Promise<Response> {
+    const form = new URLSearchParams(await request.text());
+    let clientId = form.get('client_id');
+    let clientSecret = form.get('client_secret');
+    const basic = /^Basic\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
+    if (basic) {
+      const [id, secret] = Buffer.from(basic[1] as string, 'base64')
+        .toString()
+        .split(':');
+      clientId = decodeURIComponent(id ?? '');
+      clientSecret = decodeURIComponent(secret ?? '');
+    }
+    if (form.get('grant_type') !== 'client_credentials') {
+      return problemResponse(
+        {
+          type: PROBLEM.validation,
+          title: 'Bad Request',
+          status: 400,
+          detail: 'grant_type must be client_credentials',
+          extra: { error: 'unsupported_grant_type' },
+        },
+        instance,
+        faults,
+      );
+    }
+    const tenant = tenants.find((t) => t.clientId === clientId && t.clientSecret === clientSecret);
+    if (!tenant) {
+      return problemResponse(
+        {
+          type: PROBLEM.unauthenticated,
+          title: 'Unauthorized',
+          status: 401,
+          detail: 'unknown client or wrong secret',
+          extra: { error: 'invalid_client' },
+          headers: { 'www-authenticate': 'Basic realm="token"' },
+        },
+        instance,
+        faults,
+      );
+    }
+    const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
+    const unknown = requested.filter((scope) => !allScopes.has(scope));
+    if (unknown.length > 0) {
+      return problemResponse(
+        {
+          type: PROBLEM.validation,
+          title: 'Bad Request',
+          status: 400,
+          detail: `unknown scope ${unknown.join(' ')}`,
+          extra: { error: 'invalid_scope' },
+        },
+        instance,
+        faults,
+      );
+    }
+    const scopes = requested.length > 0 ? new Set(requested) : allScopes;
+    const token = randomBytes(24).toString('base64url');
+    tokens.set(token, { tenantId: tenant.id, scopes, expiresAt: now() + ttl * 1000 });
+    return json(
+      { access_token: token, token_type: 'Bearer', expires_in: ttl, scope: [...scopes].join(' ') },
+      200,
+      {
+        'cache-control': 'no-store',
+      },
+    );
+  }
+
+  function parseListQuery(url: URL): {
+    error?: ProblemInit;
+    limit: number;
+    offset: number;
+    modifiedAfter?: number;
+  } {
+    const errors: { pointer: string; detail: string }[] = [];
+    const rawLimit = url.searchParams.get('limit') ?? url.searchParams.get('per_page');
+    const limit = rawLimit === null ? 100 : Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      errors.push({ pointer: '/query/limit', detail: 'must be an integer from 1 to 1000' });
+    let offset = 0;
+    const cursor = url.searchParams.get('cursor');
+    if (cursor !== null) {
+      const decoded = decodeCursor(cursor);
+      if (decoded === undefined)
+        errors.push({ pointer: '/query/cursor', detail: 'is not a cursor this API issued' });
+      else offset = decoded;
+    }
+    const page = url.searchParams.get('page');
+    if (page !== null) {
+      const n = Number(page);
+      if (!Number.isInteger(n) || n < 1)
+        errors.push({ pointer: '/query/page', detail: 'must be a whole number from 1' });
+      else offset = (n - 1) * limit;
+    }
+    let modifiedAfter: number | undefined;
+    const since = url.searchParams.get('modified_after');
+    if (since !== null) {
+      modifiedAfter = Date.parse(since);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(since) || Number.isNaN(modifiedAfter)) {
+        errors.push({ pointer: '/query/modified_after', detail: 'must be an RFC 3339 date-time' });
+      }
+    }
+    if (errors.length > 0) {
+      return {
+        limit,
+        offset,
+        error: {
+          type: PROBLEM.validation,
+          title: 'Bad Request',
+          status: 400,
+          detail: 'the query is not valid',
+          errors,
+        },
+      };
+    }
+    return { limit, offset, ...(modifiedAfter !== undefined ? { modifiedAfter } : {}) };
+  }
+
+  function listDataset(dataset: DatasetProfile, url: URL, tenant: string, path: string): Response {
+    const query = parseListQuery(url);
+    if (query.error) return problemResponse(query.error, url.pathname, faults);
+    let records = recordsOf(dataset.id, tenant);
+    if (query.modifiedAfter !== undefined) {
+      const after = query.modifiedAfter;
+      records = records.filter((r) => typeof r.modified_at === 'string' && Date.parse(r.modified_at) > after);
+    }
+    const style = dataset.listStyle ?? 'cursor';
+    const isPublicDataset = dataset.classification === 'public';
+    const out = (list: Rec[]) => list.map((r) => transformRecord(r, faults, isPublicDataset));
+    if (style === 'array' || (faults.has('inconsistent-pagination') && dataset === inconsistentListDataset)) {
+      return json(out(records), 200);
+    }
+    const pageRecords = records.slice(query.offset, query.offset + query.limit);
+    const hasMore = query.offset + query.limit < records.length;
+    const self = `${url.origin}${basePath}${path}`;
+    const withParams = (extra: Record<string, string>) => {
+      const params = new URLSearchParams(url.searchParams);
+      for (const [k, v] of Object.entries(extra)) params.set(k, v);
+      return `${self}?${params.toString()}`;
+    };
+    let next: string | null = null;
+    if (style === 'oruk-page') {
+      const pageNumber = Math.floor(query.offset / query.limit) + 1;
+      if (hasMore) next = withParams({ page: String(pageNumber + 1), per_page: String(query.limit) });
+      else if (faults.has('pagination-loops') && pageNumber > 1)
+        next = withParams({ page: '1', per_page: String(query.limit) });
+      const totalPages = Math.max(1, Math.ceil(records.length / query.limit));
+      const body = {
+        total_items: records.length,
+        total_pages: totalPages,
+        page_number: pageNumber,
+        size: pageRecords.length,
+        first_page: pageNumber === 1,
+        last_page: !hasMore,
+        empty: pageRecords.length === 0,
+        contents: out(pageRecords),
+      };
+      return json(body, 200, next ? { link: `<${next}>; rel="next"` } : {});
+    }
+    if (hasMore) {
+      const params = new URLSearchParams(url.searchParams);
+      params.set('cursor', encodeCursor(query.offset + query.limit));
+      next = `${self}?${params.toString()}`;
+    } else if (faults.has('pagination-loops') && query.offset > 0) {
+      const params = new URLSearchParams(url.searchParams);
+      params.set('cursor', encodeCursor(0));
+      next = `${self}?${params.toString()}`;
+    }
+    return json({ items: out(pageRecords), next }, 200, next ? { link: `<${next}>; rel="next"` } : {});
+  }
+
+  function getRecord(dataset: DatasetProfile, id: string, tenant: string, instance: string): Response {
+    const matches = (record: Rec) => String(record[dataset.idField]) === id;
+    let record = recordsOf(dataset.id, tenant).find(matches);
+    if (!record && faults.has('cross-tenant-readable')) {
+      for (const other of tenants) record ??= recordsOf(dataset.id, other.id).find(matches);
+    }
+    if (!record) {
+      return problemResponse(
+        {
+          type: PROBLEM.notFound,
+          title: 'Not Found',
+          status: 404,
+          detail: `no ${dataset.title.toLowerCase()} record ${id}`,
+          kind: 'get-by-id',
+        },
+        instance,
+        faults,
+      );
+    }
+    const body = transformRecord(record, faults, dataset.classification === 'public');
+    // Some standards answer a read by id with a one-element list (Open311 GeoReport does).
+    return json(getAnswersWithList(dataset) ? [body] : body, 200);
+  }
+
+  function getAnswersWithList(dataset: DatasetProfile): boolean {
+    const route = routes.find((r) => r.entry.operationId === dataset.get);
+    const ok = ((route?.entry.operation.responses as JsonObject | undefined)?.['200'] ?? {}) as JsonObject;
+    const schema = resolveSchema(
+      ((ok.content as JsonObject | undefined)?.['application/json'] as JsonObject | undefined)?.schema,
+    );
+    return isObject(schema) && schema.type === 'array';
+  }
+
+  async function startExport(request: Request, tenant: string, instance: string): Promise<Response> {
+    if (faults.has('export-payment-required')) {
+      return problemResponse(
+        {
+          type: 'https://supplier.example.com/problems/payment-required',
+          title: 'Payment Required',
+          status: 402,
+          detail: 'Bulk data extraction is a chargeable service (£12,500 per extract). Contact sales.',
+        },
+        instance,
+        faults,
+      );
+    }
+    if (faults.has('export-contact-sales')) {
+      return problemResponse(
+        {
+          type: 'https://supplier.example.com/problems/contact-sales',
+          title: 'Contact your account manager',
+          status: 403,
+          detail: 'Data extracts are arranged through your account manager.',
+        },
+        instance,
+        faults,
+      );
+    }
+    let body: JsonObject = {};
+    const text = await request.text();
+    if (text.trim() !== '') {
+      try {
+        body = JSON.parse(text) as JsonObject;
+      } catch {
+        return problemResponse(
+          { type: PROBLEM.validation, title: 'Bad Request', status: 400, detail: 'the body is not JSON' },
+          instance,
+          faults,
+        );
+      }
+      const errors = validator.validate('/components/schemas/ExportRequest', body);
+      if (errors.length > 0) {
+        return problemResponse(
+          {
+            type: PROBLEM.validation,
+            title: 'Bad Request',
+            status: 400,
+            detail: 'the export request is not valid',
+            errors: errors.map((e) => ({ pointer: e.pointer, detail: e.message })),
+          },
+          instance,
+          faults,
+        );
+      }
+    }
+    const wanted = Array.isArray(body.datasets)
+      ? (body.datasets as string[])
+      : profile.datasets.map((d) => d.id);
+    const unknown = wanted.filter((id) => !profile.datasets.some((d) => d.id === id));
+    if (unknown.length > 0) {
+      return problemResponse(
+        {
+          type: PROBLEM.validation,
+          title: 'Bad Request',
+          status: 400,
+          detail: `no dataset ${unknown.join(', ')}`,
+          errors: [{ pointer: '/datasets', detail: `unknown: ${unknown.join(', ')}` }],
+        },
+        instance,
+        faults,
+      );
+    }
+    const job: ExportJobState = {
+      id: `exp_${randomBytes(9).toString('base64url')}`,
+      tenantId: tenant,
+      createdAt: now(),
+      datasets: profile.datasets.filter((d) => wanted.includes(d.id)),
+      formats: Array.isArray(body.formats) ? (body.formats as string[]) : ['ndjson', 'csv'],
+    };
+    exportsById.set(job.id, job);
+    return json(jobView(job), 202, { location: `${basePath}/exports/${job.id}` });
+  }
+
+  function completeIfDue(job: ExportJobState, origin: string): void {
+    if (job.files || faults.has('export-never-finishes')) return;
+    if (now() - job.createdAt < (options.exportDelayMs ?? 0)) return;
+    const generatedAt = new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const files = new Map<string, ExportFileBody>();
+    const manifest: ManifestFile[] = [];
+    for (const dataset of job.datasets) {
+      const records = recordsOf(dataset.id, job.tenantId);
+      const extra = faults.has('export-extra-records')
+        ? records
+            .slice(0, 2)
+            .map((r) => ({ ...r, [dataset.idField]: otherTenantId(otherTenantId(r[dataset.idField])) }))
+        : [];
+      const built = buildDatasetExport(
+        dataset,
+        records,
+        job.formats,
+        { fileUrl: (name) => `${origin}${basePath}/exports/${job.id}/files/${name}`, generatedAt },
+        faults,
+        extra,
+      );
+      for (const file of built.files) files.set(file.name, file);
+      manifest.push(...built.manifest);
+    }
+    job.files = files;
+    job.manifest = manifest;
+  }
+
+  function jobView(job: ExportJobState): JsonObject {
+    const complete = job.files !== undefined;
+    return {
+      id: job.id,
+      status: complete ? 'complete' : now() === job.createdAt ? 'queued' : 'running',
+      createdAt: new Date(job.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      progress: { datasetsDone: complete ? job.datasets.length : 0, datasetsTotal: job.datasets.length },
+      ...(complete
+        ? {
+            completedAt: job.manifest?.[0]?.generatedAt,
+            manifest: {
+              exportId: job.id,
+              generatedAt: job.manifest?.[0]?.generatedAt ?? new Date(now()).toISOString(),
+              description: `${basePath}/openapi.json`,
+              licence: LICENCE_URL,
+              files: job.manifest,
+            },
+          }
+        : {}),
+    };
+  }
+
+  function getExport(id: string, tenant: string, instance: string, url: URL): Response {
+    const job = exportsById.get(id);
+    if (!job || job.tenantId !== tenant) {
+      return problemResponse(
+        { type: PROBLEM.notFound, title: 'Not Found', status: 404, detail: `no export ${id}` },
+        instance,
+        faults,
+      );
+    }
+    completeIfDue(job, url.origin);
+    return json(jobView(job), 200);
+  }
+
+  function getExportFile(id: string, name: string, tenant: string, instance: string): Response {
+    const job = exportsById.get(id);
+    if (!job || job.tenantId !== tenant) {
+      return problemResponse(
+        { type: PROBLEM.notFound, title: 'Not Found', status: 404, detail: `no export ${id}` },
+        instance,
+        faults,
+      );
+    }
+    if (!job.files) {
+      return problemResponse(
+        {
+          type: PROBLEM.exportNotReady,
+          title: 'Conflict',
+          status: 409,
+          detail: 'the export has not completed yet',
+        },
+        instance,
+        faults,
+      );
+    }
+    const file = job.files.get(name);
+    if (!file) {
+      return problemResponse(
+        {
+          type: PROBLEM.notFound,
+          title: 'Not Found',
+          status: 404,
+          detail: `export ${id} has no file ${name}`,
+        },
+        instance,
+        faults,
+      );
+    }
+    return new Response(new Uint8Array(file.bytes), {
+      headers: {
+        'content-type': file.mediaType,
+        'content-length': String(file.bytes.length),
+        'content-disposition': `attachment; filename="${file.name}"`,
+      },
+    });
+  }
+
+  async function genericOperation(route: Route, request: Request, instance: string): Promise<Response> {
+    const operation = route.entry.operation;
+    const requestBody = operation.requestBody as JsonObject | undefined;
+    let body: unknown;
+    if (requestBody) {
+      const resolved = (
+        typeof requestBody.$ref === 'string'
+          ? resolvePointer(document, requestBody.$ref.slice(1))
+          : requestBody
+      ) as JsonObject;
+      const content = (resolved.content ?? {}) as Record<string, JsonObject>;
+      const type = request.headers.get('content-type') ?? '';
+      const text = await request.text();
+      if (text.trim() === '' && resolved.required === true) {
+        return problemResponse(
+          {
+            type: PROBLEM.validation,
+            title: 'Bad Request',
+            status: 400,
+            detail: 'a request body is required',
+          },
+          instance,
+          faults,
+        );
+      }
+      if (text.trim() !== '') {
+        if (type.includes('json')) {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            return problemResponse(
+              {
+                type: PROBLEM.validation,
+                title: 'Bad Request',
+                status: 400,
+                detail: 'the body is not valid JSON',
+              },
+              instance,
+              faults,
+            );
+          }
+        } else body = Object.fromEntries(new URLSearchParams(text));
+        const mediaType = Object.entries(content).find(([t]) =>
+          t.includes(type.includes('json') ? 'json' : 'form'),
+        )?.[1];
+        if (mediaType?.schema) {
+          const errors = validator.validateWith(mediaType.schema as JsonObject, body);
+          if (errors.length > 0) {
+            return problemResponse(
+              {
+                type: PROBLEM.validation,
+                title: 'Bad Request',
+                status: 400,
+                detail: 'the request is not valid',
+                errors: errors.map((e) => ({ pointer: e.pointer || '/', detail: e.message })),
+              },
+              instance,
+              faults,
+            );
+          }
+        }
+      }
+    }
+    const responses = (operation.responses ?? {}) as Record<string, JsonObject>;
+    const status = Object.keys(responses).find((code) => /^2\d\d$/.test(code)) ?? '200';
+    let response = responses[status] ?? {};
+    if (typeof response.$ref === 'string')
+      response = (resolvePointer(document, response.$ref.slice(1)) as JsonObject) ?? {};
+    const content = (response.content ?? {}) as Record<string, JsonObject>;
+    const [mediaTypeName, mediaType] = Object.entries(content)[0] ?? [];
+    if (!mediaTypeName || !mediaType) return new Response(null, { status: Number(status) });
+    const examples = isObject(mediaType.examples) ? Object.values(mediaType.examples) : [];
+    let value: unknown =
+      'example' in mediaType
+        ? mediaType.example
+        : isObject(examples[0]) && 'value' in examples[0]
+          ? examples[0].value
+          : sampleFromSchema(document, mediaType.schema);
+    if (isObject(value) && isObject(body)) {
+      // Echo what the caller sent where the response has the same field, as a real create does.
+      const schemaProps = Object.keys(
+        ((resolveSchema(mediaType.schema) as JsonObject)?.properties as JsonObject) ?? {},
+      );
+      for (const key of schemaProps) if (key in body) value = { ...(value as JsonObject), [key]: body[key] };
+    }
+    return json(value, Number(status), {}, mediaTypeName);
+  }
+
+  function resolveSchema(schema: unknown): unknown {
+    return isObject(schema) && typeof schema.$ref === 'string'
+      ? resolvePointer(document, schema.$ref.slice(1))
+      : schema;
+  }
+
+  function json(
+    value: unknown,
+    status: number,
+    headers: Record<string, string> = {},
+    contentType = 'application/json; charset=utf-8',
+  ): Response {
+    const text = JSON.stringify(value);
+    const bytes = faults.has('non-utf8-json') ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
+    return new Response(new Uint8Array(bytes), {
+      status,
+      headers: { 'content-type': contentType, ...headers },
+    });
+  }
+
+  /** Headers every answer carries: discovery, licence and CORS on public data, rate limits, transport. */
+  function finish(
+    response: Response,
+    context: { isPublic: boolean; url: URL; deprecated?: boolean; isPublicDataset?: boolean },
+  ): Response {
+    const headers = new Headers(response.headers);
+    if (!faults.has('description-missing'))
+      headers.append('link', `<${basePath}/openapi.json>; rel="service-desc"`);
+    if (context.isPublic) {
+      if (!faults.has('no-licence')) headers.append('link', `<${LICENCE_URL}>; rel="license"`);
+      if (!faults.has('public-no-cors')) headers.set('access-control-allow-origin', '*');
+    }
+    if (!faults.has('no-rate-limit')) {
+      headers.set('ratelimit-policy', `${rate.limit};w=${Math.ceil(rate.windowMs / 1000)}`);
+      headers.set(
+        'ratelimit',
+        `limit=${rate.limit}, remaining=${Math.max(0, rate.limit - 1)}, reset=${Math.ceil(rate.windowMs / 1000)}`,
+      );
+    }
+    if (context.url.protocol === 'https:' && !faults.has('no-hsts')) {
+      headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    }
+    if (context.deprecated && !faults.has('deprecated-without-sunset')) {
+      headers.set('deprecation', '@1798761600');
+      headers.set('sunset', 'Sat, 01 Jan 2028 00:00:00 GMT');
+      headers.append('link', `<${basePath}/openapi.json>; rel="successor-version"`);
+    }
+    headers.set('x-api-version', String((document.info as JsonObject).version));
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+
+  const handlers: RequestHandler[] = [http.all('*', ({ request }) => handle(request))];
+  return {
+    spec,
+    faults,
+    tenants,
+    handlers,
+    handle,
+    records: (datasetId, tenantId) => recordsOf(datasetId, tenantId),
+  };
+}

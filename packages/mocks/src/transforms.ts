@@ -1,0 +1,87 @@
+import type { FaultId } from './faults.ts';
+
+type Json = unknown;
+type Mapper = (value: Json, key: string | undefined) => Json;
+
+function deepMap(value: Json, mapper: Mapper, key?: string): Json {
+  const mapped = mapper(value, key);
+  if (Array.isArray(mapped)) return mapped.map((item) => deepMap(item, mapper, key));
+  if (mapped !== null && typeof mapped === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(mapped)) out[k] = deepMap(v, mapper, k);
+    return out;
+  }
+  return mapped;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+const GSS = /^[EKNSW]\d{8}$/;
+const PREFERRED_TEXT_FIELDS = [
+  'description',
+  'summary',
+  'title',
+  'name',
+  'notes',
+  'detail',
+  'comment',
+  'text',
+];
+
+export function toDdMmYyyy(value: string): string {
+  const m = ISO_DATE.exec(value);
+  if (!m) return value;
+  const [, y, mo, d, h, mi] = m;
+  return h ? `${d}/${mo}/${y} ${h}:${mi}` : `${d}/${mo}/${y}`;
+}
+
+/** Picks the record's free-text field faults write into: one a person would type into. */
+function textFieldOf(record: Record<string, Json>): string | undefined {
+  for (const name of PREFERRED_TEXT_FIELDS) if (typeof record[name] === 'string') return name;
+  return undefined;
+}
+
+function appendToText(record: Json, suffix: string): Json {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
+  const out = { ...(record as Record<string, Json>) };
+  const field = textFieldOf(out);
+  if (field) out[field] = `${out[field] as string}${suffix}`;
+  else out.notes = suffix.trim();
+  return out;
+}
+
+export const ADVERT_MARKUP =
+  ' <script async src="https://www.googletagmanager.com/gtag/js?id=G-ADS0000001"></script><img src="https://ad.doubleclick.net/ddm/activity/src=123;type=pixel" width="1" height="1" alt="">';
+
+// Realistic leaks: the supplier pasted a case note into a public field.
+export const LEAKED_PERSONAL_TEXT =
+  ' Contact Amara Okafor on 07700 900123 or amara.okafor12@example.org, NI number JC123456C, date of birth 14/03/1984.';
+
+/** Faults that change the records a read returns, applied to each record as it leaves the mock. */
+export function transformRecord(record: Json, faults: ReadonlySet<FaultId>, isPublicDataset: boolean): Json {
+  let out = record;
+  if (faults.has('uprn-with-spaces')) {
+    out = deepMap(out, (value, key) =>
+      key === 'uprn' && typeof value === 'string' ? value.replace(/(\d{4})(?=\d)/g, '$1 ') : value,
+    );
+  }
+  if (faults.has('invalid-gss-code')) {
+    out = deepMap(out, (value) =>
+      typeof value === 'string' && GSS.test(value) ? `LBC-${value.slice(-3)}` : value,
+    );
+  }
+  if (faults.has('dates-ddmmyyyy')) {
+    out = deepMap(out, (value) => (typeof value === 'string' ? toDdMmYyyy(value) : value));
+  }
+  if (isPublicDataset && faults.has('personal-data-in-public-response'))
+    out = appendToText(out, LEAKED_PERSONAL_TEXT);
+  if (faults.has('advert-markup')) out = appendToText(out, ADVERT_MARKUP);
+  if (faults.has('non-utf8-json')) out = appendToText(out, ' Café on site.');
+  return out;
+}
+
+/** Export files get their own date fault, so a supplier can be right in the API and wrong in the export. */
+export function transformExportRecord(record: Json, faults: ReadonlySet<FaultId>): Json {
+  return faults.has('export-ddmmyyyy-dates')
+    ? deepMap(record, (value) => (typeof value === 'string' ? toDdMmYyyy(value) : value))
+    : record;
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { createSchemaValidator } from '@council-conform/openapi';
+import { listSpecIds } from '@council-conform/specs';
+import { describe, expect, it } from 'vitest';
+import { createMockSupplier, type MockSupplier } from '../src/index.ts';
+import { clientFor, getPath, listPath, readAllPages } from './client.ts';
+
+const specs = listSpecIds();
+
+async function runExport(client: ReturnType<typeof clientFor>, token: string) {
+  const started = await client.call('/exports', {
+    method: 'POST',
+    token,
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(started.status).toBe(202);
+  const location = started.headers.get('location')!;
+  expect(location).toMatch(/^\/exports\/exp_/);
+  let job: {
+    status: string;
+    manifest?: {
+      files: {
+        dataset: string;
+        format: string;
+        url: string;
+        sha256: string;
+        records: number;
+        bytes: number;
+      }[];
+    };
+  } = { status: 'queued' };
+  for (let attempt = 0; attempt < 5 && job.status !== 'complete'; attempt++) {
+    job = (await client.json(location, { token })).body as typeof job;
+  }
+  expect(job.status).toBe('complete');
+  return job.manifest!;
+}
+
+describe.each(specs)('conformant mock of %s', (specId) => {
+  let supplier: MockSupplier;
+  const setup = async () => {
+    supplier ??= await createMockSupplier(specId);
+    return { supplier, client: clientFor(supplier) };
+  };
+
+  it('serves its OpenAPI description and links it from every response', async () => {
+    const { client } = await setup();
+    const { response, body } = await client.json('/openapi.json');
+    expect(response.status).toBe(200);
+    expect((body as { openapi: string }).openapi).toBe('3.1.0');
+    expect(response.headers.get('link')).toContain('</openapi.json>; rel="service-desc"');
+    const security = await client.call('/.well-known/security.txt');
+    expect(await security.text()).toMatch(/^Contact: /m);
+  });
+
+  it('issues tokens only for the right client secret', async () => {
+    const { client, supplier } = await setup();
+    expect(await client.token(0)).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    const refused = await client.call('/oauth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=client_credentials&client_id=${supplier.tenants[0]!.clientId}&client_secret=wrong`,
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('lists every dataset in full, public ones openly and personal ones only with a token', async () => {
+    const { client, supplier } = await setup();
+    const token = await client.token();
+    const validator = createSchemaValidator(supplier.spec.document);
+    for (const dataset of supplier.spec.profile.datasets) {
+      const path = listPath(supplier, dataset.id);
+      if (path.includes('{')) continue; // nested lists need a parent id; the runner covers them
+      const isPublic = dataset.classification === 'public';
+      if (isPublic) {
+        const open = await client.call(path);
+        expect(open.status, `${dataset.id} without a token`).toBe(200);
+        expect(open.headers.get('access-control-allow-origin')).toBe('*');
+        expect(open.headers.get('link')).toContain('rel="license"');
+      } else {
+        const closed = await client.call(path);
+        expect(closed.status, `${dataset.id} without a token`).toBe(401);
+        expect(closed.headers.get('content-type')).toBe('application/problem+json');
+      }
+      const pageSize = dataset.listStyle === 'oruk-page' ? 'per_page' : 'limit';
+      const records = await readAllPages(client, `${path}?${pageSize}=40`, token);
+      expect(records.length, dataset.id).toBe(supplier.records(dataset.id).length);
+      expect(new Set(records.map((r) => String(r[dataset.idField]))).size).toBe(records.length);
+      for (const record of records.slice(0, 5)) {
+        expect(validator.validate(`/components/schemas/${dataset.schema}`, record), dataset.id).toEqual([]);
+      }
+    }
+  });
+
+  it('reads records by id and answers 404 problem+json for an unknown one', async () => {
+    const { client, supplier } = await setup();
+    const token = await client.token();
+    for (const dataset of supplier.spec.profile.datasets) {
+      const first = supplier.records(dataset.id)[0]!;
+      const path = getPath(supplier, dataset.id, String(first[dataset.idField]));
+      if (path.includes('{')) continue;
+      const { response, body } = await client.json(path, { token });
+      expect(response.status, path).toBe(200);
+      const record = Array.isArray(body) ? body[0] : body;
+      expect((record as Record<string, unknown>)[dataset.idField]).toEqual(first[dataset.idField]);
+      const missing = await client.call(getPath(supplier, dataset.id, 'no-such-record-0'), { token });
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+
+  it('exports every dataset with a manifest whose counts and checksums match the files', async () => {
+    const { client, supplier } = await setup();
+    const token = await client.token();
+    const manifest = await runExport(client, token);
+    expect(new Set(manifest.files.map((f) => f.dataset))).toEqual(
+      new Set(supplier.spec.profile.datasets.map((d) => d.id)),
+    );
+    for (const file of manifest.files) {
+      const response = await client.call(file.url, { token });
+      expect(response.status).toBe(200);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+      expect(bytes.length).toBe(file.bytes);
+      if (file.format === 'ndjson') {
+        const lines = bytes.toString('utf8').split('\n').filter(Boolean);
+        expect(lines.length).toBe(file.records);
+        expect(lines.length).toBe(supplier.records(file.dataset).length);
+      }
+    }
+  });
+
+  it('limits bursts with 429 and Retry-After, and says it has no import', async () => {
+    const { client } = await setup();
+    const burst = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        client.call('/.well-known/security.txt', { headers: { authorization: 'Bearer burst' } }),
+      ),
+    );
+    const limited = burst.find((r) => r.status === 429);
+    expect(limited?.headers.get('retry-after')).toMatch(/^\d+$/);
+    const token = await client.token();
+    const importAttempt = await client.call('/imports', {
+      method: 'POST',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: '{"files":[]}',
+    });
+    expect(importAttempt.status).toBe(501);
+  });
+});
