@@ -1,6 +1,7 @@
 import type { JsonObject } from '@council-conform/openapi';
 import type { SpecProfile } from '@council-conform/specs';
 import type { FaultId } from './faults.ts';
+import { NONSTANDARD_MODIFIED_AT } from './transforms.ts';
 
 export const LEGACY_PREFIX = '/legacy';
 
@@ -46,9 +47,47 @@ export function servedDescription(
       schema.required = [...((schema.required as string[]) ?? []), 'supplier_reference'];
     }
   }
+  if (faults.has('nonstandard-field-names')) {
+    // Everywhere the field is declared or required, including allOf parts and list views.
+    const rename = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        for (const child of node) rename(child);
+        return;
+      }
+      if (node === null || typeof node !== 'object') return;
+      const schema = node as JsonObject;
+      if (Array.isArray(schema.required)) {
+        schema.required = schema.required.map((name) =>
+          name === 'modified_at' ? NONSTANDARD_MODIFIED_AT : name,
+        );
+      }
+      const properties = schema.properties as JsonObject | undefined;
+      if (properties && typeof properties === 'object' && 'modified_at' in properties) {
+        const { modified_at: modifiedAt, ...rest } = properties;
+        schema.properties = { ...rest, [NONSTANDARD_MODIFIED_AT]: modifiedAt };
+      }
+      for (const child of Object.values(schema)) rename(child);
+    };
+    rename(schemas);
+  }
   if (faults.has('description-missing-operations') && first) {
     for (const [path, item] of Object.entries(paths)) {
       if ((item.get as JsonObject | undefined)?.operationId === first.get) delete paths[path];
+    }
+  }
+  if (faults.has('personal-query-parameter')) {
+    const personal = profile.datasets.find((d) => d.classification !== 'public') ?? first;
+    const item =
+      personal &&
+      Object.values(paths).find(
+        (candidate) => (candidate.get as JsonObject | undefined)?.operationId === personal.list,
+      );
+    const get = item?.get as JsonObject | undefined;
+    if (get) {
+      get.parameters = [
+        ...((get.parameters as unknown[]) ?? []),
+        { name: 'resident_email', in: 'query', required: false, schema: { type: 'string', format: 'email' } },
+      ];
     }
   }
   return served;

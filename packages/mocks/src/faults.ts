@@ -101,6 +101,12 @@ const CATALOGUE = [
     story: 'Public records leak an e-mail, phone number, NI number and date of birth.',
   },
   {
+    id: 'personal-query-parameter',
+    clause: 'personal-data',
+    story:
+      'A list is filtered by the resident’s e-mail address in the query string, so it lands in every log.',
+  },
+  {
     id: 'advert-markup',
     clause: 'no-advertising',
     story: 'Responses carry an advertising tracker script and pixel.',
@@ -191,6 +197,12 @@ const CATALOGUE = [
     id: 'description-lies-about-shape',
     clause: 'open-api',
     story: 'The published description promises a field the live API never sends.',
+  },
+  {
+    id: 'nonstandard-field-names',
+    clause: 'open-api',
+    story:
+      'Records use the supplier’s own field names (lastModified) instead of the standard’s, and document them so.',
   },
   {
     id: 'description-missing-operations',

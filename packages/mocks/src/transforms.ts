@@ -59,6 +59,7 @@ export const LEAKED_PERSONAL_TEXT =
 /** Faults that change the records a read returns, applied to each record as it leaves the mock. */
 export function transformRecord(record: Json, faults: ReadonlySet<FaultId>, isPublicDataset: boolean): Json {
   let out = record;
+  if (faults.has('nonstandard-field-names')) out = renameModifiedAt(out);
   if (faults.has('uprn-with-spaces')) {
     out = deepMap(out, (value, key) =>
       key === 'uprn' && typeof value === 'string' ? value.replace(/(\d{4})(?=\d)/g, '$1 ') : value,
@@ -77,6 +78,15 @@ export function transformRecord(record: Json, faults: ReadonlySet<FaultId>, isPu
   if (faults.has('advert-markup')) out = appendToText(out, ADVERT_MARKUP);
   if (faults.has('non-utf8-json')) out = appendToText(out, ' Café on site.');
   return out;
+}
+
+/** The supplier's own name for the baseline's `modified_at`, applied to records and to the description. */
+export const NONSTANDARD_MODIFIED_AT = 'lastModified';
+
+export function renameModifiedAt(record: Json): Json {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
+  const { modified_at: modifiedAt, ...rest } = record as Record<string, Json>;
+  return modifiedAt === undefined ? record : { ...rest, [NONSTANDARD_MODIFIED_AT]: modifiedAt };
 }
 
 /** Export files get their own date fault, so a supplier can be right in the API and wrong in the export. */

@@ -151,6 +151,15 @@ const PROBES: Record<FaultId, Probe> = {
   'personal-data-in-public-response': async ({ client, supplier }) => {
     expect(await firstPublicRecordText(client, supplier)).toMatch(/07700 900123.*@example\.org.*JC123456C/);
   },
+  'personal-query-parameter': async ({ client }) => {
+    const description = (await client.json('/openapi.json')).body as {
+      paths: Record<string, { get?: { parameters?: { name?: string }[] } }>;
+    };
+    const names = Object.values(description.paths).flatMap((item) =>
+      (item.get?.parameters ?? []).map((p) => p.name),
+    );
+    expect(names).toContain('resident_email');
+  },
   'advert-markup': async ({ client, supplier }) => {
     expect(await firstPublicRecordText(client, supplier)).toMatch(/googletagmanager\.com.*doubleclick\.net/);
   },
@@ -253,6 +262,10 @@ const PROBES: Record<FaultId, Probe> = {
     };
     const schemaName = supplier.spec.profile.datasets[0]!.schema;
     expect(description.components.schemas[schemaName]!.required).toContain('supplier_reference');
+  },
+  'nonstandard-field-names': async ({ client, supplier }) => {
+    expect(await firstPublicRecordText(client, supplier)).toMatch(/"lastModified":/);
+    expect(await firstPublicRecordText(client, supplier)).not.toMatch(/"modified_at":/);
   },
   'description-missing-operations': async ({ client, supplier }) => {
     const description = (await client.json('/openapi.json')).body as {

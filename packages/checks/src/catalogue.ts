@@ -1,0 +1,30 @@
+import { CheckRegistry } from '@council-conform/runner';
+import { EASY_EXIT_CHECKS } from './easy-exit/index.ts';
+import { NO_ADVERTISING_CHECKS } from './no-advertising/index.ts';
+import { OPEN_API_CHECKS } from './open-api/index.ts';
+import { OPEN_STANDARDS_CHECKS } from './open-standards/index.ts';
+import { PERSONAL_DATA_CHECKS } from './personal-data/index.ts';
+import { PUBLIC_DATA_CHECKS } from './public-data/index.ts';
+import { RIGHT_TO_DATA_CHECKS } from './right-to-data/index.ts';
+import { SEAMLESS_CHECKS } from './seamless/index.ts';
+import { SECURE_CHECKS } from './secure/index.ts';
+import { TRANSPARENT_CHECKS } from './transparent/index.ts';
+
+/**
+ * Every check, registered once, in checklist clause order. Docs, presets and the fault matrix are generated
+ * from this registry; a check exists when it is here. Each clause's folder lists its own checks.
+ */
+export const CHECK_REGISTRY = new CheckRegistry().register(
+  ...OPEN_API_CHECKS,
+  ...PUBLIC_DATA_CHECKS,
+  ...PERSONAL_DATA_CHECKS,
+  ...NO_ADVERTISING_CHECKS,
+  ...RIGHT_TO_DATA_CHECKS,
+  ...EASY_EXIT_CHECKS,
+  ...SECURE_CHECKS,
+  ...SEAMLESS_CHECKS,
+  ...TRANSPARENT_CHECKS,
+  ...OPEN_STANDARDS_CHECKS,
+);
+
+export const CHECKS = CHECK_REGISTRY.all();

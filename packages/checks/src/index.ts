@@ -1,0 +1,2 @@
+export { CHECK_REGISTRY, CHECKS } from './catalogue.ts';
+export { canonicalJson, loadReference, personalFieldNames } from './reference.ts';

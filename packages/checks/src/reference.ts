@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { JsonObject } from '@council-conform/openapi';
+import type { Reference } from '@council-conform/runner';
+import { loadSpec } from '@council-conform/specs';
+
+const isObject = (value: unknown): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** JSON with object keys sorted: the same document always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Names of every property the document classifies as personal or special-category. */
+export function personalFieldNames(document: JsonObject): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (!isObject(node)) return;
+    if (isObject(node.properties)) {
+      for (const [name, schema] of Object.entries(node.properties)) {
+        const cls = isObject(schema) ? schema['x-data-classification'] : undefined;
+        if (cls === 'personal' || cls === 'special-category') names.add(name);
+      }
+    }
+    for (const child of Object.values(node)) visit(child);
+  };
+  visit(document.components);
+  return names;
+}
+
+/** The run's reference: a reference spec's bundled document and profile, with its hash. */
+export async function loadReference(
+  specId: string,
+): Promise<{ reference: Reference; personalFields: Set<string> }> {
+  const spec = await loadSpec(specId);
+  return {
+    reference: {
+      profile: spec.profile,
+      document: spec.document,
+      sha256: createHash('sha256').update(canonicalJson(spec.document)).digest('hex'),
+    },
+    personalFields: personalFieldNames(spec.document),
+  };
+}

@@ -1,0 +1,3 @@
+import type { Check } from '@council-conform/runner';
+
+export const SECURE_CHECKS: readonly Check[] = [];

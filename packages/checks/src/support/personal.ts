@@ -1,0 +1,47 @@
+import type { JsonObject } from '@council-conform/openapi';
+import { isObject } from './json.ts';
+
+/** Property names that, whatever the system, usually hold facts about a living person. */
+export const PERSONAL_NAME =
+  /(^|_)(name|given_name|family_name|first_name|last_name|forename|surname|full_name|email|e_mail|phone|telephone|mobile|date_of_birth|dob|birth_date|ni_number|national_insurance(_number)?|nino|nhs_number|ethnicity|religion|disability|device_id|resident|tenant|applicant)$/i;
+
+/** Names that hold personal data in any system, used where a wrong guess would be costly (URL parameters). */
+export const STRONGLY_PERSONAL_NAME =
+  /(^|_)(email|e_mail|phone|telephone|mobile|date_of_birth|dob|birth_date|ni_number|national_insurance(_number)?|nino|nhs_number)$/i;
+
+/** Patterns of personal data as it leaks into free text. */
+export const PERSONAL_PATTERNS: readonly { kind: string; pattern: RegExp }[] = [
+  { kind: 'an e-mail address', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/ },
+  {
+    kind: 'a UK phone number',
+    pattern: /(?<!\d)(?:\+44\s?|0)(?:7\d{3}\s?\d{6}|20\s?\d{4}\s?\d{4}|\d{3}\s?\d{3}\s?\d{4})(?!\d)/,
+  },
+  {
+    kind: 'a National Insurance number',
+    pattern: /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b/,
+  },
+  { kind: 'a date of birth', pattern: /\b(?:date of birth|d\.o\.b\.?|born on|born)\b[^.]{0,20}\d/i },
+];
+
+/**
+ * Names of properties the reference explicitly classifies as public although they look personal (an
+ * organisation's enquiries e-mail): their values are not scanned as leaks.
+ */
+export function explicitlyPublicNames(document: JsonObject): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (!isObject(node)) return;
+    if (isObject(node.properties)) {
+      for (const [name, schema] of Object.entries(node.properties)) {
+        if (isObject(schema) && schema['x-data-classification'] === 'public') names.add(name);
+      }
+    }
+    for (const child of Object.values(node)) visit(child);
+  };
+  visit(document.components);
+  return names;
+}

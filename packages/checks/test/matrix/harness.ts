@@ -1,0 +1,47 @@
+import { createMockSupplier, type FaultId, startMockServer } from '@council-conform/mocks';
+import { type Check, type RunReport, resolveRunConfig, runConformance } from '@council-conform/runner';
+import { CHECKS, loadReference } from '../../src/index.ts';
+
+/** Runs every check against a mock of a spec (with or without faults) over real HTTP on 127.0.0.1. */
+export async function runAgainstMock(
+  specId: string,
+  faults: readonly FaultId[] = [],
+  checks: readonly Check[] = CHECKS,
+): Promise<RunReport> {
+  const supplier = await createMockSupplier(specId, { faults, rateLimit: { limit: 400, windowMs: 1000 } });
+  const server = await startMockServer(supplier);
+  try {
+    const { reference, personalFields } = await loadReference(specId);
+    const [a, b] = supplier.tenants;
+    const config = resolveRunConfig({
+      target: server.url,
+      mode: 'sandbox',
+      credentials: { clientId: a!.clientId, clientSecret: a!.clientSecret },
+      secondTenant: { clientId: b!.clientId, clientSecret: b!.clientSecret },
+      requestsPerSecond: 250,
+      requestTimeoutMs: 5_000,
+      runBudgetMs: 60_000,
+      maxRetryAfterMs: 2_000,
+    });
+    return await runConformance({
+      config,
+      reference,
+      checks,
+      personalFields,
+      runner: { name: 'council-conform', version: 'test' },
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+export function statusOf(report: RunReport, checkId: string): string | undefined {
+  return report.checks.find((c) => c.id === checkId)?.status;
+}
+
+/** Must checks that failed or errored, with their messages, for readable assertion failures. */
+export function badMustChecks(report: RunReport): string[] {
+  return report.checks
+    .filter((c) => c.severity === 'must' && (c.status === 'fail' || c.status === 'error'))
+    .map((c) => `${c.id}: ${c.status}: ${c.message}`);
+}

@@ -1,0 +1,35 @@
+import { FAULTS, type FaultId } from '@council-conform/mocks';
+import { describe, expect, it } from 'vitest';
+import { EXPECTATIONS } from './expectations.ts';
+import { badMustChecks, runAgainstMock, statusOf } from './harness.ts';
+
+/**
+ * The fault matrix for one spec: the conformant mock passes every must check; each fault on its own fails
+ * the checks that exist to catch it and no unrelated must check. A fault whose catching check does not
+ * apply to this spec (no personal dataset, say) is skipped here and proven on another spec.
+ */
+export function defineMatrixSuite(specId: string): void {
+  describe(`fault matrix: ${specId}`, () => {
+    it('the conformant mock passes every must check', async () => {
+      const report = await runAgainstMock(specId);
+      expect(badMustChecks(report)).toEqual([]);
+    });
+
+    const faults = FAULTS.filter((fault) => EXPECTATIONS[fault.id as FaultId]);
+    it.each(faults.map((fault) => [fault.id, fault.story] as const))('%s is caught', async (faultId) => {
+      const expectation = EXPECTATIONS[faultId as FaultId]!;
+      const report = await runAgainstMock(specId, [faultId as FaultId]);
+      const applicable = expectation.caughtBy.filter((id) => statusOf(report, id) !== 'not-applicable');
+      if (applicable.length === 0) return; // proven on a spec where it applies
+      for (const checkId of expectation.caughtBy) {
+        const status = statusOf(report, checkId);
+        if (status === 'not-applicable') continue;
+        expect(`${checkId}: ${status}`, report.checks.find((c) => c.id === checkId)?.message).toBe(
+          `${checkId}: fail`,
+        );
+      }
+      const allowed = new Set([...expectation.caughtBy, ...Object.keys(expectation.alsoFails ?? {})]);
+      expect(badMustChecks(report).filter((line) => !allowed.has(line.split(':')[0] as string))).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,214 @@
+import {
+  createSchemaValidator,
+  type JsonObject,
+  listOperations,
+  parseDocument,
+} from '@council-conform/openapi';
+import { HarnessError, type HarnessHttp, type HarnessResponse } from './http.ts';
+import type {
+  CrawledDataset,
+  Reference,
+  ReferenceDataset,
+  ResolvedRunConfig,
+  RunContext,
+  SupplierDescription,
+} from './types.ts';
+
+const isObject = (value: unknown): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Records read per dataset before a crawl stops: enough to judge, bounded for huge production systems. */
+export const CRAWL_RECORD_CAP = 5_000;
+const PAGE_SIZE = 100;
+
+export function linkTarget(header: string | undefined, rel: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,\s*(?=<)/)) {
+    const m = /^<([^>]*)>(.*)$/.exec(part.trim());
+    if (m && new RegExp(`rel="?[^";]*\\b${rel}\\b`, 'i').test(m[2] as string)) return m[1];
+  }
+  return undefined;
+}
+
+export function isLoopback(url: URL): boolean {
+  return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+}
+
+export function createRunContext(
+  config: ResolvedRunConfig,
+  reference: Reference,
+  http: HarnessHttp,
+): RunContext {
+  const memos = new Map<string, Promise<unknown>>();
+  const memo = <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+    let pending = memos.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = compute();
+      memos.set(key, pending);
+    }
+    return pending;
+  };
+  const operations = new Map(
+    listOperations(reference.document)
+      .filter((op) => op.operationId)
+      .map((op) => [op.operationId as string, { method: op.method.toUpperCase(), path: op.path }]),
+  );
+  const hasCredentials = Boolean(config.credentials);
+
+  async function readDescription(response: HarnessResponse): Promise<JsonObject | undefined> {
+    if (response.status !== 200) return undefined;
+    try {
+      const parsed = parseDocument(response.text(), response.url).data;
+      return typeof parsed.openapi === 'string' || typeof parsed.swagger === 'string' ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  const supplierDescription = () =>
+    memo<SupplierDescription | undefined>('supplier-description', async () => {
+      const direct = await http.request({ url: '/openapi.json', note: 'discover the OpenAPI description' });
+      const document = await readDescription(direct);
+      if (document) return { url: direct.url, document, exchangeId: direct.exchange.id };
+      // RFC 8631: follow Link rel="service-desc" from the API root or from the failed answer itself.
+      const root = await http.request({ url: '/', note: 'look for Link rel="service-desc"' });
+      const linked =
+        linkTarget(root.header('link'), 'service-desc') ?? linkTarget(direct.header('link'), 'service-desc');
+      if (!linked) return undefined;
+      const viaLink = await http.request({
+        url: new URL(linked, root.url).toString(),
+        note: 'follow Link rel="service-desc"',
+      });
+      const linkedDocument = await readDescription(viaLink);
+      return linkedDocument
+        ? { url: viaLink.url, document: linkedDocument, exchangeId: viaLink.exchange.id }
+        : undefined;
+    });
+
+  const crawl = (dataset: ReferenceDataset) =>
+    memo<CrawledDataset>(`crawl:${dataset.id}`, async () => {
+      const operation = operations.get(dataset.list);
+      const exchangeIds: string[] = [];
+      const records: JsonObject[] = [];
+      if (!operation)
+        return {
+          dataset,
+          records,
+          exchangeIds,
+          pages: 0,
+          problem: `the reference has no operation ${dataset.list}`,
+        };
+      if (operation.path.includes('{')) {
+        return {
+          dataset,
+          records,
+          exchangeIds,
+          pages: 0,
+          problem: `${operation.path} lists records under a parent; it is read through its parent`,
+        };
+      }
+      const style = dataset.listStyle ?? 'cursor';
+      const first =
+        style === 'array'
+          ? operation.path
+          : `${operation.path}?${style === 'oruk-page' ? `page=1&per_page=${PAGE_SIZE}` : `limit=${PAGE_SIZE}`}`;
+      const visited = new Set<string>();
+      const seenIds = new Set<string>();
+      let next: string | undefined = first;
+      let pages = 0;
+      const auth = hasCredentials ? 'primary' : 'none';
+      while (next) {
+        const key = new URL(next, config.targetUrl).toString();
+        if (visited.has(key)) {
+          return {
+            dataset,
+            records,
+            exchangeIds,
+            pages,
+            problem: `pagination loops: page ${pages + 1} links back to ${next}`,
+          };
+        }
+        visited.add(key);
+        let response: HarnessResponse;
+        try {
+          response = await http.request({ url: next, auth, note: `read ${dataset.id} page ${pages + 1}` });
+        } catch (error) {
+          if (error instanceof HarnessError) {
+            if (error.exchangeId) exchangeIds.push(error.exchangeId);
+            return { dataset, records, exchangeIds, pages, problem: error.message };
+          }
+          throw error;
+        }
+        exchangeIds.push(response.exchange.id);
+        pages += 1;
+        if (response.status !== 200) {
+          return {
+            dataset,
+            records,
+            exchangeIds,
+            pages,
+            problem: `${operation.path} answered ${response.status} (${response.exchange.id})`,
+          };
+        }
+        let body: unknown;
+        try {
+          body = response.json();
+        } catch (error) {
+          return { dataset, records, exchangeIds, pages, problem: (error as Error).message };
+        }
+        const items = Array.isArray(body)
+          ? body
+          : isObject(body)
+            ? ((style === 'oruk-page' ? body.contents : body.items) ?? body.items ?? body.contents)
+            : undefined;
+        if (!Array.isArray(items)) {
+          return {
+            dataset,
+            records,
+            exchangeIds,
+            pages,
+            problem: `${operation.path} answered without a list of records (${response.exchange.id})`,
+          };
+        }
+        for (const item of items) {
+          if (!isObject(item)) continue;
+          const id = String(item[dataset.idField]);
+          if (seenIds.has(id)) {
+            return {
+              dataset,
+              records,
+              exchangeIds,
+              pages,
+              problem: `record ${id} came back twice while paging: the pages overlap or loop`,
+            };
+          }
+          seenIds.add(id);
+          records.push(item);
+        }
+        if (records.length >= CRAWL_RECORD_CAP) {
+          return {
+            dataset,
+            records,
+            exchangeIds,
+            pages,
+            problem: `stopped after ${CRAWL_RECORD_CAP} records (the crawl cap)`,
+          };
+        }
+        const bodyNext = isObject(body) && typeof body.next === 'string' ? body.next : undefined;
+        next = style === 'array' ? undefined : (linkTarget(response.header('link'), 'next') ?? bodyNext);
+      }
+      return { dataset, records, exchangeIds, pages };
+    });
+
+  return {
+    config,
+    reference,
+    http,
+    referenceValidator: createSchemaValidator(reference.document),
+    supplierDescription,
+    crawl,
+    memo,
+    operationPath: (operationId) => operations.get(operationId),
+    isLoopbackHttp: config.targetUrl.protocol === 'http:' && isLoopback(config.targetUrl),
+  };
+}

@@ -1,0 +1,36 @@
+export {
+  ATTESTATION_JSON_SCHEMA,
+  type Attestation,
+  AttestationError,
+  type AttestationStatement,
+  readAttestation,
+} from './attestation.ts';
+export { AuthError, TokenManager } from './auth.ts';
+export { CONFIG_KEYS, ConfigError, DEFAULTS, didYouMean, resolveRunConfig } from './config.ts';
+export { CRAWL_RECORD_CAP, createRunContext, isLoopback, linkTarget } from './context.ts';
+export {
+  type Auth,
+  createHarnessHttp,
+  type Exchange,
+  HarnessError,
+  type HarnessHttp,
+  type HarnessRequest,
+  type HarnessResponse,
+  parseRetryAfter,
+} from './http.ts';
+export { PreflightError, type PreflightStep, preflight } from './preflight.ts';
+export { REDACTED, Redactor } from './redact.ts';
+export { CheckRegistry } from './registry.ts';
+export {
+  type CheckResult,
+  type ClauseResult,
+  type ClauseStatus,
+  certifiability,
+  judgeClauses,
+  LEVEL_RULES,
+  type Level,
+  levelOf,
+} from './results.ts';
+export { REPORT_VERSION, type RunEvents, type RunInput, type RunReport, runConformance } from './run.ts';
+export type * from './types.ts';
+export { ViolationCollector } from './violations.ts';

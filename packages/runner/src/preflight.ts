@@ -1,0 +1,146 @@
+import type { TokenManager } from './auth.ts';
+import { didYouMean } from './config.ts';
+import { HarnessError, type HarnessHttp } from './http.ts';
+import type { Reference, ResolvedRunConfig, RunContext } from './types.ts';
+
+export interface PreflightStep {
+  readonly step: string;
+  readonly ok: boolean;
+  /** Set when not ok (or a warning): what was found and what to fix. */
+  readonly message?: string;
+  readonly warning?: boolean;
+}
+
+export class PreflightError extends Error {
+  override readonly name = 'PreflightError';
+  readonly code = 'PREFLIGHT_FAILED';
+  constructor(readonly steps: readonly PreflightStep[]) {
+    super(
+      `the run cannot start; fix the configuration first:\n${steps
+        .filter((s) => !s.ok && !s.warning)
+        .map((s) => `  - ${s.step}: ${s.message}`)
+        .join('\n')}`,
+    );
+  }
+}
+
+/**
+ * Everything that must hold before a single check runs. Most failed certification runs are configuration
+ * mistakes (wrong URL, wrong secret), so these are reported as configuration errors with what to fix,
+ * never as supplier failures.
+ */
+export async function preflight(
+  config: ResolvedRunConfig,
+  reference: Reference,
+  http: HarnessHttp,
+  tokens: { primary: TokenManager; secondary: TokenManager },
+  ctx: RunContext,
+): Promise<PreflightStep[]> {
+  const steps: PreflightStep[] = [{ step: 'configuration', ok: true }];
+  let reachable = false;
+  try {
+    const root = await http.request({ url: '/', note: 'pre-flight: is the target reachable' });
+    reachable = true;
+    steps.push({
+      step: 'target reachable',
+      ok: true,
+      message: `${config.target} answered HTTP ${root.status}`,
+    });
+    if (config.targetUrl.protocol === 'https:') steps.push({ step: 'TLS handshake', ok: true });
+  } catch (error) {
+    const code = error instanceof HarnessError ? error.code : 'NETWORK';
+    if (code === 'TLS')
+      steps.push({
+        step: 'TLS handshake',
+        ok: false,
+        message: `${(error as Error).message}; check the certificate of ${config.targetUrl.host}`,
+      });
+    else
+      steps.push({
+        step: 'target reachable',
+        ok: false,
+        message: `${(error as Error).message}; check the target URL and that the API is running`,
+      });
+  }
+  if (reachable) {
+    const description = await ctx.supplierDescription().catch(() => undefined);
+    if (description) steps.push({ step: 'description found', ok: true, message: description.url });
+    else {
+      // A missing description is judged by the open-api checks unless nothing of the profile answers at all,
+      // which means the target URL is wrong.
+      const listing =
+        reference.profile.datasets.find((d) => d.classification === 'public') ??
+        reference.profile.datasets[0];
+      const path = listing ? ctx.operationPath(listing.list)?.path : undefined;
+      let looksRight = false;
+      if (path && !path.includes('{')) {
+        const probe = await http
+          .request({
+            url: path,
+            auth: config.credentials ? 'primary' : 'none',
+            note: 'pre-flight: is this the right API',
+          })
+          .catch(() => undefined);
+        looksRight = probe !== undefined && probe.status !== 404;
+      }
+      steps.push(
+        looksRight
+          ? {
+              step: 'description found',
+              ok: false,
+              warning: true,
+              message:
+                'no OpenAPI description at /openapi.json or by Link rel="service-desc"; the open-api checks will fail',
+            }
+          : {
+              step: 'description found',
+              ok: false,
+              message: `neither /openapi.json nor ${path ?? 'the profile’s first list'} exists at ${config.target}: is this the ${reference.profile.id} API’s base URL?`,
+            },
+      );
+    }
+  }
+  if (!config.credentials) {
+    steps.push({
+      step: 'credentials',
+      ok: false,
+      message:
+        'no credentials: give --token, or --client-id and --client-secret (or the CONFORM_* environment variables)',
+    });
+  } else if (reachable) {
+    for (const [label, manager] of [
+      ['credentials', tokens.primary],
+      ['second tenant credentials', tokens.secondary],
+    ] as const) {
+      if (!manager.configured) continue;
+      try {
+        await manager.token(true);
+        steps.push({ step: label, ok: true, message: 'a token was obtained' });
+      } catch (error) {
+        steps.push({ step: label, ok: false, message: (error as Error).message });
+      }
+    }
+  }
+  const optional = reference.profile.operations.optional;
+  const unknown = config.features.filter((feature) => !optional.includes(feature));
+  steps.push(
+    unknown.length === 0
+      ? {
+          step: 'declared features',
+          ok: true,
+          message: config.features.length > 0 ? config.features.join(', ') : 'none declared',
+        }
+      : {
+          step: 'declared features',
+          ok: false,
+          message:
+            unknown
+              .map(
+                (f) =>
+                  `"${f}" is not an optional operation of ${reference.profile.id}${didYouMean(f, optional)}`,
+              )
+              .join('; ') + `; optional operations are: ${optional.join(', ') || 'none'}`,
+        },
+  );
+  return steps;
+}

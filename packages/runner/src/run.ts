@@ -1,0 +1,181 @@
+import type { Attestation, AttestationStatement } from './attestation.ts';
+import { TokenManager } from './auth.ts';
+import { createRunContext } from './context.ts';
+import { createHarnessHttp, type Exchange, HarnessError } from './http.ts';
+import { PreflightError, type PreflightStep, preflight } from './preflight.ts';
+import { Redactor } from './redact.ts';
+import {
+  type CheckResult,
+  type ClauseResult,
+  certifiability,
+  judgeClauses,
+  type Level,
+  levelOf,
+} from './results.ts';
+import type { Check, Reference, ResolvedRunConfig } from './types.ts';
+
+export const REPORT_VERSION = '1.0.0';
+
+export interface RunReport {
+  readonly reportVersion: string;
+  readonly runner: { readonly name: string; readonly version: string };
+  readonly profile: { readonly id: string; readonly version: string; readonly sha256: string };
+  readonly target: {
+    readonly url: string;
+    readonly mode: 'readonly' | 'sandbox';
+    readonly features: readonly string[];
+  };
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly requests: number;
+  readonly preflight: readonly PreflightStep[];
+  readonly checks: readonly CheckResult[];
+  readonly clauses: readonly ClauseResult[];
+  readonly level: Level;
+  readonly certifiable: boolean;
+  readonly certifiableReasons: readonly string[];
+  readonly attestation: {
+    readonly supplier: string;
+    readonly product: string;
+    readonly signedBy: { name: string; role: string };
+    readonly date: string;
+    readonly statements: readonly AttestationStatement[];
+  } | null;
+  readonly exchanges: readonly Exchange[];
+}
+
+export interface RunEvents {
+  onPreflight?(steps: readonly PreflightStep[]): void;
+  onCheckStart?(check: Check, index: number, total: number, requests: number): void;
+  onCheckEnd?(result: CheckResult, index: number, total: number): void;
+}
+
+export interface RunInput {
+  readonly config: ResolvedRunConfig;
+  readonly reference: Reference;
+  readonly checks: readonly Check[];
+  readonly attestation?: Attestation;
+  readonly runner: { readonly name: string; readonly version: string };
+  readonly events?: RunEvents;
+  /** Stop after pre-flight. */
+  readonly dryRun?: boolean;
+  /** Personal field names of the reference, redacted from evidence. */
+  readonly personalFields: ReadonlySet<string>;
+}
+
+/**
+ * Runs pre-flight and then every check, one after another on one rate-limited client, within the run's time
+ * budget. A check that throws is an `error`, never a supplier `fail`. Resolves to the report; throws
+ * PreflightError when the configuration is wrong.
+ */
+export async function runConformance(input: RunInput): Promise<RunReport> {
+  const { config, reference } = input;
+  const started = Date.now();
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), config.runBudgetMs);
+  timer.unref();
+  const redactor = new Redactor(input.personalFields);
+  const primary = new TokenManager(
+    config.credentials,
+    config.tokenUrl,
+    (s) => redactor.addSecret(s),
+    config.requestTimeoutMs,
+  );
+  const secondary = new TokenManager(
+    config.secondTenant,
+    config.tokenUrl,
+    (s) => redactor.addSecret(s),
+    config.requestTimeoutMs,
+  );
+  const http = createHarnessHttp({
+    target: config.targetUrl,
+    requestsPerSecond: config.requestsPerSecond,
+    requestTimeoutMs: config.requestTimeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
+    maxRetryAfterMs: config.maxRetryAfterMs,
+    redactor,
+    signal: budget.signal,
+    tokenFor: (which, refresh) => (which === 'primary' ? primary : secondary).token(refresh),
+  });
+  const ctx = createRunContext(config, reference, http);
+  try {
+    const steps = await preflight(config, reference, http, { primary, secondary }, ctx);
+    input.events?.onPreflight?.(steps);
+    if (steps.some((s) => !s.ok && !s.warning)) throw new PreflightError(steps);
+    const results: CheckResult[] = [];
+    if (!input.dryRun) {
+      const total = input.checks.length;
+      for (const [index, check] of input.checks.entries()) {
+        input.events?.onCheckStart?.(check, index, total, http.requestCount);
+        const begun = performance.now();
+        let outcome: Omit<CheckResult, 'id' | 'clause' | 'severity' | 'title' | 'durationMs'>;
+        if (check.modes && !check.modes.includes(config.mode)) {
+          outcome = {
+            status: 'not-applicable',
+            message: `runs only in ${check.modes.join(' or ')} mode; this run is ${config.mode}`,
+          };
+        } else if (budget.signal.aborted) {
+          outcome = {
+            status: 'error',
+            message: `not run: the run’s time budget of ${config.runBudgetMs} ms was spent`,
+          };
+        } else {
+          try {
+            outcome = await check.run(ctx);
+          } catch (error) {
+            outcome = {
+              status: 'error',
+              message: `the check could not run: ${error instanceof Error ? error.message : String(error)}`,
+              ...(error instanceof HarnessError && error.exchangeId
+                ? { exchangeIds: [error.exchangeId] }
+                : {}),
+            };
+          }
+        }
+        const result: CheckResult = {
+          id: check.id,
+          clause: check.clause,
+          severity: check.severity,
+          title: check.title,
+          ...outcome,
+          message: redactor.text(outcome.message),
+          durationMs: Math.round(performance.now() - begun),
+        };
+        results.push(result);
+        input.events?.onCheckEnd?.(result, index, total);
+      }
+    }
+    const clauses = judgeClauses(results, input.attestation);
+    const verdict = certifiability(results, config.mode);
+    const finished = Date.now();
+    return {
+      reportVersion: REPORT_VERSION,
+      runner: input.runner,
+      profile: { id: reference.profile.id, version: reference.profile.version, sha256: reference.sha256 },
+      target: { url: config.target, mode: config.mode, features: config.features },
+      startedAt: new Date(started).toISOString(),
+      finishedAt: new Date(finished).toISOString(),
+      durationMs: finished - started,
+      requests: http.requestCount,
+      preflight: steps,
+      checks: results,
+      clauses,
+      level: input.dryRun ? 'none' : levelOf(clauses),
+      certifiable: !input.dryRun && verdict.certifiable,
+      certifiableReasons: input.dryRun ? ['dry run: pre-flight only'] : verdict.reasons,
+      attestation: input.attestation
+        ? {
+            supplier: input.attestation.supplier,
+            product: input.attestation.product,
+            signedBy: input.attestation.signedBy,
+            date: input.attestation.date,
+            statements: input.attestation.statements,
+          }
+        : null,
+      exchanges: http.exchanges,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,144 @@
+import type { ClauseId } from '@council-conform/clauses';
+import type { JsonObject, SchemaValidator } from '@council-conform/openapi';
+import type { HarnessHttp } from './http.ts';
+
+export type Severity = 'must' | 'should';
+
+/**
+ * `fail`: the supplier's API is wrong. `error`: the check could not run (network, harness) — never counted
+ * against the supplier. `not-applicable`: the check does not apply to this target or mode, with the reason.
+ */
+export type OutcomeStatus = 'pass' | 'fail' | 'warn' | 'not-applicable' | 'error';
+
+export type RunMode = 'readonly' | 'sandbox';
+
+/** Repeated failures of one kind, grouped so a report stays readable: a count and the first examples. */
+export interface ViolationGroup {
+  readonly kind: string;
+  readonly count: number;
+  readonly examples: readonly ViolationExample[];
+}
+
+export interface ViolationExample {
+  readonly message: string;
+  /** JSON pointer or `dataset/id#/pointer` locating the defect. */
+  readonly location?: string;
+  readonly exchangeId?: string;
+}
+
+export interface CheckOutcome {
+  readonly status: OutcomeStatus;
+  /** What a person can act on: what was seen, and what to change. */
+  readonly message: string;
+  readonly exchangeIds?: readonly string[];
+  readonly violations?: readonly ViolationGroup[];
+  /** Small facts worth keeping (counts, sample sizes, seeds). */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export interface Check {
+  /** Stable, kebab-case, unique in the catalogue. */
+  readonly id: string;
+  readonly clause: ClauseId;
+  readonly severity: Severity;
+  readonly title: string;
+  /** One paragraph: what is tested and why the clause needs it. */
+  readonly description: string;
+  /** Modes the check runs in; in others it is reported not-applicable. Default: both. */
+  readonly modes?: readonly RunMode[];
+  run(ctx: RunContext): Promise<CheckOutcome>;
+}
+
+/** The reference spec and profile of a run, as data: the runner core never loads specs itself. */
+export interface ReferenceDataset {
+  readonly id: string;
+  readonly title: string;
+  readonly schema: string;
+  readonly classification: 'public' | 'personal' | 'special-category';
+  readonly idField: string;
+  readonly list: string;
+  readonly get: string;
+  readonly listStyle?: 'cursor' | 'oruk-page' | 'array';
+}
+
+export interface ReferenceProfile {
+  readonly id: string;
+  readonly version: string;
+  readonly datasets: readonly ReferenceDataset[];
+  readonly operations: { readonly required: readonly string[]; readonly optional: readonly string[] };
+}
+
+export interface Reference {
+  readonly profile: ReferenceProfile;
+  /** The bundled reference OpenAPI document. */
+  readonly document: JsonObject;
+  /** SHA-256 of the canonical reference document, for the report. */
+  readonly sha256: string;
+}
+
+export interface SupplierDescription {
+  readonly url: string;
+  readonly document: JsonObject;
+  readonly exchangeId: string;
+}
+
+export interface CrawledDataset {
+  readonly dataset: ReferenceDataset;
+  readonly records: readonly JsonObject[];
+  readonly exchangeIds: readonly string[];
+  /** Set when the crawl stopped early, with why. */
+  readonly problem?: string;
+  readonly pages: number;
+}
+
+export interface RunContext {
+  readonly config: ResolvedRunConfig;
+  readonly reference: Reference;
+  readonly http: HarnessHttp;
+  /** Validator over the reference document. */
+  readonly referenceValidator: SchemaValidator;
+  /** The supplier's own description, discovered at /openapi.json or via Link rel="service-desc". */
+  supplierDescription(): Promise<SupplierDescription | undefined>;
+  /** Every record of a dataset, read through its list operation to the end (memoised per run). */
+  crawl(dataset: ReferenceDataset): Promise<CrawledDataset>;
+  /** Shared, memoised work between checks. */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** Resolved path of an operation in the reference document. */
+  operationPath(operationId: string): { method: string; path: string } | undefined;
+  /** True when the target is on loopback over plain http (TLS checks do not apply). */
+  readonly isLoopbackHttp: boolean;
+}
+
+export interface Credentials {
+  /** A bearer token given as is. */
+  readonly token?: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly scope?: string;
+}
+
+export interface RunConfig {
+  readonly target: string;
+  readonly mode?: RunMode;
+  readonly credentials?: Credentials;
+  /** A second tenant's credentials, for the cross-tenant checks. */
+  readonly secondTenant?: Credentials;
+  /** Optional operations of the profile the supplier implements; others must answer 404/501. */
+  readonly features?: readonly string[];
+  readonly requestsPerSecond?: number;
+  readonly requestTimeoutMs?: number;
+  readonly runBudgetMs?: number;
+  readonly maxResponseBytes?: number;
+  /** Longest Retry-After the runner will wait out. */
+  readonly maxRetryAfterMs?: number;
+  /** Token endpoint; default `<target>/oauth/token`. */
+  readonly tokenUrl?: string;
+}
+
+export interface ResolvedRunConfig
+  extends Required<Omit<RunConfig, 'credentials' | 'secondTenant' | 'tokenUrl'>> {
+  readonly credentials?: Credentials;
+  readonly secondTenant?: Credentials;
+  readonly tokenUrl: string;
+  readonly targetUrl: URL;
+}
