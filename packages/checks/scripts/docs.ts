@@ -3,7 +3,7 @@ import { FAULTS } from '@council-conform/mocks';
 import { CHECKS } from '../src/index.ts';
 import { EXPECTATIONS } from '../test/matrix/expectations.ts';
 
-const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** docs/checks.md: the check catalogue, generated from the registry. */
 export function renderCheckCatalogue(): string {
@@ -31,7 +31,7 @@ export function renderCheckCatalogue(): string {
     lines.push('| Check | Severity | Modes | What it tests |', '| --- | --- | --- | --- |');
     for (const check of checks) {
       lines.push(
-        `| \`${check.id}\` | ${check.severity} | ${(check.modes ?? ['readonly', 'sandbox']).join(', ')} | **${escape(check.title)}.** ${escape(check.description)} |`,
+        `| \`${check.id}\` | ${check.severity} | ${(check.modes ?? ['readonly', 'sandbox']).join(', ')} | **${cell(check.title)}.** ${cell(check.description)} |`,
       );
     }
     lines.push('');
@@ -59,10 +59,10 @@ export function renderFaultMatrix(): string {
       : '*not yet caught*';
     const also = expectation?.alsoFails
       ? Object.entries(expectation.alsoFails)
-          .map(([id, why]) => `\`${id}\`: ${escape(why)}`)
+          .map(([id, why]) => `\`${id}\`: ${cell(why)}`)
           .join('; ')
       : '';
-    lines.push(`| \`${fault.id}\` | ${fault.clause} | ${escape(fault.story)} | ${caught} | ${also} |`);
+    lines.push(`| \`${fault.id}\` | ${fault.clause} | ${cell(fault.story)} | ${caught} | ${also} |`);
   }
   const caughtCount = FAULTS.filter((fault) => EXPECTATIONS[fault.id]).length;
   lines.push('', `${caughtCount} of ${FAULTS.length} faults are caught by a check.`, '');

@@ -19,10 +19,13 @@ export function sampleFromSchema(document: JsonObject, schema: unknown, depth = 
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   if ('default' in schema) return schema.default;
   if (Array.isArray(schema.allOf)) {
-    return schema.allOf.reduce<unknown>((merged, part) => {
+    let merged: unknown = {};
+    for (const part of schema.allOf) {
       const value = sampleFromSchema(document, part, depth + 1);
-      return isObject(merged) && isObject(value) ? { ...merged, ...value } : (value ?? merged);
-    }, {});
+      if (isObject(merged) && isObject(value)) Object.assign(merged, value);
+      else merged = value ?? merged;
+    }
+    return merged;
   }
   for (const key of ['oneOf', 'anyOf'] as const) {
     const options = schema[key];

@@ -16,7 +16,7 @@ export const publicDataCors: Check = {
     const exchangeIds: string[] = [];
     for (const dataset of datasets) {
       const response = await anonymousList(ctx, dataset);
-      if (!response || response.status !== 200) continue;
+      if (response?.status !== 200) continue;
       exchangeIds.push(response.exchange.id);
       if (response.header('access-control-allow-origin') !== '*') {
         violations.add('no Access-Control-Allow-Origin: *', {

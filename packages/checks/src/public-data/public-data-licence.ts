@@ -30,7 +30,7 @@ export const publicDataLicence: Check = {
     }
     for (const dataset of datasets) {
       const response = await anonymousList(ctx, dataset);
-      if (!response || response.status !== 200) continue;
+      if (response?.status !== 200) continue;
       exchangeIds.push(response.exchange.id);
       if (!linkTarget(response.header('link'), 'license')) {
         violations.add('no Link rel="license" on public responses', {

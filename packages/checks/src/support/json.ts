@@ -11,7 +11,7 @@ export function walkJson(
   key?: string,
 ): void {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walkJson(item, visit, `${pointer}/${i}`, key));
+    for (const [i, item] of value.entries()) walkJson(item, visit, `${pointer}/${i}`, key);
     return;
   }
   if (isObject(value)) {
