@@ -37,24 +37,24 @@ export function toDdMmYyyy(value: string): string {
 /** Picks the record's free-text field faults write into: one a person would type into. */
 function textFieldOf(record: Record<string, Json>): string | undefined {
   for (const name of PREFERRED_TEXT_FIELDS) if (typeof record[name] === 'string') return name;
-  return undefined;
+  // Otherwise the first field of free text (it has spaces): an address line, a note, a title.
+  return Object.keys(record).find((name) => typeof record[name] === 'string' && / /.test(record[name] as string) && !/^\d{4}-\d{2}-\d{2}/.test(record[name] as string));
 }
 
-function appendToText(record: Json, suffix: string): Json {
+/** Puts text into the record's free-text field, in place of what was there. */
+function replaceText(record: Json, text: string): Json {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
   const out = { ...(record as Record<string, Json>) };
-  const field = textFieldOf(out);
-  if (field) out[field] = `${out[field] as string}${suffix}`;
-  else out.notes = suffix.trim();
+  out[textFieldOf(out) ?? 'notes'] = text;
   return out;
 }
 
-export const ADVERT_MARKUP =
-  ' <script async src="https://www.googletagmanager.com/gtag/js?id=G-ADS0000001"></script><img src="https://ad.doubleclick.net/ddm/activity/src=123;type=pixel" width="1" height="1" alt="">';
+// Short enough to fit the fields they land in, so the fault breaks one rule (privacy, advertising), not the
+// schema's maximum lengths as well.
+export const ADVERT_MARKUP = '<script src="https://www.googletagmanager.com/gtag/js"></script>';
 
 // Realistic leaks: the supplier pasted a case note into a public field.
-export const LEAKED_PERSONAL_TEXT =
-  ' Contact Amara Okafor on 07700 900123 or amara.okafor12@example.org, NI number JC123456C, date of birth 14/03/1984.';
+export const LEAKED_PERSONAL_TEXT = 'Ring 07700 900123 or a.okafor@example.org, NI JC123456C, born 14/03/1984';
 
 /** Faults that change the records a read returns, applied to each record as it leaves the mock. */
 export function transformRecord(record: Json, faults: ReadonlySet<FaultId>, isPublicDataset: boolean): Json {
@@ -74,9 +74,9 @@ export function transformRecord(record: Json, faults: ReadonlySet<FaultId>, isPu
     out = deepMap(out, (value) => (typeof value === 'string' ? toDdMmYyyy(value) : value));
   }
   if (isPublicDataset && faults.has('personal-data-in-public-response'))
-    out = appendToText(out, LEAKED_PERSONAL_TEXT);
-  if (faults.has('advert-markup')) out = appendToText(out, ADVERT_MARKUP);
-  if (faults.has('non-utf8-json')) out = appendToText(out, ' Café on site.');
+    out = replaceText(out, LEAKED_PERSONAL_TEXT);
+  if (faults.has('advert-markup')) out = replaceText(out, ADVERT_MARKUP);
+  if (faults.has('non-utf8-json')) out = replaceText(out, 'Café on site');
   return out;
 }
 

@@ -161,7 +161,7 @@ const PROBES: Record<FaultId, Probe> = {
     expect(names).toContain('resident_email');
   },
   'advert-markup': async ({ client, supplier }) => {
-    expect(await firstPublicRecordText(client, supplier)).toMatch(/googletagmanager\.com.*doubleclick\.net/);
+    expect(await firstPublicRecordText(client, supplier)).toMatch(/<script src=\\"https:\/\/www\.googletagmanager\.com\/gtag/);
   },
   'http-without-tls-redirect': async ({ supplier }) => {
     // Behaviour under TLS belongs to the transport; the fault is recorded so the server can apply it.

@@ -1,6 +1,5 @@
 import { type JsonObject, listOperations, resolvePointer } from '@council-conform/openapi';
 import { type Check, ViolationCollector } from '@council-conform/runner';
-import { personalFieldNames } from '../reference.ts';
 import { isObject } from '../support/json.ts';
 import { fail, judge } from '../support/outcomes.ts';
 import { STRONGLY_PERSONAL_NAME } from '../support/personal.ts';
@@ -16,7 +15,6 @@ export const personalDataNotInUrls: Check = {
     const found = await ctx.supplierDescription();
     if (!found) return fail('there is no description to read parameters from (see description-discoverable)');
     const document = found.document as JsonObject;
-    const personal = personalFieldNames(ctx.reference.document);
     const violations = new ViolationCollector();
     for (const op of listOperations(document)) {
       const parameters = [
@@ -32,7 +30,7 @@ export const personalDataNotInUrls: Check = {
         if (
           marked === 'personal' ||
           marked === 'special-category' ||
-          (marked !== 'public' && (personal.has(name) || STRONGLY_PERSONAL_NAME.test(name)))
+          (marked !== 'public' && STRONGLY_PERSONAL_NAME.test(name))
         ) {
           violations.add(`personal ${parameter.in} parameter`, {
             message: `${op.method.toUpperCase()} ${op.path} takes "${name}" in its ${parameter.in}`,
