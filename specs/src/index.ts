@@ -103,3 +103,4 @@ export async function loadFixtures(id: string): Promise<Record<string, unknown[]
 }
 export { generateFixtureFiles, serialiseFixtures } from './fixture-files.ts';
 export { type SpecSummary, summariseSpec } from './summary.ts';
+export { renderSpecsTable, SPECS_DOC_PATH } from './docs.ts';
