@@ -1,5 +1,4 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { JsonObject } from './parse.ts';
 

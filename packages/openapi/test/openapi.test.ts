@@ -14,14 +14,18 @@ const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
 describe('parseDocument', () => {
   it('reads YAML and JSON and knows the line of a pointer', () => {
-    const parsed = parseDocument('openapi: 3.1.0\ninfo:\n  title: T\n  version: 1.0.0\npaths: {}\n', 'a.yaml');
+    const parsed = parseDocument(
+      'openapi: 3.1.0\ninfo:\n  title: T\n  version: 1.0.0\npaths: {}\n',
+      'a.yaml',
+    );
     expect(parsed.data.openapi).toBe('3.1.0');
     expect(parsed.lineOf('/info/version')).toBe(4);
     expect(parseDocument('{"openapi": "3.1.0"}', 'a.json').data.openapi).toBe('3.1.0');
   });
 
   it('names the line and column where a YAML syntax error stopped parsing', () => {
-    const attempt = () => parseDocument('openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\n', 'bad.yaml');
+    const attempt = () =>
+      parseDocument('openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\n', 'bad.yaml');
     expect(attempt).toThrow(DocumentError);
     try {
       attempt();
