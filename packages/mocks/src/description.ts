@@ -35,6 +35,7 @@ export function servedDescription(
   }
   const info = served.info as JsonObject;
   if (faults.has('no-licence')) delete info.license;
+  if (faults.has('no-changelog')) delete info['x-changelog'];
   if (faults.has('non-semantic-version')) {
     info.version = '2024 release';
     delete info['x-changelog'];

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { csvCell, toCsv } from './csv.ts';
+import { windows1252 } from './encoding.ts';
 import type { FaultId } from './faults.ts';
-import { transformExportRecord } from './transforms.ts';
+import { replaceText, transformExportRecord } from './transforms.ts';
 
 export interface ExportFileBody {
   readonly name: string;
@@ -43,7 +44,7 @@ const brokenCell = (value: unknown) =>
  * produce them. Returns the files and their manifest entries.
  */
 export function buildDatasetExport(
-  dataset: { id: string; schema: string },
+  dataset: { id: string; schema: string; textField?: string | undefined },
   records: readonly Record<string, unknown>[],
   formats: readonly string[],
   links: { fileUrl: (name: string) => string; generatedAt: string },
@@ -53,6 +54,12 @@ export function buildDatasetExport(
   let rows = records.map((record) => transformExportRecord(record, faults) as Record<string, unknown>);
   if (faults.has('export-omits-records')) rows = rows.filter((_, i) => i % 10 !== 3);
   if (faults.has('export-extra-records')) rows = [...rows, ...extraRecords];
+  // Every file gets at least one accented character for the Windows-1252 fault to mis-encode.
+  if (faults.has('export-invalid-utf8') && rows[0])
+    rows = [
+      replaceText(rows[0], 'Café on the corner', dataset.textField) as Record<string, unknown>,
+      ...rows.slice(1),
+    ];
   const files: ExportFileBody[] = [];
   if (faults.has('export-proprietary-format-only')) {
     // Not a real workbook: a vendor blob is what matters here, not its internals.
@@ -77,9 +84,8 @@ export function buildDatasetExport(
       if (faults.has('export-truncated-file') && format === 'ndjson' && text.length > 10) {
         text = text.slice(0, Math.floor(text.length * 0.6));
       }
-      const bytes = faults.has('export-invalid-utf8')
-        ? Buffer.from(`${text}\u00e9`, 'latin1')
-        : Buffer.from(text, 'utf8');
+      // Windows-1252-style bytes for every non-ASCII character, inside the values where real exporters put them.
+      const bytes = faults.has('export-invalid-utf8') ? windows1252(text) : Buffer.from(text, 'utf8');
       files.push({
         name: `${dataset.id}.${format}`,
         dataset: dataset.id,

@@ -45,8 +45,13 @@ const CATALOGUE = [
   },
   {
     id: 'export-proprietary-format-only',
-    clause: 'easy-exit',
+    clause: 'right-to-data',
     story: 'The export only comes as a spreadsheet in a vendor format, not NDJSON or CSV.',
+  },
+  {
+    id: 'export-stale-snapshot',
+    clause: 'right-to-data',
+    story: 'The export is an old snapshot: its records carry last week’s values, not what the API serves.',
   },
   { id: 'export-never-finishes', clause: 'right-to-data', story: 'The export job stays "running" forever.' },
   {
@@ -118,6 +123,11 @@ const CATALOGUE = [
   },
   { id: 'no-hsts', clause: 'secure', story: 'No Strict-Transport-Security header on https responses.' },
   {
+    id: 'tls-legacy-versions',
+    clause: 'secure',
+    story: 'The https side still accepts TLS 1.0 and 1.1 handshakes, long deprecated (RFC 8996).',
+  },
+  {
     id: 'credentials-in-query-accepted',
     clause: 'secure',
     story: 'An access token in the query string (?access_token=…) is accepted.',
@@ -151,6 +161,11 @@ const CATALOGUE = [
     id: 'non-semantic-version',
     clause: 'transparent',
     story: 'The description’s version is "2024 release" and it links no changelog.',
+  },
+  {
+    id: 'no-changelog',
+    clause: 'transparent',
+    story: 'No changelog is linked and no response says which API version answered.',
   },
   {
     id: 'deprecated-without-sunset',

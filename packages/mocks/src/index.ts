@@ -1,10 +1,11 @@
 export { toCsv } from './csv.ts';
 export { FAULT_IDS, FAULTS, type Fault, type FaultId, getFault, isFaultId } from './faults.ts';
 export { PROBLEM } from './problems.ts';
-export { type RunningMockServer, startMockServer } from './server.ts';
+export { type MockServerOptions, type RunningMockServer, startMockServer } from './server.ts';
 export {
   createMockSupplier,
   type MockSupplier,
   type MockSupplierOptions,
   type MockTenant,
 } from './supplier.ts';
+export { createSelfSignedCertificate, type TlsCertificate } from './tls.ts';

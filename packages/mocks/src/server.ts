@@ -1,12 +1,26 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { getResponse } from 'msw';
 import type { MockSupplier } from './supplier.ts';
+import type { TlsCertificate } from './tls.ts';
 
 export interface RunningMockServer {
+  /** The API's base URL: https when served with a certificate. */
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
+}
+
+export interface MockServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /**
+   * Serve HTTPS with this certificate (see `createSelfSignedCertificate`). Plain http on the same port then
+   * answers 308 to https, or, with the `http-without-tls-redirect` fault, answers as the API itself. With the
+   * `tls-legacy-versions` fault the TLS side also accepts TLS 1.0 and 1.1.
+   */
+  readonly tls?: TlsCertificate;
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -45,15 +59,18 @@ async function send(response: Response, outgoing: ServerResponse): Promise<void>
 /**
  * Serves a mock supplier over real HTTP on 127.0.0.1 through msw's own `getResponse`, so a client on a
  * socket sees exactly what in-process msw interception would give it: one implementation, two transports.
+ * With `tls`, one port speaks both: a connection opening with a TLS handshake goes to HTTPS, any other to
+ * plain HTTP, as a real server's 443 and 80 would.
  */
 export async function startMockServer(
   supplier: MockSupplier,
-  options: { port?: number; host?: string } = {},
+  options: MockServerOptions = {},
 ): Promise<RunningMockServer> {
   const host = options.host ?? '127.0.0.1';
   let origin = '';
-  const server: Server = createServer((incoming, outgoing) => {
-    toRequest(incoming, origin)
+  let plainOrigin = '';
+  const answer = (incoming: IncomingMessage, outgoing: ServerResponse, from: string) => {
+    toRequest(incoming, from)
       .then(async (request) => {
         const response =
           (await getResponse(supplier.handlers, request)) ?? new Response('no handler', { status: 500 });
@@ -72,19 +89,56 @@ export async function startMockServer(
           );
         } else outgoing.destroy();
       });
+  };
+  const plain = createServer((incoming, outgoing) => {
+    if (!options.tls || supplier.faults.has('http-without-tls-redirect')) {
+      answer(incoming, outgoing, plainOrigin);
+      return;
+    }
+    outgoing.writeHead(308, { location: `${origin}${incoming.url ?? '/'}` });
+    outgoing.end();
+  });
+  const legacy = supplier.faults.has('tls-legacy-versions');
+  const secure = options.tls
+    ? createHttpsServer(
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ...(legacy ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' } : {}),
+        },
+        (incoming, outgoing) => answer(incoming, outgoing, origin),
+      )
+    : undefined;
+  const server = secure
+    ? createNetServer((socket) => {
+        socket.once('data', (chunk: Buffer) => {
+          // Hand the connection on with its first bytes put back: 0x16 opens a TLS handshake.
+          socket.pause();
+          socket.unshift(chunk);
+          (chunk[0] === 0x16 ? secure : plain).emit('connection', socket);
+          process.nextTick(() => socket.resume());
+        });
+      })
+    : plain;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  origin = `http://${host}:${port}`;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  plainOrigin = `http://${hostInUrl}:${port}`;
+  origin = secure ? `https://${hostInUrl}:${port}` : plainOrigin;
   return {
     url: origin,
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };

@@ -9,11 +9,13 @@ import {
 import { type DatasetProfile, type LoadedSpec, loadFixtures, loadSpec } from '@council-conform/specs';
 import { http, type RequestHandler } from 'msw';
 import { LEGACY_PREFIX, servedDescription } from './description.ts';
+import { windows1252 } from './encoding.ts';
 import { buildDatasetExport, type ExportFileBody, type ManifestFile } from './exports.ts';
 import { type FaultId, getFault } from './faults.ts';
 import { PROBLEM, type ProblemInit, problemResponse } from './problems.ts';
 import { buildRoutes, matchRoute, type Route } from './routes.ts';
 import { sampleFromSchema } from './sampler.ts';
+import { freeTextField } from './text-fields.ts';
 import { transformRecord } from './transforms.ts';
 
 type Rec = Record<string, unknown>;
@@ -36,8 +38,12 @@ export interface MockSupplierOptions {
   tenants?: readonly MockTenant[];
   /** How long an export takes to complete. Default 0: complete at the first poll. */
   exportDelayMs?: number;
-  /** Requests allowed per client per window before 429. Default 50 per second. */
-  rateLimit?: { limit: number; windowMs: number };
+  /**
+   * Requests allowed per client per window before 429. Default 50 per second. Anonymous clients (no
+   * Authorization header) get `anonymousLimit`, by default a tenth of it, as public APIs commonly allow
+   * unauthenticated callers less.
+   */
+  rateLimit?: { limit: number; windowMs: number; anonymousLimit?: number };
   tokenTtlSeconds?: number;
   /** Clock, for tests. */
   now?: () => number;
@@ -135,7 +141,19 @@ export async function createMockSupplier(
     : undefined;
   if (firstDataset && legacyOperationId)
     datasetByOperation.set(legacyOperationId, { dataset: firstDataset, role: 'list' });
-  const inconsistentListDataset = profile.datasets.find((d) => (d.listStyle ?? 'cursor') === 'cursor');
+  // The first dataset that pages in an envelope (cursor or ORUK page) answers a bare array instead.
+  const inconsistentListDataset = profile.datasets.find((d) => (d.listStyle ?? 'cursor') !== 'array');
+  // A leaked case note lands where staff type notes, not in a field the spec vouches for as public (an
+  // organisation's published phone number, an estate's name), where checks rightly allow such text.
+  const textFields = new Map(
+    profile.datasets.map((d) => [
+      d.id,
+      {
+        text: freeTextField(document, d.schema),
+        leak: freeTextField(document, d.schema, { unclassified: true }) ?? 'notes',
+      },
+    ]),
+  );
 
   // Records: public datasets are shared; personal ones belong to a tenant. Tenant B gets a few of its own.
   const store = new Map<string, Map<string, Rec[]>>();
@@ -196,16 +214,18 @@ export async function createMockSupplier(
     // Rate limit per client, before anything else costs work.
     if (!faults.has('no-rate-limit')) {
       const key = request.headers.get('authorization') ?? 'anonymous';
+      const limit =
+        key === 'anonymous' ? (rate.anonymousLimit ?? Math.max(1, Math.ceil(rate.limit / 10))) : rate.limit;
       const t = now();
       const bucket = hits.get(key);
       if (!bucket || t - bucket.windowStart >= rate.windowMs) hits.set(key, { windowStart: t, count: 1 });
-      else if (++bucket.count > rate.limit) {
+      else if (++bucket.count > limit) {
         const retryAfter = Math.max(1, Math.ceil((bucket.windowStart + rate.windowMs - t) / 1000));
         return problem({
           type: PROBLEM.rateLimited,
           title: 'Too Many Requests',
           status: 429,
-          detail: `more than ${rate.limit} requests in ${rate.windowMs} ms`,
+          detail: `more than ${limit} requests in ${rate.windowMs} ms`,
           headers: { 'retry-after': String(retryAfter) },
         });
       }
@@ -490,7 +510,8 @@ export async function createMockSupplier(
     }
     const style = dataset.listStyle ?? 'cursor';
     const isPublicDataset = dataset.classification === 'public';
-    const out = (list: Rec[]) => list.map((r) => transformRecord(r, faults, isPublicDataset));
+    const out = (list: Rec[]) =>
+      list.map((r) => transformRecord(r, faults, isPublicDataset, textFields.get(dataset.id)));
     if (style === 'array' || (faults.has('inconsistent-pagination') && dataset === inconsistentListDataset)) {
       return json(out(records), 200);
     }
@@ -552,7 +573,12 @@ export async function createMockSupplier(
         faults,
       );
     }
-    const body = transformRecord(record, faults, dataset.classification === 'public');
+    const body = transformRecord(
+      record,
+      faults,
+      dataset.classification === 'public',
+      textFields.get(dataset.id),
+    );
     // Some standards answer a read by id with a one-element list (Open311 GeoReport does).
     return json(getAnswersWithList(dataset) ? [body] : body, 200);
   }
@@ -660,7 +686,7 @@ export async function createMockSupplier(
             .map((r) => ({ ...r, [dataset.idField]: otherTenantId(otherTenantId(r[dataset.idField])) }))
         : [];
       const built = buildDatasetExport(
-        dataset,
+        { ...dataset, textField: textFields.get(dataset.id)?.text },
         records,
         job.formats,
         { fileUrl: (name) => `${origin}${basePath}/exports/${job.id}/files/${name}`, generatedAt },
@@ -797,6 +823,12 @@ export async function createMockSupplier(
         const mediaType = Object.entries(content).find(([t]) =>
           t.includes(type.includes('json') ? 'json' : 'form'),
         )?.[1];
+        if (!type.includes('json') && mediaType?.schema) {
+          body = coerceFormFields(
+            resolveSchema(mediaType.schema) as JsonObject | undefined,
+            body as Record<string, string>,
+          );
+        }
         if (mediaType?.schema) {
           const errors = validator.validateWith(mediaType.schema as JsonObject, body);
           if (errors.length > 0) {
@@ -853,7 +885,7 @@ export async function createMockSupplier(
     contentType = 'application/json; charset=utf-8',
   ): Response {
     const text = JSON.stringify(value);
-    const bytes = faults.has('non-utf8-json') ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
+    const bytes = faults.has('non-utf8-json') ? windows1252(text) : Buffer.from(text, 'utf8');
     return new Response(new Uint8Array(bytes), {
       status,
       headers: { 'content-type': contentType, ...headers },
@@ -887,7 +919,8 @@ export async function createMockSupplier(
       headers.set('sunset', 'Sat, 01 Jan 2028 00:00:00 GMT');
       headers.append('link', `<${basePath}/openapi.json>; rel="successor-version"`);
     }
-    headers.set('x-api-version', String((document.info as JsonObject).version));
+    if (!faults.has('no-changelog'))
+      headers.set('x-api-version', String((document.info as JsonObject).version));
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 
@@ -900,4 +933,29 @@ export async function createMockSupplier(
     handle,
     records: (datasetId, tenantId) => recordsOf(datasetId, tenantId),
   };
+}
+
+/**
+ * A form body carries every value as text (OpenAPI's form serialisation); read numbers and booleans the
+ * way the schema declares them before validating, as a real server's form parser would.
+ */
+function coerceFormFields(
+  schema: JsonObject | undefined,
+  form: Record<string, string>,
+): Record<string, unknown> {
+  const properties = (schema?.properties ?? {}) as Record<string, JsonObject>;
+  const out: Record<string, unknown> = { ...form };
+  for (const [name, value] of Object.entries(form)) {
+    const declared = properties[name]?.type;
+    const types = Array.isArray(declared) ? declared : [declared];
+    if (
+      (types.includes('number') || types.includes('integer')) &&
+      value.trim() !== '' &&
+      !Number.isNaN(Number(value))
+    )
+      out[name] = Number(value);
+    else if (types.includes('boolean') && (value === 'true' || value === 'false'))
+      out[name] = value === 'true';
+  }
+  return out;
 }
