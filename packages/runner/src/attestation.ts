@@ -25,29 +25,49 @@ export interface Attestation {
 export const ATTESTATION_JSON_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'Council Conform supplier attestation',
+  description:
+    'A supplier’s signed statements for the checklist clauses, or parts of clauses, that a machine cannot judge. A report shows these clauses as attested, never as passed by test.',
   type: 'object',
   additionalProperties: false,
   required: ['supplier', 'product', 'signedBy', 'date', 'statements'],
   properties: {
-    supplier: { type: 'string', minLength: 1 },
-    product: { type: 'string', minLength: 1 },
+    supplier: { type: 'string', minLength: 1, description: 'The supplier’s legal name.' },
+    product: { type: 'string', minLength: 1, description: 'The product and version attested.' },
     signedBy: {
       type: 'object',
       additionalProperties: false,
       required: ['name', 'role'],
-      properties: { name: { type: 'string', minLength: 1 }, role: { type: 'string', minLength: 1 } },
+      description: 'The person who signs for the supplier, and their role.',
+      properties: {
+        name: { type: 'string', minLength: 1, description: 'Their name.' },
+        role: {
+          type: 'string',
+          minLength: 1,
+          description: 'Their role, for example Chief Technology Officer.',
+        },
+      },
     },
-    date: { type: 'string', format: 'date' },
+    date: { type: 'string', format: 'date', description: 'When it was signed (YYYY-MM-DD).' },
     statements: {
       type: 'array',
+      description: 'One statement per clause attested; a clause may appear once.',
       items: {
         type: 'object',
         additionalProperties: false,
         required: ['clause', 'statement'],
         properties: {
-          clause: { enum: [...CLAUSE_IDS] },
-          statement: { type: 'string', minLength: 20 },
-          evidence: { type: 'array', items: { type: 'string', minLength: 1 } },
+          clause: { enum: [...CLAUSE_IDS], description: 'The clause, by id (see `conform clauses`).' },
+          statement: {
+            type: 'string',
+            minLength: 20,
+            description: 'What the supplier attests, in full sentences.',
+          },
+          evidence: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            description:
+              'Where the evidence behind the statement can be read: an accessibility statement, an audit, a contract clause.',
+          },
         },
       },
     },

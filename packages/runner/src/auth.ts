@@ -1,4 +1,4 @@
-import { request as undiciRequest } from 'undici';
+import { type Dispatcher, request as undiciRequest } from 'undici';
 import type { Credentials } from './types.ts';
 
 export class AuthError extends Error {
@@ -32,6 +32,8 @@ export class TokenManager {
     private readonly tokenUrl: string,
     private readonly onSecret: (secret: string) => void,
     private readonly timeoutMs = 15_000,
+    /** Carries the run's TLS trust (`tls.ca`) to the token endpoint too. */
+    private readonly dispatcher?: Dispatcher,
   ) {
     onSecret(credentials?.token ?? '');
     onSecret(credentials?.clientSecret ?? '');
@@ -70,6 +72,7 @@ export class TokenManager {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: body.toString(),
         signal: AbortSignal.timeout(this.timeoutMs),
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       });
       status = response.statusCode;
       text = await response.body.text();

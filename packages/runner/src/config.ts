@@ -22,7 +22,9 @@ export const CONFIG_KEYS = [
   'runBudgetMs',
   'maxResponseBytes',
   'maxRetryAfterMs',
+  'exportBudgetMs',
   'tokenUrl',
+  'tls',
 ] as const;
 
 export const DEFAULTS = {
@@ -32,6 +34,7 @@ export const DEFAULTS = {
   runBudgetMs: 15 * 60_000,
   maxResponseBytes: 20 * 1024 * 1024,
   maxRetryAfterMs: 30_000,
+  exportBudgetMs: 10 * 60_000,
 } as const;
 
 /** Levenshtein distance, for "did you mean" hints on misspelt keys. */
@@ -96,6 +99,7 @@ export function resolveRunConfig(config: RunConfig & Record<string, unknown>): R
     'runBudgetMs',
     'maxResponseBytes',
     'maxRetryAfterMs',
+    'exportBudgetMs',
   ] as const) {
     if (config[key] !== undefined && !positive(config[key]))
       problems.push(`"${key}" must be a positive number`);
@@ -117,6 +121,19 @@ export function resolveRunConfig(config: RunConfig & Record<string, unknown>): R
   ) {
     problems.push('"features" must be a list of operation ids');
   }
+  if (config.tls !== undefined) {
+    const tls = config.tls as unknown;
+    if (tls === null || typeof tls !== 'object' || Array.isArray(tls))
+      problems.push('"tls" must be an object, e.g. { "ca": "-----BEGIN CERTIFICATE-----…" }');
+    else {
+      for (const key of Object.keys(tls)) {
+        if (key !== 'ca') problems.push(`unknown setting "tls.${key}"${didYouMean(key, ['ca'])}`);
+      }
+      const { ca } = tls as { ca?: unknown };
+      if (ca !== undefined && (typeof ca !== 'string' || !ca.includes('BEGIN CERTIFICATE')))
+        problems.push('"tls.ca" must be the PEM text of a CA certificate (-----BEGIN CERTIFICATE-----…)');
+    }
+  }
   if (problems.length > 0 || !targetUrl) {
     throw new ConfigError(
       'CONFIG_INVALID',
@@ -134,8 +151,10 @@ export function resolveRunConfig(config: RunConfig & Record<string, unknown>): R
     runBudgetMs: config.runBudgetMs ?? DEFAULTS.runBudgetMs,
     maxResponseBytes: config.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
     maxRetryAfterMs: config.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
+    exportBudgetMs: config.exportBudgetMs ?? DEFAULTS.exportBudgetMs,
     tokenUrl: config.tokenUrl ?? `${base}/oauth/token`,
     ...(config.credentials ? { credentials: config.credentials } : {}),
     ...(config.secondTenant ? { secondTenant: config.secondTenant } : {}),
+    ...(config.tls ? { tls: config.tls } : {}),
   };
 }

@@ -19,6 +19,13 @@ export interface HarnessRequest {
   readonly noRetry?: boolean;
   /** Allow a URL on another origin (never with credentials). */
   readonly allowOtherOrigin?: boolean;
+  /** Skip the run's request-rate limit: only for the sandbox burst check, which exists to exceed it. */
+  readonly unthrottled?: boolean;
+  /**
+   * Where the token goes: the Authorization header (default), or an `access_token` query parameter, only
+   * to check that the API refuses credentials in URLs.
+   */
+  readonly tokenIn?: 'header' | 'query';
 }
 
 export interface Exchange {
@@ -79,8 +86,23 @@ export interface HttpOptions {
   readonly dispatcher?: Dispatcher;
 }
 
+export interface DownloadResult {
+  readonly exchange: Exchange;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Bytes passed to the sink (200) or read into `body` (any other status). */
+  readonly bytes: number;
+  /** The body of a non-200 answer, up to 64 KiB, for its evidence. */
+  readonly body?: Buffer;
+}
+
 export interface HarnessHttp {
   request(request: HarnessRequest): Promise<HarnessResponse>;
+  /**
+   * Streams a 200 body to `sink` chunk by chunk without holding it in memory: for export files of any size.
+   * The size cap still applies (`maxBytes`), and the run's budget and the request timeout still abort it.
+   */
+  download(request: HarnessRequest, sink: (chunk: Buffer) => void | Promise<void>): Promise<DownloadResult>;
   readonly exchanges: readonly Exchange[];
   readonly requestCount: number;
   readonly redactor: Redactor;
@@ -118,7 +140,7 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
         'BUDGET_EXHAUSTED',
         'the run’s time budget is spent; no further requests are made',
       );
-    await waitForSlot();
+    if (!request.unthrottled) await waitForSlot();
     count += 1;
     const id = `ex-${String(exchanges.length + 1).padStart(4, '0')}`;
     const contentType = headers['content-type'] ?? '';
@@ -151,11 +173,7 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
         bodyTimeout: timeoutMs,
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       });
-      const responseHeaders: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined)
-          responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-      }
+      const responseHeaders = flattenHeaders(response.headers);
       const declared = Number(responseHeaders['content-length'] ?? '0');
       if (declared > maxBytes) {
         response.body.destroy();
@@ -264,7 +282,8 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
         const token = typeof auth === 'object' ? auth.bearer : await options.tokenFor(auth, refreshed);
         if (token) {
           options.redactor.addSecret(token);
-          headers.authorization = `Bearer ${token}`;
+          if (request.tokenIn === 'query') url.searchParams.set('access_token', token);
+          else headers.authorization = `Bearer ${token}`;
         }
       }
       const response = await once(request, url, method, headers);
@@ -302,8 +321,114 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     }
   }
 
+  async function download(
+    request: HarnessRequest,
+    sink: (chunk: Buffer) => void | Promise<void>,
+  ): Promise<DownloadResult> {
+    const url = request.url.startsWith('/')
+      ? new URL(`${options.target.pathname.replace(/\/$/, '')}${request.url}`, options.target.origin)
+      : new URL(request.url);
+    if (url.origin !== options.target.origin) {
+      throw new HarnessError(
+        'OTHER_ORIGIN',
+        `refusing to download from ${url.origin}: only the target ${options.target.origin} is called`,
+      );
+    }
+    if (options.signal.aborted)
+      throw new HarnessError(
+        'BUDGET_EXHAUSTED',
+        'the run’s time budget is spent; no further requests are made',
+      );
+    const headers: Record<string, string> = { accept: '*/*', ...request.headers };
+    const auth = request.auth ?? 'none';
+    if (auth !== 'none') {
+      const token = typeof auth === 'object' ? auth.bearer : await options.tokenFor(auth, false);
+      if (token) {
+        options.redactor.addSecret(token);
+        headers.authorization = `Bearer ${token}`;
+      }
+    }
+    await waitForSlot();
+    count += 1;
+    const id = `ex-${String(exchanges.length + 1).padStart(4, '0')}`;
+    const exchange = record({
+      id,
+      ...(request.note ? { note: request.note } : {}),
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      request: {
+        method: 'GET',
+        url: options.redactor.url(url.toString()),
+        headers: options.redactor.headers(headers),
+      },
+    });
+    const started = performance.now();
+    const timeoutMs = request.timeoutMs ?? options.requestTimeoutMs;
+    const maxBytes = request.maxBytes ?? options.maxResponseBytes;
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]);
+    let size = 0;
+    let preview = Buffer.alloc(0);
+    try {
+      const response = await undiciRequest(url, {
+        method: 'GET',
+        headers,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      });
+      const responseHeaders = flattenHeaders(response.headers);
+      const kept: Buffer[] = [];
+      for await (const raw of response.body) {
+        const chunk = raw as Buffer;
+        size += chunk.length;
+        if (size > maxBytes) {
+          response.body.destroy();
+          throw new HarnessError(
+            'BODY_TOO_LARGE',
+            `GET ${url.pathname}: the download passed the ${maxBytes}-byte cap`,
+            id,
+          );
+        }
+        if (preview.length < 1024)
+          preview = Buffer.concat([preview, chunk.subarray(0, 1024 - preview.length)]);
+        if (response.statusCode === 200) await sink(chunk);
+        else if (size <= 64 * 1024) kept.push(chunk);
+      }
+      exchange.response = {
+        status: response.statusCode,
+        headers: options.redactor.headers(responseHeaders),
+        bytes: size,
+        bodyPreview: options.redactor.bodyPreview(preview, responseHeaders['content-type'] ?? '', 512),
+      };
+      exchange.durationMs = Math.round(performance.now() - started);
+      return {
+        exchange,
+        status: response.statusCode,
+        headers: responseHeaders,
+        bytes: size,
+        ...(response.statusCode === 200 ? {} : { body: Buffer.concat(kept) }),
+      };
+    } catch (error) {
+      exchange.durationMs = Math.round(performance.now() - started);
+      const harnessError =
+        error instanceof HarnessError
+          ? error
+          : options.signal.aborted
+            ? new HarnessError('BUDGET_EXHAUSTED', 'the run’s time budget ran out during this download', id)
+            : new HarnessError(
+                'NETWORK',
+                `GET ${url.pathname}: the download broke after ${size} bytes: ${(error as Error).message}`,
+                id,
+              );
+      exchange.error = { code: harnessError.code, message: options.redactor.text(harnessError.message) };
+      throw harnessError;
+    }
+  }
+
   return {
     request,
+    download,
     exchanges,
     get requestCount() {
       return count;
@@ -318,4 +443,13 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** Undici's headers as one lower-cased string per name (repeated headers joined as HTTP allows). */
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ export { CRAWL_RECORD_CAP, createRunContext, isLoopback, linkTarget } from './co
 export {
   type Auth,
   createHarnessHttp,
+  type DownloadResult,
   type Exchange,
   HarnessError,
   type HarnessHttp,

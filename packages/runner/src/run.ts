@@ -1,3 +1,5 @@
+import { rootCertificates } from 'node:tls';
+import { Agent } from 'undici';
 import type { Attestation, AttestationStatement } from './attestation.ts';
 import { TokenManager } from './auth.ts';
 import { createRunContext } from './context.ts';
@@ -76,17 +78,23 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
   const timer = setTimeout(() => budget.abort(), config.runBudgetMs);
   timer.unref();
   const redactor = new Redactor(input.personalFields);
+  // A CA of the run's own (a sandbox's private CA) is trusted besides the public ones, never instead.
+  const dispatcher = config.tls?.ca
+    ? new Agent({ connect: { ca: [...rootCertificates, config.tls.ca] } })
+    : undefined;
   const primary = new TokenManager(
     config.credentials,
     config.tokenUrl,
     (s) => redactor.addSecret(s),
     config.requestTimeoutMs,
+    dispatcher,
   );
   const secondary = new TokenManager(
     config.secondTenant,
     config.tokenUrl,
     (s) => redactor.addSecret(s),
     config.requestTimeoutMs,
+    dispatcher,
   );
   const http = createHarnessHttp({
     target: config.targetUrl,
@@ -97,6 +105,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     redactor,
     signal: budget.signal,
     tokenFor: (which, refresh) => (which === 'primary' ? primary : secondary).token(refresh),
+    ...(dispatcher ? { dispatcher } : {}),
   });
   const ctx = createRunContext(config, reference, http);
   try {
@@ -177,5 +186,6 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     };
   } finally {
     clearTimeout(timer);
+    await dispatcher?.close();
   }
 }

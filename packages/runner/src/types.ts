@@ -129,16 +129,26 @@ export interface RunConfig {
   readonly requestTimeoutMs?: number;
   readonly runBudgetMs?: number;
   readonly maxResponseBytes?: number;
+  /** How long a bulk export may take to complete. */
+  readonly exportBudgetMs?: number;
   /** Longest Retry-After the runner will wait out. */
   readonly maxRetryAfterMs?: number;
   /** Token endpoint; default `<target>/oauth/token`. */
   readonly tokenUrl?: string;
+  /** TLS settings for a target whose certificate a public CA did not sign (a sandbox, a test server). */
+  readonly tls?: TlsSettings;
+}
+
+export interface TlsSettings {
+  /** PEM of a CA certificate to trust besides the usual public ones. */
+  readonly ca?: string;
 }
 
 export interface ResolvedRunConfig
-  extends Required<Omit<RunConfig, 'credentials' | 'secondTenant' | 'tokenUrl'>> {
+  extends Required<Omit<RunConfig, 'credentials' | 'secondTenant' | 'tokenUrl' | 'tls'>> {
   readonly credentials?: Credentials;
   readonly secondTenant?: Credentials;
   readonly tokenUrl: string;
+  readonly tls?: TlsSettings;
   readonly targetUrl: URL;
 }
