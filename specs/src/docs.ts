@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseDocument } from '@council-conform/openapi';
 import { BASELINE_PATH, listSpecIds, loadSpec } from './index.ts';
 import { summariseSpec } from './summary.ts';
@@ -32,4 +33,5 @@ export async function renderSpecsTable(): Promise<string> {
   return lines.join('\n');
 }
 
-export const SPECS_DOC_PATH = join(BASELINE_PATH, '..', '..', '..', 'docs', 'specs.md');
+// Computed here, not from index.ts, which imports this module: no cycle at load time.
+export const SPECS_DOC_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'specs.md');

@@ -101,6 +101,6 @@ export async function loadFixtures(id: string): Promise<Record<string, unknown[]
   }
   return out;
 }
+export { renderSpecsTable, SPECS_DOC_PATH } from './docs.ts';
 export { generateFixtureFiles, serialiseFixtures } from './fixture-files.ts';
 export { type SpecSummary, summariseSpec } from './summary.ts';
-export { renderSpecsTable, SPECS_DOC_PATH } from './docs.ts';

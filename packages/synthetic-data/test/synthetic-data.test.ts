@@ -29,7 +29,8 @@ describe('the seeded random source', () => {
     const a = createRng('housing');
     const b = createRng('housing');
     const c = createRng('planning');
-    const draw = (rng: ReturnType<typeof createRng>) => Array.from({ length: 5 }, () => rng.int(0, 1_000_000));
+    const draw = (rng: ReturnType<typeof createRng>) =>
+      Array.from({ length: 5 }, () => rng.int(0, 1_000_000));
     expect(draw(a)).toEqual(draw(b));
     expect(draw(createRng('housing'))).not.toEqual(draw(c));
   });

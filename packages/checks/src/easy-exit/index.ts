@@ -1,3 +1,4 @@
 import type { Check } from '@council-conform/runner';
+import { easyExitOpenEncodings } from './easy-exit-open-encodings.ts';
 
-export const EASY_EXIT_CHECKS: readonly Check[] = [];
+export const EASY_EXIT_CHECKS: readonly Check[] = [easyExitOpenEncodings];

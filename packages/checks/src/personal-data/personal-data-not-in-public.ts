@@ -1,5 +1,5 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
-import { personalFieldNames } from '../reference.ts';
+import { personalFieldsOf } from '../reference.ts';
 import { walkJson } from '../support/json.ts';
 import { judge, notApplicable } from '../support/outcomes.ts';
 import { explicitlyPublicNames, PERSONAL_PATTERNS } from '../support/personal.ts';
@@ -15,11 +15,11 @@ export const personalDataNotInPublic: Check = {
   async run(ctx) {
     const datasets = topLevelDatasets(ctx).filter(isPublic);
     if (datasets.length === 0) return notApplicable(`${ctx.reference.profile.id} has no public datasets`);
-    const personal = personalFieldNames(ctx.reference.document);
     const allowed = explicitlyPublicNames(ctx.reference.document);
     const violations = new ViolationCollector();
     const exchangeIds: string[] = [];
     for (const dataset of datasets) {
+      const personal = personalFieldsOf(ctx.reference.document, dataset.schema);
       const response = await anonymousList(ctx, dataset);
       const crawl = await ctx.crawl(dataset);
       exchangeIds.push(...(response ? [response.exchange.id] : []), ...crawl.exchangeIds.slice(0, 1));

@@ -22,6 +22,7 @@ export async function runAgainstMock(
       requestTimeoutMs: 5_000,
       runBudgetMs: 60_000,
       maxRetryAfterMs: 2_000,
+      exportBudgetMs: 2_000,
     });
     return await runConformance({
       config,

@@ -1,4 +1,20 @@
 import type { FaultId } from '@council-conform/mocks';
 import type { Expectation } from '../expectation.ts';
 
-export const EASY_EXIT_EXPECTATIONS: Partial<Record<FaultId, Expectation>> = {};
+export const EASY_EXIT_EXPECTATIONS: Partial<Record<FaultId, Expectation>> = {
+  'export-invalid-utf8': {
+    caughtBy: ['easy-exit-open-encodings'],
+    alsoFails: {
+      'right-to-data-export-fidelity': 'mis-encoded characters no longer equal the API’s text',
+      'right-to-data-records-valid': 'mis-encoded characters break the schemas’ text patterns',
+    },
+  },
+  'export-csv-broken-quoting': { caughtBy: ['easy-exit-open-encodings'] },
+  'export-ddmmyyyy-dates': {
+    caughtBy: ['easy-exit-open-encodings'],
+    alsoFails: {
+      'right-to-data-records-valid': 'dd/mm/yyyy dates break the reference schemas',
+      'right-to-data-export-fidelity': 'the dates no longer equal the API’s',
+    },
+  },
+};

@@ -1,4 +1,9 @@
 import type { FaultId } from '@council-conform/mocks';
 import type { Expectation } from '../expectation.ts';
 
-export const TRANSPARENT_EXPECTATIONS: Partial<Record<FaultId, Expectation>> = {};
+export const TRANSPARENT_EXPECTATIONS: Partial<Record<FaultId, Expectation>> = {
+  // It drops x-changelog too, but responses still name their version, which satisfies the changelog check.
+  'non-semantic-version': { caughtBy: ['transparent-semantic-version'] },
+  'no-changelog': { caughtBy: ['transparent-changelog'] },
+  'deprecated-without-sunset': { caughtBy: ['transparent-deprecation-announced'] },
+};

@@ -1,0 +1,54 @@
+import { type Check, ViolationCollector } from '@council-conform/runner';
+import { analyseExport, runExport } from '../support/export.ts';
+import { judge, notApplicable } from '../support/outcomes.ts';
+
+export const easyExitOpenEncodings: Check = {
+  id: 'easy-exit-open-encodings',
+  clause: 'easy-exit',
+  severity: 'must',
+  title: 'Export files use no proprietary encodings',
+  description:
+    'Every export file is strict UTF-8; CSV files follow RFC 4180 (a header row, quoted cells, the same number of fields on every row); no value is a dd/mm/yyyy date; nothing comes in a vendor format. Otherwise another system cannot load the data without repair.',
+  async run(ctx) {
+    const run = await runExport(ctx);
+    if (run.outcome !== 'completed') return notApplicable(`no completed export to inspect (${run.message})`);
+    const violations = new ViolationCollector();
+    for (const file of run.files) {
+      if (file.format !== 'ndjson' && file.format !== 'csv') {
+        violations.add('vendor format', {
+          message: `${file.dataset} comes as ${file.format} (${file.mediaType})`,
+          location: file.url,
+        });
+      }
+    }
+    for (const analysis of await analyseExport(ctx)) {
+      if (analysis.status !== 200) continue;
+      const where = `${analysis.file.dataset}.${analysis.file.format}`;
+      const ex = analysis.exchangeId ? { exchangeId: analysis.exchangeId } : {};
+      if (!analysis.utf8)
+        violations.add('not valid UTF-8', {
+          message: `${where} has bytes that are not UTF-8 (Windows-1252?)`,
+          location: analysis.file.url,
+          ...ex,
+        });
+      for (const problem of analysis.csvProblems) {
+        violations.add('CSV breaks RFC 4180', {
+          message: `${where} record ${problem.record} ${problem.message}`,
+          location: `${analysis.file.url}#row=${problem.record}`,
+          ...ex,
+        });
+      }
+      if (analysis.ddmmyyyyDates > 0) {
+        violations.add('dd/mm/yyyy dates', {
+          message: `${where} has ${analysis.ddmmyyyyDates} dd/mm/yyyy dates; use RFC 3339`,
+          location: analysis.file.url,
+          ...ex,
+        });
+      }
+    }
+    return judge(violations, {
+      pass: 'every export file is UTF-8 in open, standard encodings',
+      fail: 'export files need repair before another system can load them',
+    });
+  },
+};

@@ -1,0 +1,112 @@
+import { type Check, ViolationCollector } from '@council-conform/runner';
+import { walkJson } from '../support/json.ts';
+import { harnessError, judge } from '../support/outcomes.ts';
+import { topLevelDatasets } from '../support/probes.ts';
+
+/** Hosts that serve advertising, or track people for it, and nothing a public-sector API needs. */
+const TRACKER_HOSTS = [
+  'doubleclick.net',
+  'googletagmanager.com',
+  'google-analytics.com',
+  'googlesyndication.com',
+  'googleadservices.com',
+  'adservice.google.com',
+  'connect.facebook.net',
+  'facebook.com/tr',
+  'analytics.tiktok.com',
+  'px.ads.linkedin.com',
+  'snap.licdn.com',
+  'bat.bing.com',
+  'clarity.ms',
+  'hotjar.com',
+  'scorecardresearch.com',
+  'quantserve.com',
+  'taboola.com',
+  'outbrain.com',
+  'criteo.com',
+  'criteo.net',
+  'adnxs.com',
+  'amazon-adsystem.com',
+  'adsrvr.org',
+  'rubiconproject.com',
+  'pubmatic.com',
+  'openx.net',
+  'casalemedia.com',
+  'moatads.com',
+  'cdn.segment.com',
+  'api.segment.io',
+  'mixpanel.com',
+  'static.ads-twitter.com',
+  'analytics.twitter.com',
+];
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const TRACKER_HOST = new RegExp(
+  `(?:^|[^\\w.-])(?:[\\w-]+\\.)*(${TRACKER_HOSTS.map(escapeRegExp).join('|')})(?![\\w-])`,
+  'i',
+);
+
+/** Markup that runs code or loads content in whoever displays the value. */
+const MARKUP: readonly { kind: string; pattern: RegExp }[] = [
+  { kind: 'a script tag', pattern: /<script\b/i },
+  { kind: 'an iframe', pattern: /<iframe\b/i },
+  {
+    kind: 'a tracking pixel (a 1×1 image)',
+    pattern: /<img\b[^>]*\b(?:width|height)\s*=\s*["']?[01]["'\s>/]/i,
+  },
+  { kind: 'tracking code', pattern: /\b(?:gtag|fbq|_paq\.push|_gaq\.push|dataLayer\.push)\s*\(/ },
+];
+
+export const noAdvertisingTrackers: Check = {
+  id: 'no-advertising-trackers',
+  clause: 'no-advertising',
+  severity: 'must',
+  title: 'No advertising or tracker content in responses',
+  description:
+    'Scans every record the run reads (public and personal lists) and the supplier’s OpenAPI description for advertising and tracking: script tags, iframes, 1×1 tracking pixels, tracking calls (gtag, fbq) and links to known advertising and analytics hosts (DoubleClick, Google Tag Manager, Google Analytics, the Facebook pixel and others). Council data must not carry a supplier’s or a third party’s advertising or tracking to whoever displays it.',
+  async run(ctx) {
+    const violations = new ViolationCollector();
+    const exchangeIds: string[] = [];
+    let scanned = 0;
+    const scan = (at: string, value: unknown) => {
+      walkJson(value, (pointer, key, leaf) => {
+        if (typeof leaf !== 'string' || leaf.length < 6) return;
+        const location = `${at}#${pointer}`;
+        const host = TRACKER_HOST.exec(leaf)?.[1]?.toLowerCase();
+        if (host)
+          violations.add(`a link to ${host}`, {
+            message: `${at}: ${key ?? 'value'} refers to ${host}`,
+            location,
+          });
+        for (const { kind, pattern } of MARKUP) {
+          if (pattern.test(leaf))
+            violations.add(kind, { message: `${at}: ${key ?? 'value'} contains ${kind}`, location });
+        }
+      });
+    };
+    for (const dataset of topLevelDatasets(ctx)) {
+      const crawl = await ctx.crawl(dataset);
+      exchangeIds.push(...crawl.exchangeIds.slice(0, 1));
+      for (const record of crawl.records) {
+        scanned += 1;
+        scan(`${dataset.id}/${String(record[dataset.idField])}`, record);
+      }
+    }
+    const description = await ctx.supplierDescription();
+    if (description) {
+      exchangeIds.push(description.exchangeId);
+      scan('openapi', description.document);
+    }
+    if (scanned === 0 && !description)
+      return harnessError(
+        'nothing was read to scan: no records and no description (see the open-api checks)',
+      );
+    return judge(
+      violations,
+      {
+        pass: `${scanned} records and ${description ? 'the description' : 'no description'} carry no advertising or tracker content`,
+        fail: 'responses carry advertising or tracker content; remove it from the data and the description',
+      },
+      { exchangeIds },
+    );
+  },
+};

@@ -1,0 +1,77 @@
+import { type Check, type HarnessResponse, ViolationCollector } from '@council-conform/runner';
+import { harnessError, judge } from '../support/outcomes.ts';
+import { mediaTypeOf, samplePage } from '../support/pages.ts';
+import { badRequestProbe, notFoundProbe, topLevelDatasets } from '../support/probes.ts';
+
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export const openStandardsUtf8: Check = {
+  id: 'open-standards-utf8',
+  clause: 'open-standards',
+  severity: 'must',
+  title: 'JSON is UTF-8',
+  description:
+    'Reads a sample page of every dataset and the provoked error answers, and checks each JSON body is valid UTF-8 with no byte order mark and declares no other charset (RFC 8259 section 8.1). A body in Windows-1252 turns "Café" into garbage in every other system.',
+  async run(ctx) {
+    const responses: { label: string; response: HarnessResponse | undefined }[] = [];
+    for (const dataset of topLevelDatasets(ctx))
+      responses.push({ label: `${dataset.id} list`, response: await samplePage(ctx, dataset) });
+    responses.push({ label: 'the provoked 400', response: await badRequestProbe(ctx) });
+    responses.push({ label: 'the provoked 404', response: await notFoundProbe(ctx) });
+    const violations = new ViolationCollector();
+    const exchangeIds: string[] = [];
+    let judged = 0;
+    for (const { label, response } of responses) {
+      if (!response) continue;
+      const media = mediaTypeOf(response);
+      if (!/[/+]json$/.test(media)) continue;
+      judged += 1;
+      exchangeIds.push(response.exchange.id);
+      const where = { location: response.url, exchangeId: response.exchange.id };
+      const charset = /;\s*charset="?([^";\s]+)/i.exec(response.header('content-type') ?? '')?.[1];
+      if (charset && !/^utf-?8$/i.test(charset)) {
+        violations.add(`declares charset ${charset}`, {
+          message: `${label}: Content-Type declares charset=${charset}`,
+          ...where,
+        });
+      }
+      if (response.body.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))) {
+        violations.add('starts with a byte order mark', {
+          message: `${label}: the body starts with a BOM`,
+          ...where,
+        });
+      }
+      try {
+        strict.decode(response.body);
+      } catch {
+        const at = firstInvalidByte(response.body);
+        violations.add('not valid UTF-8', {
+          message: `${label}: byte 0x${response.body[at]?.toString(16) ?? '??'} at offset ${at} is not valid UTF-8`,
+          ...where,
+        });
+      }
+    }
+    if (judged === 0) return harnessError('no JSON answer was read to check its encoding', { exchangeIds });
+    return judge(
+      violations,
+      {
+        pass: `${judged} JSON answers are valid UTF-8`,
+        fail: 'JSON is not UTF-8; encode every body as UTF-8 (RFC 8259)',
+      },
+      { exchangeIds },
+    );
+  },
+};
+
+/** Offset of the first byte that starts a malformed UTF-8 sequence, for the message (0 when none is found). */
+function firstInvalidByte(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    const tail = lead < 0x80 ? 0 : lead >> 5 === 6 ? 1 : lead >> 4 === 14 ? 2 : lead >> 3 === 30 ? 3 : -1;
+    if (tail < 0) return i;
+    for (let k = 1; k <= tail; k += 1) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += tail + 1;
+  }
+  return 0;
+}

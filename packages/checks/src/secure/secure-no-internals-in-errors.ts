@@ -1,0 +1,141 @@
+import {
+  type Check,
+  type HarnessResponse,
+  type RunContext,
+  ViolationCollector,
+} from '@council-conform/runner';
+import { harnessError, judge } from '../support/outcomes.ts';
+import { badRequestProbe, isPublic, notFoundProbe, topLevelDatasets } from '../support/probes.ts';
+import { writeOperations } from '../support/writes.ts';
+
+/** What an error must not reveal: each pattern is a sign of one kind of internal detail. */
+const LEAKS: readonly { kind: string; pattern: RegExp }[] = [
+  { kind: 'a stack trace', pattern: /\bat [\w$.<>[\] ]+ \([^()\s]+:\d+:\d+\)/ },
+  { kind: 'a stack trace', pattern: /\bat [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)/ },
+  { kind: 'a stack trace', pattern: /Traceback \(most recent call last\)|File "[^"]+", line \d+/ },
+  { kind: 'a stack trace', pattern: /Stack trace:|#\d+ [\w\\/.-]+\.php\(\d+\)/ },
+  { kind: 'a stack trace', pattern: /\bat [\w.`<>]+\([^)]*\) in \S+:line \d+/ },
+  { kind: 'a stack trace', pattern: /[\w/.-]+\.rb:\d+:in [`']|goroutine \d+ \[running\]/ },
+  {
+    kind: 'a server file path',
+    pattern: /(?:\/[\w.@-]+)+\.(?:js|mjs|cjs|ts|py|rb|php|java|cs|go|scala|kt)\b|node_modules|node:internal/,
+  },
+  { kind: 'a server file path', pattern: /\b[A-Za-z]:\\{1,2}(?:[\w .-]+\\{1,2})+/ },
+  {
+    kind: 'SQL or a database error',
+    pattern:
+      /SQLSTATE|syntax error at or near|error in your SQL syntax|\bORA-\d{5}\b|relation "[^"]+" does not exist|SQLITE_ERROR|Unclosed quotation mark|\b(?:Sequelize\w*|QueryFailed|SqlException|PrismaClient\w*|PG::\w+)Error\b|SqlException/,
+  },
+  {
+    kind: 'SQL or a database error',
+    pattern: /\bSELECT [\w*,. "]+ FROM \w+|\bINSERT INTO \w+|\bUPDATE \w+ SET /,
+  },
+  {
+    kind: 'a framework name',
+    pattern:
+      /\b(?:Express|Django|Laravel|Symfony|Hibernate|Rails|Sinatra|Flask|Werkzeug|FastAPI|Starlette|ASP\.NET|Kestrel|Tomcat|Jetty|Struts|CodeIgniter|Sequelize|TypeORM|ActiveRecord|Whoops|Gunicorn|Uvicorn|WebLogic|JBoss|WildFly|NestJS)\b|\bexpress\/lib\b|org\.springframework|java\.lang\.\w+Exception|System\.\w+Exception/,
+  },
+  {
+    kind: 'a connection string',
+    pattern:
+      /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver):\/\/\S+|\bjdbc:\w+:/i,
+  },
+  {
+    kind: 'a connection string',
+    pattern: /\b(?:Server|Data Source|Host)=[^;"]+;\s*(?:Database|Initial Catalog|User ID|Uid|Password)=/i,
+  },
+];
+
+/** Headers that announce the software behind the API. */
+const REVEALING_HEADERS = ['x-powered-by', 'x-aspnet-version', 'x-aspnetmvc-version'];
+
+/** Provoked errors: a missing record, a bad parameter, a quote in an id, no token, and (sandbox) broken JSON. */
+async function provokeErrors(ctx: RunContext): Promise<{ label: string; response: HarnessResponse }[]> {
+  const out: { label: string; response: HarnessResponse }[] = [];
+  const notFound = await notFoundProbe(ctx);
+  if (notFound) out.push({ label: 'a missing record', response: notFound });
+  const badRequest = await badRequestProbe(ctx);
+  if (badRequest) out.push({ label: 'an invalid parameter', response: badRequest });
+  const datasets = topLevelDatasets(ctx);
+  const get = datasets[0] ? ctx.operationPath(datasets[0].get) : undefined;
+  if (get) {
+    const url = get.path.replace(/\{[^}]+\}/, encodeURIComponent(`1'"><0`));
+    const response = await ctx.http.request({
+      url,
+      auth: 'primary',
+      note: 'provoke an error with quotes and brackets in an id',
+    });
+    out.push({ label: 'quotes in an id', response });
+  }
+  const personal = datasets.find((d) => !isPublic(d));
+  const list = personal ? ctx.operationPath(personal.list) : undefined;
+  if (list) {
+    const response = await ctx.http.request({ url: list.path, note: 'provoke a 401: no token' });
+    out.push({ label: 'no token', response });
+  }
+  const write = ctx.config.mode === 'sandbox' ? writeOperations(ctx)[0] : undefined;
+  if (write) {
+    const response = await ctx.http.request({
+      url: write.url,
+      method: write.method,
+      auth: 'primary',
+      headers: { 'content-type': 'application/json' },
+      body: '{"conform": ["not closed"',
+      note: 'provoke a 400 with a malformed JSON body',
+    });
+    out.push({ label: 'malformed JSON', response });
+  }
+  return out;
+}
+
+export const secureNoInternalsInErrors: Check = {
+  id: 'secure-no-internals-in-errors',
+  clause: 'secure',
+  severity: 'must',
+  title: 'Errors reveal no internals',
+  description:
+    'Provokes errors (a missing record, an invalid parameter, quotes in an id, no token and, in sandbox mode, a malformed JSON body) and scans each answer for stack traces, server file paths, SQL, framework names and connection strings, and for headers such as X-Powered-By. Such details map the system for an attacker and belong in the supplier’s logs, not in responses.',
+  async run(ctx) {
+    const provoked = await provokeErrors(ctx);
+    if (provoked.length === 0)
+      return harnessError('the reference gives no operation to provoke an error with');
+    const violations = new ViolationCollector();
+    for (const { label, response } of provoked) {
+      // An answer that is not an error (a personal list served without a token) is another check's finding;
+      // its records may name businesses such as "Express Pizza" that are not framework names.
+      if (response.status < 400) continue;
+      const where = {
+        location: `${response.status} ${new URL(response.url).pathname}`,
+        exchangeId: response.exchange.id,
+      };
+      const text = response.body.subarray(0, 256 * 1024).toString('utf8');
+      const seen = new Set<string>();
+      for (const { kind, pattern } of LEAKS) {
+        if (seen.has(kind)) continue;
+        const found = pattern.exec(text);
+        if (!found) continue;
+        seen.add(kind);
+        violations.add(`${kind} in an error`, {
+          message: `the answer to ${label} (${response.status}) contains ${kind}: “${found[0].slice(0, 80)}”`,
+          ...where,
+        });
+      }
+      for (const name of REVEALING_HEADERS) {
+        const value = response.header(name);
+        if (value)
+          violations.add(`a ${name} header`, {
+            message: `the answer to ${label} sends ${name}: ${value}`,
+            ...where,
+          });
+      }
+    }
+    return judge(
+      violations,
+      {
+        pass: `${provoked.length} provoked errors (${provoked.map((p) => `${p.label}: ${p.response.status}`).join(', ')}) reveal no internals`,
+        fail: 'errors reveal how the API is built; log the details and answer with a plain RFC 9457 problem',
+      },
+      { exchangeIds: provoked.map((p) => p.response.exchange.id) },
+    );
+  },
+};

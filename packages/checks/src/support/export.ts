@@ -1,0 +1,332 @@
+import { createHash } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JsonObject } from '@council-conform/openapi';
+import {
+  HarnessError,
+  type HarnessResponse,
+  parseRetryAfter,
+  type ReferenceDataset,
+  type RunContext,
+} from '@council-conform/runner';
+import { CsvStreamChecker } from './csv-stream.ts';
+import { isObject } from './json.ts';
+
+export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
+export const CSV_MEDIA_TYPE = 'text/csv';
+/** How long the runner waits for an export to complete unless the run config says otherwise. */
+export const DEFAULT_EXPORT_BUDGET_MS = 10 * 60_000;
+
+export interface ManifestFile {
+  readonly dataset: string;
+  readonly format: string;
+  readonly mediaType: string;
+  readonly records: number;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly url: string;
+}
+
+export interface ExportRun {
+  /** `refused`: the start was not accepted; `incomplete`: no completed job within the budget. */
+  readonly outcome: 'completed' | 'refused' | 'failed' | 'incomplete';
+  readonly message: string;
+  readonly exchangeIds: readonly string[];
+  readonly start?: HarnessResponse;
+  readonly job?: JsonObject;
+  readonly files: readonly ManifestFile[];
+  readonly elapsedMs: number;
+}
+
+function manifestFiles(job: JsonObject): ManifestFile[] {
+  const manifest = isObject(job.manifest) ? job.manifest : undefined;
+  const files = manifest && Array.isArray(manifest.files) ? manifest.files : [];
+  return files.filter(isObject).map((file) => ({
+    dataset: String(file.dataset ?? ''),
+    format: String(file.format ?? ''),
+    mediaType: String(file.mediaType ?? ''),
+    records: Number(file.records ?? Number.NaN),
+    bytes: Number(file.bytes ?? Number.NaN),
+    sha256: String(file.sha256 ?? ''),
+    url: String(file.url ?? ''),
+  }));
+}
+
+/** Starts one bulk export and polls it to the end, once per run; every right-to-data check reads the result. */
+export function runExport(ctx: RunContext): Promise<ExportRun> {
+  return ctx.memo('export:run', async () => {
+    const exchangeIds: string[] = [];
+    const began = Date.now();
+    const budget = Math.min(ctx.config.exportBudgetMs ?? DEFAULT_EXPORT_BUDGET_MS, ctx.config.runBudgetMs);
+    const start = await ctx.http.request({
+      url: '/exports',
+      method: 'POST',
+      auth: 'primary',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      note: 'start a bulk export of every dataset',
+    });
+    exchangeIds.push(start.exchange.id);
+    const location = start.header('location');
+    if (start.status !== 202 || !location) {
+      return {
+        outcome: 'refused',
+        message: `POST /exports answered ${start.status}${location ? '' : ' without a Location header'}`,
+        exchangeIds,
+        start,
+        files: [],
+        elapsedMs: Date.now() - began,
+      };
+    }
+    let wait = 250;
+    for (let poll = 1; ; poll++) {
+      const response = await ctx.http.request({
+        url: new URL(location, ctx.config.targetUrl).toString(),
+        auth: 'primary',
+        note: `poll the export (${poll})`,
+      });
+      exchangeIds.push(response.exchange.id);
+      let job: JsonObject | undefined;
+      try {
+        const body = response.json();
+        job = isObject(body) ? body : undefined;
+      } catch {
+        job = undefined;
+      }
+      if (response.status === 200 && job?.status === 'complete') {
+        return {
+          outcome: 'completed',
+          message: `completed after ${poll} poll(s)`,
+          exchangeIds,
+          start,
+          job,
+          files: manifestFiles(job),
+          elapsedMs: Date.now() - began,
+        };
+      }
+      if (response.status === 200 && job?.status === 'failed') {
+        return {
+          outcome: 'failed',
+          message: `the export job reports status "failed"`,
+          exchangeIds,
+          start,
+          job,
+          files: [],
+          elapsedMs: Date.now() - began,
+        };
+      }
+      if (response.status !== 200) {
+        return {
+          outcome: 'failed',
+          message: `polling the export answered ${response.status}`,
+          exchangeIds,
+          start,
+          files: [],
+          elapsedMs: Date.now() - began,
+        };
+      }
+      const retryAfter = parseRetryAfter(response.header('retry-after'));
+      wait = Math.min(retryAfter ?? wait * 2, 10_000);
+      if (Date.now() - began + wait > budget) {
+        return {
+          outcome: 'incomplete',
+          message: `the export was still "${String(job?.status ?? 'unknown')}" after ${Math.round((Date.now() - began) / 1000)} s, over the ${Math.round(budget / 1000)} s budget`,
+          exchangeIds,
+          start,
+          ...(job ? { job } : {}),
+          files: [],
+          elapsedMs: Date.now() - began,
+        };
+      }
+      await sleep(wait);
+    }
+  });
+}
+
+export interface InvalidRecord {
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface FileAnalysis {
+  readonly file: ManifestFile;
+  readonly exchangeId?: string;
+  readonly status: number;
+  readonly contentType: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  /** NDJSON lines or CSV rows after the header. */
+  readonly records: number;
+  readonly utf8: boolean;
+  /** NDJSON: records that are not JSON or not valid against the reference schema (the first few). */
+  readonly invalid: readonly InvalidRecord[];
+  readonly invalidCount: number;
+  readonly csvProblems: readonly { record: number; message: string }[];
+  readonly ddmmyyyyDates: number;
+  /** NDJSON: every record id, for completeness. */
+  readonly ids: ReadonlySet<string>;
+  /** NDJSON: up to `FIDELITY_SAMPLE` records by id, for fidelity. */
+  readonly sample: ReadonlyMap<string, JsonObject>;
+  readonly error?: string;
+}
+
+export const FIDELITY_SAMPLE = 200;
+const DDMMYYYY = /(?<![\d/])(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])\/\d{4}(?![\d/])/g;
+
+/**
+ * Downloads every file of the completed export once, streaming: hash, byte and record counts, strict UTF-8,
+ * RFC 4180 structure, and each NDJSON record parsed and validated against its reference schema as it
+ * arrives. Only ids, counts, the first problems and a bounded sample stay in memory.
+ */
+export function analyseExport(ctx: RunContext): Promise<FileAnalysis[]> {
+  return ctx.memo('export:analysis', async () => {
+    const run = await runExport(ctx);
+    if (run.outcome !== 'completed') return [];
+    const datasets = new Map<string, ReferenceDataset>(ctx.reference.profile.datasets.map((d) => [d.id, d]));
+    const out: FileAnalysis[] = [];
+    for (const file of run.files) {
+      out.push(await analyseFile(ctx, file, datasets.get(file.dataset)));
+    }
+    return out;
+  });
+}
+
+async function analyseFile(
+  ctx: RunContext,
+  file: ManifestFile,
+  dataset: ReferenceDataset | undefined,
+): Promise<FileAnalysis> {
+  const hash = createHash('sha256');
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const lenient = new StringDecoder('utf8');
+  let utf8 = true;
+  let pending = '';
+  let records = 0;
+  let line = 0;
+  let invalidCount = 0;
+  let ddmmyyyyDates = 0;
+  const invalid: InvalidRecord[] = [];
+  const ids = new Set<string>();
+  const sample = new Map<string, JsonObject>();
+  const isCsv = file.format === 'csv' || /text\/csv/i.test(file.mediaType);
+  const isNdjson = file.format === 'ndjson' || /ndjson/i.test(file.mediaType);
+  const csv = isCsv ? new CsvStreamChecker() : undefined;
+  const schemaPointer = dataset ? `/components/schemas/${dataset.schema}` : undefined;
+
+  const noteInvalid = (message: string) => {
+    invalidCount += 1;
+    if (invalid.length < 10) invalid.push({ line, message });
+  };
+  const handleLine = (text: string) => {
+    line += 1;
+    if (text.trim() === '') return;
+    records += 1;
+    ddmmyyyyDates += text.match(DDMMYYYY)?.length ?? 0;
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch (error) {
+      noteInvalid(`not JSON: ${(error as Error).message}`);
+      return;
+    }
+    if (!isObject(record)) {
+      noteInvalid('not a JSON object');
+      return;
+    }
+    if (schemaPointer) {
+      const errors = ctx.referenceValidator.validate(schemaPointer, record);
+      if (errors.length > 0)
+        noteInvalid(
+          errors
+            .slice(0, 3)
+            .map((e) => e.message)
+            .join('; '),
+        );
+    }
+    if (dataset) {
+      const id = String(record[dataset.idField]);
+      ids.add(id);
+      if (sample.size < FIDELITY_SAMPLE) sample.set(id, record);
+    }
+  };
+
+  const url = new URL(file.url, ctx.config.targetUrl).toString();
+  try {
+    const result = await ctx.http.download(
+      { url, auth: 'primary', note: `download export file ${file.dataset}.${file.format}` },
+      (chunk) => {
+        hash.update(chunk);
+        if (utf8) {
+          try {
+            strict.decode(chunk, { stream: true });
+          } catch {
+            utf8 = false;
+          }
+        }
+        const text = lenient.write(chunk);
+        if (csv) {
+          csv.write(text);
+          ddmmyyyyDates += text.match(DDMMYYYY)?.length ?? 0;
+        } else if (isNdjson) {
+          pending += text;
+          let newline = pending.indexOf('\n');
+          while (newline !== -1) {
+            handleLine(pending.slice(0, newline));
+            pending = pending.slice(newline + 1);
+            newline = pending.indexOf('\n');
+          }
+        }
+      },
+    );
+    const rest = lenient.end();
+    if (result.status === 200) {
+      try {
+        strict.decode();
+      } catch {
+        utf8 = false;
+      }
+      if (csv) {
+        csv.write(rest);
+        csv.end();
+      } else if (isNdjson) {
+        pending += rest;
+        if (pending !== '') handleLine(pending);
+      }
+    }
+    return {
+      file,
+      exchangeId: result.exchange.id,
+      status: result.status,
+      contentType: result.headers['content-type'] ?? '',
+      bytes: result.bytes,
+      sha256: hash.digest('hex'),
+      records: csv ? csv.records : records,
+      utf8,
+      invalid,
+      invalidCount,
+      csvProblems: csv?.problems ?? [],
+      ddmmyyyyDates,
+      ids,
+      sample,
+    };
+  } catch (error) {
+    if (!(error instanceof HarnessError)) throw error;
+    return {
+      file,
+      ...(error.exchangeId ? { exchangeId: error.exchangeId } : {}),
+      status: 0,
+      contentType: '',
+      bytes: 0,
+      sha256: '',
+      records: 0,
+      utf8,
+      invalid,
+      invalidCount,
+      csvProblems: [],
+      ddmmyyyyDates,
+      ids,
+      sample,
+      error: error.message,
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import type { JsonObject } from '@council-conform/openapi';
+import { type CheckOutcome, type RunContext, ViolationCollector } from '@council-conform/runner';
+import { isObject, walkJson } from './json.ts';
+import { harnessError, judge, notApplicable } from './outcomes.ts';
+import { sampleRecords } from './records.ts';
+
+/** A baseline identifier schema: its component name, a label for messages and its baseline pattern. */
+export interface IdentifierKind {
+  readonly schema: string;
+  readonly label: string;
+  readonly pattern: string;
+  readonly example: string;
+}
+
+/** The baseline's patterns (specs/baseline/openapi.yaml), used when the reference does not carry them. */
+export const IDENTIFIERS = {
+  Uprn: { schema: 'Uprn', label: 'UPRN', pattern: '^[1-9][0-9]{0,11}$', example: '100023336956' },
+  Usrn: { schema: 'Usrn', label: 'USRN', pattern: '^[1-9][0-9]{0,7}$', example: '21400132' },
+  Postcode: {
+    schema: 'Postcode',
+    label: 'postcode',
+    pattern: '^(?:GIR 0AA|[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2})$',
+    example: 'E8 1EA',
+  },
+  GssCode: { schema: 'GssCode', label: 'GSS code', pattern: '^[EKNSW][0-9]{8}$', example: 'E09000012' },
+} as const satisfies Record<string, IdentifierKind>;
+
+/** The reference's own pattern for an identifier schema, else the baseline's. */
+function patternOf(document: JsonObject, kind: IdentifierKind): string {
+  const schemas = isObject(document.components) ? document.components.schemas : undefined;
+  const schema = isObject(schemas) ? schemas[kind.schema] : undefined;
+  return isObject(schema) && typeof schema.pattern === 'string' ? schema.pattern : kind.pattern;
+}
+
+/**
+ * Checks every value of a field the reference types as one of the given identifiers (by `$ref` to the
+ * baseline schema, or by carrying the same pattern) against that identifier's pattern, across the first
+ * records of every dataset. Not applicable when no record read carries such a field.
+ */
+export async function checkIdentifiers(
+  ctx: RunContext,
+  kinds: readonly IdentifierKind[],
+  fix: string,
+): Promise<CheckOutcome> {
+  const { records, exchangeIds } = await sampleRecords(ctx);
+  const names = kinds.map((k) => k.label).join(', ');
+  if (records.length === 0)
+    return harnessError(`no records could be read to check their ${names} values`, { exchangeIds });
+  const patterns = kinds.map((kind) => {
+    const source = patternOf(ctx.reference.document, kind);
+    return { kind, source, regex: new RegExp(source, 'u') };
+  });
+  const violations = new ViolationCollector();
+  let checked = 0;
+  for (const { record, label, fields, exchangeId } of records) {
+    walkJson(record, (pointer, key, value) => {
+      if (typeof value !== 'string' || !key) return;
+      const facts = fields.get(key);
+      if (!facts) return;
+      const typed = patterns.find(
+        (p) =>
+          facts.refs.has(p.kind.schema) || facts.patterns.has(p.source) || facts.patterns.has(p.kind.pattern),
+      );
+      if (!typed) return;
+      checked += 1;
+      if (typed.regex.test(value)) return;
+      violations.add(`${key} is not a valid ${typed.kind.label}`, {
+        message: `${key} "${value.slice(0, 30)}" is not a ${typed.kind.label} (like ${typed.kind.example})`,
+        location: `${label}#${pointer}`,
+        ...(exchangeId ? { exchangeId } : {}),
+      });
+    });
+  }
+  if (checked === 0)
+    return notApplicable(`none of the ${records.length} records read carries a ${names}`, { exchangeIds });
+  return judge(
+    violations,
+    { pass: `${checked} ${names} values are valid`, fail: `${names} values are malformed; ${fix}` },
+    { exchangeIds, data: { recordsChecked: records.length, valuesChecked: checked } },
+  );
+}
