@@ -1,0 +1,51 @@
+import { contentOf, operationsOf, responsesOf } from '../model.ts';
+import type { IFunctionResult } from '../spectral.ts';
+import { createRulesetFunction } from '../spectral.ts';
+import { EXPORT_OPERATIONS } from './bulkExport.ts';
+
+const NDJSON = /^application\/(x-)?ndjson$|^application\/jsonl$/;
+const CSV = /^text\/csv$/;
+/** Open, documented formats an export file may also come in. */
+const OPEN =
+  /^(application\/(json|geo\+json|[\w.-]+\+json|zip|gzip)|text\/csv|application\/(x-)?ndjson|application\/jsonl)$/;
+
+/**
+ * Exported files come in open formats anyone can load elsewhere: NDJSON and CSV, as the baseline fixes,
+ * and nothing proprietary or opaque beside them.
+ */
+export const exportOpenFormats = createRulesetFunction<unknown, null>(
+  { input: { type: 'object' }, options: null },
+  function exportOpenFormats(document) {
+    const download = EXPORT_OPERATIONS[2];
+    const results: IFunctionResult[] = [];
+    for (const op of operationsOf(document)) {
+      if (op.method !== download.method || !download.shape.test(op.urlPath)) continue;
+      const success = responsesOf(document, op).filter(({ status }) => /^2/.test(status));
+      const types = success.flatMap(({ response, at }) =>
+        contentOf(response, at).map((entry) => ({
+          ...entry,
+          bare: entry.mediaType.split(';')[0]?.trim().toLowerCase() ?? '',
+        })),
+      );
+      for (const { mediaType, bare, at } of types) {
+        if (!OPEN.test(bare)) {
+          results.push({
+            message: `Export files offered as ${mediaType}: exports must be in open formats (NDJSON and CSV), never a proprietary or opaque encoding.`,
+            path: at,
+          });
+        }
+      }
+      const missing = [
+        types.some(({ bare }) => NDJSON.test(bare)) ? undefined : 'NDJSON (application/x-ndjson)',
+        types.some(({ bare }) => CSV.test(bare)) ? undefined : 'CSV (text/csv)',
+      ].filter(Boolean);
+      if (missing.length > 0) {
+        results.push({
+          message: `${op.method.toUpperCase()} ${op.urlPath} does not offer ${missing.join(' or ')}: every dataset must be exportable in both.`,
+          path: success[0]?.at ?? [...op.at, 'responses'],
+        });
+      }
+    }
+    return results;
+  },
+);

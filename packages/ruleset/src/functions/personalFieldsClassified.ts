@@ -1,0 +1,27 @@
+import { classificationOf, looksPersonal, schemaTarget, walkAllSchemas } from '../model.ts';
+import type { IFunctionResult } from '../spectral.ts';
+import { createRulesetFunction } from '../spectral.ts';
+
+/**
+ * A property whose name means a person (an e-mail address, a date of birth) says what it holds with
+ * `x-data-classification`; public business contact data (an organisation's enquiries mailbox) is marked
+ * `public` on purpose. Judged where each schema is written, so a shared component is reported once.
+ */
+export const personalFieldsClassified = createRulesetFunction<unknown, null>(
+  { input: { type: 'object' }, options: null },
+  function personalFieldsClassified(document, _options, context) {
+    const results: IFunctionResult[] = [];
+    walkAllSchemas(document, ({ schema, at, propertyName }) => {
+      if (!propertyName || at.at(-2) !== 'properties') return;
+      const target = schemaTarget(context, schema, at);
+      if (!looksPersonal(propertyName, target)) return;
+      const classification = classificationOf(schema) ?? classificationOf(target);
+      if (classification !== undefined) return;
+      results.push({
+        message: `"${propertyName}" looks like personal data but is not classified: mark it \`x-data-classification: personal\` (or \`public\` if it is business contact data published on purpose).`,
+        path: at,
+      });
+    });
+    return results;
+  },
+);

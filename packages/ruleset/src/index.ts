@@ -1,0 +1,38 @@
+export { RULESET_DOCS_PATH, renderRulesetDocs } from './docs.ts';
+export {
+  countSeverities,
+  type FindingLocation,
+  hasErrors,
+  type LintFinding,
+  type LintResult,
+  type RuleSummary,
+  type SeverityCounts,
+} from './findings.ts';
+export {
+  jsonPathOf,
+  LintEngineError,
+  type LintOptions,
+  lintDescription,
+  lintText,
+  pointerOf,
+} from './lint.ts';
+export {
+  COUNCIL_RULES,
+  type CouncilRule,
+  type CouncilRuleId,
+  ENGINE_CODES,
+  type Severity,
+  SPECTRAL_OVERRIDES,
+  type SpectralOverride,
+} from './rules.ts';
+export {
+  anchorOf,
+  type CatalogueEntry,
+  createCouncilRuleset,
+  DOCS_URL,
+  docsUrlOf,
+  type LintProfile,
+  RULE_CATALOGUE,
+  type RuleSource,
+  ruleOf,
+} from './ruleset.ts';

@@ -1,0 +1,360 @@
+/**
+ * What the rule functions share: reading operations, security, classifications and schemas out of a
+ * description, tolerating anything a real-world document throws at them (wrong types, missing objects,
+ * circular references). A rule function must never throw: Spectral would abort the whole lint.
+ */
+import {
+  HTTP_METHODS,
+  type HttpMethod,
+  isPublicOperation,
+  type JsonObject,
+  pointerTokens,
+  resolvePointer,
+} from '@council-conform/openapi';
+
+export type { JsonObject };
+export type JsonPath = (string | number)[];
+
+export const isObject = (value: unknown): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+export const DATA_CLASSIFICATIONS = ['public', 'personal', 'special-category'] as const;
+export type DataClassification = (typeof DATA_CLASSIFICATIONS)[number];
+
+export function classificationOf(node: unknown): DataClassification | undefined {
+  if (!isObject(node)) return undefined;
+  const value = node['x-data-classification'];
+  return (DATA_CLASSIFICATIONS as readonly unknown[]).includes(value)
+    ? (value as DataClassification)
+    : undefined;
+}
+
+export const isPersonal = (classification: DataClassification | undefined): boolean =>
+  classification === 'personal' || classification === 'special-category';
+
+/**
+ * The description a rule judges: the data Spectral hands the rule (as written, or with every `$ref`
+ * resolved, as the rule asks) and Spectral's resolved copy. Local `$ref`s are followed in the data; a
+ * `$ref` to another file is read from the resolved copy at the same place, where its target is inlined.
+ * Rules that read classifications judge the data as written, because resolving a `$ref` drops the
+ * `x-data-classification` written beside it.
+ */
+export class Doc {
+  constructor(
+    readonly data: unknown,
+    readonly resolved?: unknown,
+  ) {}
+}
+
+export function docOf(data: unknown, context: { documentInventory: object }): Doc {
+  // Spectral's inventory has `resolved` at run time; its published type leaves it out.
+  return new Doc(data, (context.documentInventory as { resolved?: unknown }).resolved);
+}
+
+const toPointer = (at: JsonPath) =>
+  at.map((token) => `/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+/** What a node is once its `$ref`s are followed, and where that is (at most 32 hops, so cycles end). */
+export function follow(doc: Doc, node: unknown, at: JsonPath): { node: unknown; at: JsonPath } {
+  let current = node;
+  let where = at;
+  for (let hops = 0; hops < 32; hops++) {
+    if (!isObject(current) || typeof current.$ref !== 'string') return { node: current, at: where };
+    if (current.$ref.startsWith('#')) {
+      where = pointerTokens(current.$ref);
+      current = resolvePointer(doc.data, current.$ref.slice(1));
+      continue;
+    }
+    const inlined = doc.resolved === undefined ? undefined : resolvePointer(doc.resolved, toPointer(where));
+    return { node: isObject(inlined) && typeof inlined.$ref !== 'string' ? inlined : current, at: where };
+  }
+  return { node: undefined, at: where };
+}
+
+export interface Operation {
+  readonly urlPath: string;
+  readonly method: HttpMethod;
+  readonly operation: JsonObject;
+  readonly pathItem: JsonObject;
+  /** Where the operation sits, from the document root. */
+  readonly at: JsonPath;
+}
+
+/** Every operation, following path items that are `$ref`s (to this document or, through `resolved`, another). */
+export function operationsOf(source: unknown | Doc): Operation[] {
+  const doc = asDoc(source);
+  if (!isObject(doc.data) || !isObject(doc.data.paths)) return [];
+  const out: Operation[] = [];
+  for (const [urlPath, rawItem] of Object.entries(doc.data.paths)) {
+    const { node: pathItem, at: base } = follow(doc, rawItem, ['paths', urlPath]);
+    if (!isObject(pathItem)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method];
+      if (isObject(operation)) out.push({ urlPath, method, operation, pathItem, at: [...base, method] });
+    }
+  }
+  return out;
+}
+
+/** Rule functions pass either the data alone (a resolved document) or a `Doc`. */
+const asDoc = (source: unknown | Doc): Doc => (source instanceof Doc ? source : new Doc(source));
+
+/** True when the operation can be called without credentials. */
+export function isPublic(document: unknown, operation: JsonObject): boolean {
+  const data = asDoc(document).data;
+  return isPublicOperation(isObject(data) ? data : {}, operation);
+}
+
+export interface Parameter {
+  readonly parameter: JsonObject;
+  readonly at: JsonPath;
+}
+
+/** Path-item and operation parameters of an operation, `$ref`s followed. */
+export function parametersOf(source: unknown | Doc, op: Operation): Parameter[] {
+  const doc = asDoc(source);
+  const out: Parameter[] = [];
+  const collect = (list: unknown, at: JsonPath) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((entry, index) => {
+      const { node: parameter, at: where } = follow(doc, entry, [...at, index]);
+      if (isObject(parameter)) out.push({ parameter, at: where });
+    });
+  };
+  collect(op.pathItem.parameters, [...op.at.slice(0, -1), 'parameters']);
+  collect(op.operation.parameters, [...op.at, 'parameters']);
+  return out;
+}
+
+export interface ResponseEntry {
+  readonly status: string;
+  readonly response: JsonObject;
+  readonly at: JsonPath;
+}
+
+export function responsesOf(source: unknown | Doc, op: Operation): ResponseEntry[] {
+  const doc = asDoc(source);
+  const responses = op.operation.responses;
+  if (!isObject(responses)) return [];
+  const out: ResponseEntry[] = [];
+  for (const [status, raw] of Object.entries(responses)) {
+    const { node: response, at } = follow(doc, raw, [...op.at, 'responses', status]);
+    if (isObject(response)) out.push({ status, response, at });
+  }
+  return out;
+}
+
+export interface MediaTypeEntry {
+  readonly mediaType: string;
+  readonly media: JsonObject;
+  readonly at: JsonPath;
+}
+
+export function contentOf(holder: JsonObject, at: JsonPath): MediaTypeEntry[] {
+  if (!isObject(holder.content)) return [];
+  return Object.entries(holder.content)
+    .filter((entry): entry is [string, JsonObject] => isObject(entry[1]))
+    .map(([mediaType, media]) => ({ mediaType, media, at: [...at, 'content', mediaType] }));
+}
+
+/** Request body and response content of an operation, each with where it sits. */
+export function bodiesOf(
+  source: unknown | Doc,
+  op: Operation,
+): { kind: 'request' | 'response'; status?: string; entries: MediaTypeEntry[] }[] {
+  const doc = asDoc(source);
+  const out: { kind: 'request' | 'response'; status?: string; entries: MediaTypeEntry[] }[] = [];
+  const { node: body, at } = follow(doc, op.operation.requestBody, [...op.at, 'requestBody']);
+  if (isObject(body)) out.push({ kind: 'request', entries: contentOf(body, at) });
+  for (const { status, response, at: responseAt } of responsesOf(doc, op)) {
+    out.push({ kind: 'response', status, entries: contentOf(response, responseAt) });
+  }
+  return out;
+}
+
+export interface SchemaVisit {
+  readonly schema: JsonObject;
+  readonly at: JsonPath;
+  /** The property name the schema is the value of, if it is one. */
+  readonly propertyName?: string;
+}
+
+const SUBSCHEMA_KEYS = [
+  'items',
+  'additionalProperties',
+  'not',
+  'contains',
+  'propertyNames',
+  'if',
+  'then',
+  'else',
+];
+const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
+
+/**
+ * Visits a schema and every subschema under it, each once per walk. A `$ref` node is visited itself
+ * (what is written beside it counts) and then followed; `follow: false` stops at every `$ref`, for
+ * rules that judge each schema where it is written.
+ */
+export function walkSchema(
+  source: unknown | Doc,
+  start: unknown,
+  startAt: JsonPath,
+  visit: (v: SchemaVisit) => void,
+  options: { follow?: boolean; name?: string } = {},
+): void {
+  const doc = asDoc(source);
+  const following = options.follow ?? true;
+  const seen = new Set<unknown>();
+  const go = (node: unknown, at: JsonPath, propertyName?: string): void => {
+    if (!isObject(node) || seen.has(node)) return;
+    seen.add(node);
+    visit({ schema: node, at, ...(propertyName === undefined ? {} : { propertyName }) });
+    if (typeof node.$ref === 'string') {
+      if (!following) return;
+      const target = follow(doc, node, at);
+      if (target.node !== node) go(target.node, target.at, propertyName);
+      return;
+    }
+    if (isObject(node.properties)) {
+      for (const [name, child] of Object.entries(node.properties))
+        go(child, [...at, 'properties', name], name);
+    }
+    if (isObject(node.patternProperties)) {
+      for (const [name, child] of Object.entries(node.patternProperties))
+        go(child, [...at, 'patternProperties', name]);
+    }
+    for (const key of SUBSCHEMA_KEYS) go(node[key], [...at, key]);
+    for (const key of SUBSCHEMA_LISTS) {
+      const list = node[key];
+      if (Array.isArray(list)) for (const [index, child] of list.entries()) go(child, [...at, key, index]);
+    }
+  };
+  go(start, startAt, options.name);
+}
+
+/**
+ * Every schema a description declares, each visited where it is written: components, parameters,
+ * request and response bodies. With `follow: false` (the default) a `$ref` is reported but not entered,
+ * so a shared component is judged once, at its definition.
+ */
+export function walkAllSchemas(
+  source: unknown | Doc,
+  visit: (v: SchemaVisit) => void,
+  options: { follow?: boolean } = { follow: false },
+): void {
+  const doc = asDoc(source);
+  const document = doc.data;
+  if (!isObject(document)) return;
+  const roots: { schema: unknown; at: JsonPath; propertyName?: string }[] = [];
+  const components = isObject(document.components) ? document.components : {};
+  if (isObject(components.schemas)) {
+    for (const [name, schema] of Object.entries(components.schemas))
+      roots.push({ schema, at: ['components', 'schemas', name] });
+  }
+  const addParameter = (parameter: unknown, at: JsonPath) => {
+    if (isObject(parameter) && isObject(parameter.schema)) {
+      roots.push({
+        schema: parameter.schema,
+        at: [...at, 'schema'],
+        ...(typeof parameter.name === 'string' ? { propertyName: parameter.name } : {}),
+      });
+    }
+  };
+  if (isObject(components.parameters)) {
+    for (const [name, parameter] of Object.entries(components.parameters))
+      addParameter(parameter, ['components', 'parameters', name]);
+  }
+  const addContent = (holder: unknown, at: JsonPath) => {
+    if (!isObject(holder)) return;
+    for (const { media, at: mediaAt } of contentOf(holder, at))
+      roots.push({ schema: media.schema, at: [...mediaAt, 'schema'] });
+  };
+  if (isObject(components.responses)) {
+    for (const [name, response] of Object.entries(components.responses))
+      addContent(response, ['components', 'responses', name]);
+  }
+  if (isObject(components.requestBodies)) {
+    for (const [name, body] of Object.entries(components.requestBodies))
+      addContent(body, ['components', 'requestBodies', name]);
+  }
+  if (isObject(document.paths)) {
+    for (const [urlPath, pathItem] of Object.entries(document.paths)) {
+      // Path items as written: one that is a `$ref` is judged where it is defined.
+      if (!isObject(pathItem) || typeof pathItem.$ref === 'string') continue;
+      const base: JsonPath = ['paths', urlPath];
+      if (Array.isArray(pathItem.parameters)) {
+        for (const [i, p] of pathItem.parameters.entries()) addParameter(p, [...base, 'parameters', i]);
+      }
+      for (const method of HTTP_METHODS) {
+        const operation = pathItem[method];
+        if (!isObject(operation)) continue;
+        const at = [...base, method];
+        if (Array.isArray(operation.parameters)) {
+          for (const [i, p] of operation.parameters.entries()) addParameter(p, [...at, 'parameters', i]);
+        }
+        addContent(operation.requestBody, [...at, 'requestBody']);
+        if (isObject(operation.responses)) {
+          for (const [status, response] of Object.entries(operation.responses))
+            addContent(response, [...at, 'responses', status]);
+        }
+      }
+    }
+  }
+  const seen = new Set<unknown>();
+  for (const root of roots) {
+    if (seen.has(root.schema)) continue;
+    seen.add(root.schema);
+    walkSchema(doc, root.schema, root.at, visit, {
+      ...options,
+      ...(root.propertyName === undefined ? {} : { name: root.propertyName }),
+    });
+  }
+}
+
+/** `emailAddress`, `EmailAddress`, `email-address` → `email_address`, so one pattern fits every casing. */
+export function snakeName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[-\s.]+/g, '_')
+    .toLowerCase();
+}
+
+/** The type(s) a schema declares, as a list (`type: [string, "null"]` is two). */
+export function typesOf(schema: JsonObject): string[] {
+  const type = schema.type;
+  if (typeof type === 'string') return [type];
+  if (Array.isArray(type)) return type.filter((t): t is string => typeof t === 'string');
+  return [];
+}
+
+/** An absolute URI with a scheme (`https:`, `urn:`, `file:`…), as opposed to a reference relative to us. */
+export const hasScheme = (reference: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(reference);
+
+/**
+ * Names that, whatever the system, almost always hold facts about a living person. Deliberately narrower
+ * than "anything ending in name": a service's or street's name is not personal, and a rule that cries
+ * wolf on every `name` is a rule people switch off. Matched against `snakeName(name)`.
+ */
+export const PERSONAL_NAME =
+  /(^|_)(given_name|family_name|first_name|middle_name|last_name|forename|forenames|surname|full_name|maiden_name|contact_name|applicant_name|agent_name|email|e_mail|email_address|phone|phone_number|telephone|telephone_number|mobile|mobile_number|date_of_birth|dob|birth_date|ni_number|national_insurance(_number)?|nino|nhs_number|ethnicity|religion|gender|sex|sexual_orientation|disability|nationality|marital_status|device_id|ip_address)$/;
+
+/** A boolean (`send_email: true`) says something about a person's data, never the data itself. */
+export const looksPersonal = (name: string, schema?: unknown): boolean =>
+  PERSONAL_NAME.test(snakeName(name)) &&
+  !(
+    isObject(schema) &&
+    typesOf(schema).length > 0 &&
+    typesOf(schema).every((t) => t === 'boolean' || t === 'null')
+  );
+
+/** What a schema node really is: the node itself, or the target of its `$ref` (see `follow`). */
+export function schemaTarget(
+  context: { document: { data: unknown }; documentInventory: object },
+  node: JsonObject,
+  at: JsonPath,
+): JsonObject {
+  const target = follow(docOf(context.document.data, context), node, at).node;
+  return isObject(target) ? target : node;
+}
