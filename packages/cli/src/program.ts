@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerClauses } from './commands/clauses.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerLint } from './commands/lint.ts';
 import { registerMock } from './commands/mock.ts';
+import { registerRun } from './commands/run.ts';
 import { registerSpecs } from './commands/specs.ts';
 import { EXIT } from './errors.ts';
 import type { CliIo } from './io.ts';
@@ -9,7 +11,14 @@ import type { CliIo } from './io.ts';
 export const CLI_VERSION = '0.1.0';
 
 /** Every command, registered in one place; each later capability adds its line here. */
-const COMMANDS = [registerClauses, registerSpecs, registerMock, registerDemo] as const;
+const COMMANDS = [
+  registerClauses,
+  registerSpecs,
+  registerLint,
+  registerRun,
+  registerMock,
+  registerDemo,
+] as const;
 
 export function createProgram(io: CliIo): Command {
   const program = new Command('conform')

@@ -1,9 +1,65 @@
+import { join, relative, resolve } from 'node:path';
 import { CLAUSES } from '@council-conform/clauses';
+import type { FaultId } from '@council-conform/mocks';
 import { validateOpenApiStructure } from '@council-conform/openapi';
-import { listSpecIds, loadSpec, summariseSpec } from '@council-conform/specs';
+import { listSpecIds, loadSpec, specDir, summariseSpec } from '@council-conform/specs';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { formatTable } from '../table.ts';
+import { conformRun, exitCodeOf, formatRunSummary } from './run.ts';
+
+const DEMO_SPEC = 'street-reports';
+/** A fault a current check catches: personal records answered without a token. */
+const DEMO_FAULT: FaultId = 'personal-endpoint-open';
+
+/** Serves a mock of the demo spec on a free port and runs `conform run` against it in sandbox mode. */
+async function demoRun(io: CliIo, outDir: string, name: string, faults: readonly FaultId[]) {
+  const { createMockSupplier, startMockServer } = await import('@council-conform/mocks');
+  const { resolveRunConfig } = await import('@council-conform/runner');
+  const supplier = await createMockSupplier(DEMO_SPEC, { faults, rateLimit: { limit: 400, windowMs: 1000 } });
+  const server = await startMockServer(supplier);
+  try {
+    const [a, b] = supplier.tenants;
+    const config = resolveRunConfig({
+      target: server.url,
+      mode: 'sandbox',
+      credentials: { clientId: a!.clientId, clientSecret: a!.clientSecret },
+      secondTenant: { clientId: b!.clientId, clientSecret: b!.clientSecret },
+      requestsPerSecond: 250,
+      requestTimeoutMs: 5_000,
+      runBudgetMs: 60_000,
+      maxRetryAfterMs: 2_000,
+    });
+    const outputs = {
+      json: join(outDir, `${name}.json`),
+      html: join(outDir, `${name}.html`),
+      junit: join(outDir, `${name}.junit.xml`),
+      markdown: join(outDir, `${name}.md`),
+    };
+    return await conformRun(
+      {
+        profile: DEMO_SPEC,
+        config,
+        attestationPath: resolve(
+          import.meta.dirname,
+          '..',
+          '..',
+          '..',
+          '..',
+          'docs',
+          'examples',
+          'attestation.yaml',
+        ),
+        outputs,
+        dryRun: false,
+      },
+      io,
+      { progress: false, summary: false },
+    );
+  } finally {
+    await server.close();
+  }
+}
 
 /**
  * The README's first command ends here. Each capability the project gains adds its step, so the demo is
@@ -13,7 +69,8 @@ export function registerDemo(program: Command, io: CliIo): void {
   program
     .command('demo')
     .description('a tour on embedded defaults: the clause catalogue and every reference spec, checked')
-    .action(async () => {
+    .option('--out <dir>', 'where to write the demo’s reports', 'demo-output')
+    .action(async (options: { out: string }) => {
       io.out('Council Conform demo\n');
       const automated = CLAUSES.filter((clause) => clause.assessment !== 'attested').length;
       io.out(
@@ -26,14 +83,21 @@ export function registerDemo(program: Command, io: CliIo): void {
         ),
       );
       io.out(
-        '\n2. The reference specs, each bundled with the Council API Baseline and validated as OpenAPI 3.1:',
+        '\n2. The reference specs, each bundled with the Council API Baseline, validated as OpenAPI 3.1 and judged by `conform lint` against the Council API ruleset and its own profile:',
       );
+      const { lintDescription } = await import('@council-conform/ruleset');
       const rows: string[][] = [];
       let invalid = 0;
+      let unclean = 0;
       for (const id of listSpecIds()) {
         const spec = await loadSpec(id);
         const problems = await validateOpenApiStructure(spec.document);
         if (problems.length > 0) invalid += 1;
+        const lint = await lintDescription(join(specDir(id), 'openapi.yaml'), {
+          profile: { id, requiredOperations: spec.profile.operations.required },
+          cwd: resolve(specDir(id), '..', '..'),
+        });
+        if (lint.findings.length > 0) unclean += 1;
         const summary = summariseSpec(spec);
         rows.push([
           summary.id,
@@ -42,10 +106,51 @@ export function registerDemo(program: Command, io: CliIo): void {
           summary.datasets.join(', '),
           summary.standard,
           problems.length === 0 ? 'valid' : `${problems.length} problems`,
+          lint.findings.length === 0 ? 'clean' : `${lint.findings.length} findings`,
         ]);
       }
-      io.out(formatTable(['Spec', 'Version', 'Ops', 'Datasets', 'Aligned to', 'OpenAPI 3.1'], rows));
-      io.out(`\nNext: \`pnpm conform clauses\`, \`pnpm conform specs\`, \`pnpm conform --help\`.`);
+      io.out(formatTable(['Spec', 'Version', 'Ops', 'Datasets', 'Aligned to', 'OpenAPI 3.1', 'Lint'], rows));
+
+      const outDir = resolve(options.out);
+      io.out(
+        `\n3. \`conform run\` against two mock ${DEMO_SPEC} suppliers served on 127.0.0.1, in sandbox mode at 250 requests/s, with the example supplier attestation (docs/examples/attestation.yaml).`,
+      );
+      const { getFault } = await import('@council-conform/mocks');
+      const runs = [
+        { name: 'conformant', title: 'a conformant supplier', faults: [] as FaultId[] },
+        {
+          name: `faulty-${DEMO_FAULT}`,
+          title: `a faulty supplier: ${getFault(DEMO_FAULT).story}`,
+          faults: [DEMO_FAULT],
+        },
+      ];
+      let unexpected = false;
+      for (const run of runs) {
+        const { report, written } = await demoRun(io, outDir, run.name, run.faults);
+        const exit = exitCodeOf(report);
+        io.out(`\n3${run === runs[0] ? 'a' : 'b'}. Against ${run.title}`);
+        io.out(await formatRunSummary(report));
+        io.out(
+          `${report.checks.length} checks, ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s; \`conform run\` would exit ${exit}.`,
+        );
+        io.out(`Reports: ${written.map((path) => relative(process.cwd(), path) || path).join(', ')}`);
+        if ((run.faults.length === 0) !== (exit === 0)) unexpected = true;
+      }
+      io.out(
+        `\nNext: \`pnpm conform run --help\`, \`pnpm conform mock --profile ${DEMO_SPEC}\`, docs/suppliers.md; \`pnpm conform clauses\`, \`pnpm conform specs\`.`,
+      );
+      if (unexpected) {
+        io.err(
+          'the demo runs did not come out as expected: the conformant mock should exit 0, the faulty one 1',
+        );
+        process.exitCode = 1;
+      }
+      if (unclean > 0) {
+        io.err(
+          `${unclean} reference spec(s) have lint findings: run \`pnpm conform lint specs/<id>/openapi.yaml\``,
+        );
+        process.exitCode = 1;
+      }
       if (invalid > 0) {
         io.err(`${invalid} reference spec(s) are not valid OpenAPI 3.1`);
         process.exitCode = 1;

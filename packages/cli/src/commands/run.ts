@@ -1,0 +1,464 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { JsonObject } from '@council-conform/openapi';
+import type {
+  Attestation,
+  Credentials,
+  PreflightStep,
+  ResolvedRunConfig,
+  RunConfig,
+  RunReport,
+} from '@council-conform/runner';
+import { type Command, Option } from 'commander';
+import cliPackage from '../../package.json' with { type: 'json' };
+import { EXIT, UsageError } from '../errors.ts';
+import type { CliIo } from '../io.ts';
+import { formatTable } from '../table.ts';
+
+// The runner, the check catalogue and the reporters load when a run starts, not whenever `conform` does.
+const runner = () => import('@council-conform/runner');
+const checks = () => import('@council-conform/checks');
+const reporters = () => import('@council-conform/reporters');
+
+/** Config file names looked for in the working directory when --config is not given, in this order. */
+export const CONFIG_FILE_NAMES = [
+  'conform.config.yaml',
+  'conform.config.yml',
+  'conform.config.json',
+] as const;
+
+/** Settings of the config file beyond the runner's own: what to judge against and where to write. */
+const CLI_KEYS = ['profile', 'attestation', 'reports'] as const;
+const REPORT_KEYS = ['json', 'junit', 'html', 'markdown'] as const;
+type ReportKey = (typeof REPORT_KEYS)[number];
+
+/** Environment variables, each standing for one flag; flags win over them, they win over the file. */
+export const RUN_ENV = {
+  profile: 'CONFORM_PROFILE',
+  target: 'CONFORM_TARGET',
+  mode: 'CONFORM_MODE',
+  token: 'CONFORM_TOKEN',
+  clientId: 'CONFORM_CLIENT_ID',
+  clientSecret: 'CONFORM_CLIENT_SECRET',
+  secondToken: 'CONFORM_SECOND_TOKEN',
+  secondClientId: 'CONFORM_SECOND_CLIENT_ID',
+  secondClientSecret: 'CONFORM_SECOND_CLIENT_SECRET',
+  tokenUrl: 'CONFORM_TOKEN_URL',
+  features: 'CONFORM_FEATURES',
+  rps: 'CONFORM_RPS',
+  attestation: 'CONFORM_ATTESTATION',
+} as const;
+
+export interface RunFlags {
+  profile?: string;
+  target?: string;
+  mode?: string;
+  token?: string;
+  clientId?: string;
+  clientSecret?: string;
+  secondToken?: string;
+  secondClientId?: string;
+  secondClientSecret?: string;
+  feature?: string[];
+  attestation?: string;
+  report?: string;
+  junit?: string;
+  html?: string;
+  markdown?: string;
+  config?: string;
+  rps?: string;
+  dryRun?: boolean;
+}
+
+/** Everything a run needs, resolved and validated. */
+export interface RunSettings {
+  readonly profile: string;
+  readonly config: ResolvedRunConfig;
+  readonly attestationPath?: string;
+  readonly outputs: Partial<Record<ReportKey, string>>;
+  readonly dryRun: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const isObject = (value: unknown): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function configError(message: string): UsageError {
+  return new UsageError('CONFIG_INVALID', message);
+}
+
+/** Reads and shape-checks the config file; paths in it are relative to the file. */
+async function readConfigFile(
+  explicit: string | undefined,
+  cwd: string,
+): Promise<{ path: string; data: JsonObject } | undefined> {
+  const path = explicit
+    ? resolve(cwd, explicit)
+    : CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)).find((candidate) => existsSync(candidate));
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw configError(`${path}: the config file cannot be read: ${(error as Error).message}`);
+  }
+  const { DocumentError, parseDocument } = await import('@council-conform/openapi');
+  const { CONFIG_KEYS, didYouMean } = await runner();
+  let data: JsonObject;
+  try {
+    data = parseDocument(text, path).data;
+  } catch (error) {
+    throw configError(error instanceof DocumentError ? error.message : String(error));
+  }
+  const known = [...CLI_KEYS, ...CONFIG_KEYS];
+  const problems: string[] = [];
+  for (const key of Object.keys(data)) {
+    if (!(known as readonly string[]).includes(key))
+      problems.push(`unknown setting "${key}"${didYouMean(key, known)}`);
+  }
+  for (const key of ['profile', 'attestation'] as const) {
+    if (data[key] !== undefined && typeof data[key] !== 'string') problems.push(`"${key}" must be a string`);
+  }
+  if (data.reports !== undefined) {
+    if (!isObject(data.reports))
+      problems.push('"reports" must map formats (json, junit, html, markdown) to paths');
+    else
+      for (const [key, value] of Object.entries(data.reports)) {
+        if (!(REPORT_KEYS as readonly string[]).includes(key))
+          problems.push(`unknown report format "reports.${key}"${didYouMean(key, REPORT_KEYS)}`);
+        else if (typeof value !== 'string') problems.push(`"reports.${key}" must be a file path`);
+      }
+  }
+  if (problems.length > 0)
+    throw configError(`${path}: the config file is not valid:\n  - ${problems.join('\n  - ')}`);
+  return { path, data };
+}
+
+function credentialsFrom(
+  token: string | undefined,
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+): Credentials | undefined {
+  if (!token && !clientId && !clientSecret) return undefined;
+  return {
+    ...(token ? { token } : {}),
+    ...(clientId ? { clientId } : {}),
+    ...(clientSecret ? { clientSecret } : {}),
+  };
+}
+
+function positiveNumber(raw: string, source: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw configError(`${source} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+/**
+ * Run settings from flags, environment and config file, in that order of precedence. Credentials are taken
+ * whole from the first source that has any, so a token from one place never mixes with a secret from another.
+ */
+export async function resolveRunSettings(
+  flags: RunFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): Promise<RunSettings> {
+  const file = await readConfigFile(flags.config, cwd);
+  const { didYouMean, resolveRunConfig } = await runner();
+  const { listSpecIds } = await import('@council-conform/specs');
+  const data: JsonObject = file?.data ?? {};
+  const fromFile = (path: string) => resolve(dirname(file?.path ?? cwd), path);
+  const e = (key: keyof typeof RUN_ENV) => {
+    const value = env[RUN_ENV[key]];
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const profile = flags.profile ?? e('profile') ?? (data.profile as string | undefined);
+  const known = listSpecIds();
+  if (!profile)
+    throw new UsageError(
+      'PROFILE_MISSING',
+      `--profile is required (or ${RUN_ENV.profile}, or "profile" in the config file); one of ${known.join(', ')}`,
+    );
+  if (!known.includes(profile))
+    throw new UsageError(
+      'PROFILE_UNKNOWN',
+      `no profile "${profile}"${didYouMean(profile, known)}; known profiles: ${known.join(', ')} (see \`conform specs\`)`,
+    );
+
+  const { profile: _p, attestation: fileAttestation, reports: fileReports, ...fileRun } = data;
+  const run: Record<string, unknown> = { ...fileRun };
+  const target = flags.target ?? e('target');
+  if (target !== undefined) run.target = target;
+  const mode = flags.mode ?? e('mode');
+  if (mode !== undefined) run.mode = mode;
+  const tokenUrl = e('tokenUrl');
+  if (tokenUrl !== undefined) run.tokenUrl = tokenUrl;
+  if (flags.feature && flags.feature.length > 0) run.features = flags.feature;
+  else if (e('features') !== undefined)
+    run.features = (e('features') as string)
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+  if (flags.rps !== undefined) run.requestsPerSecond = positiveNumber(flags.rps, '--rps');
+  else if (e('rps') !== undefined) run.requestsPerSecond = positiveNumber(e('rps') as string, RUN_ENV.rps);
+
+  const primary =
+    credentialsFrom(flags.token, flags.clientId, flags.clientSecret) ??
+    credentialsFrom(e('token'), e('clientId'), e('clientSecret'));
+  if (primary) run.credentials = primary;
+  const second =
+    credentialsFrom(flags.secondToken, flags.secondClientId, flags.secondClientSecret) ??
+    credentialsFrom(e('secondToken'), e('secondClientId'), e('secondClientSecret'));
+  if (second) run.secondTenant = second;
+
+  let config: ResolvedRunConfig;
+  try {
+    config = resolveRunConfig(run as RunConfig & Record<string, unknown>);
+  } catch (error) {
+    throw configError(
+      `${(error as Error).message}${file ? `\n(settings from ${file.path}, the environment and flags)` : ''}`,
+    );
+  }
+
+  const attestation = flags.attestation
+    ? resolve(cwd, flags.attestation)
+    : e('attestation')
+      ? resolve(cwd, e('attestation') as string)
+      : typeof fileAttestation === 'string'
+        ? fromFile(fileAttestation)
+        : undefined;
+  const outputs: Partial<Record<ReportKey, string>> = {};
+  const reportsInFile = isObject(fileReports) ? (fileReports as Record<string, string>) : {};
+  const flagOutputs: Record<ReportKey, string | undefined> = {
+    json: flags.report,
+    junit: flags.junit,
+    html: flags.html,
+    markdown: flags.markdown,
+  };
+  for (const key of REPORT_KEYS) {
+    const flag = flagOutputs[key];
+    const inFile = reportsInFile[key];
+    if (flag) outputs[key] = resolve(cwd, flag);
+    else if (inFile) outputs[key] = fromFile(inFile);
+  }
+  return {
+    profile,
+    config,
+    ...(attestation ? { attestationPath: attestation } : {}),
+    outputs,
+    dryRun: flags.dryRun === true,
+  };
+}
+
+/** Every secret the settings carry, for scrubbing anything printed. */
+function secretsOf(config: ResolvedRunConfig): string[] {
+  return [config.credentials, config.secondTenant]
+    .flatMap((c) => [c?.token, c?.clientSecret])
+    .filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+/** An io that never prints a secret it was given, whatever the message. */
+function scrubbing(io: CliIo, secrets: readonly string[]): CliIo {
+  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  return { out: (text) => io.out(scrub(text)), err: (text) => io.err(scrub(text)) };
+}
+
+const duration = (ms: number) => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+};
+
+function preflightTable(steps: readonly PreflightStep[]): string {
+  return formatTable(
+    ['Pre-flight', 'Result', 'Detail'],
+    steps.map((s) => [s.step, s.ok ? 'ok' : s.warning ? 'warning' : 'FAILED', s.message ?? '']),
+  );
+}
+
+/** The clause summary printed after a run: status, how each clause was judged, and the verdict. */
+export async function formatRunSummary(report: RunReport): Promise<string> {
+  const { CLAUSE_STATUS_TEXT, countsLine, judgedBy, LEVEL_TEXT } = await reporters();
+  const rows = report.clauses.map((clause) => {
+    const checks = report.checks.filter((c) => c.clause === clause.id);
+    return [
+      String(clause.number),
+      clause.id,
+      CLAUSE_STATUS_TEXT[clause.status],
+      judgedBy(clause),
+      checks.length > 0 ? countsLine(checks) : '',
+    ];
+  });
+  const lines = [formatTable(['#', 'Clause', 'Status', 'Judged by', 'Checks'], rows)];
+  const findings = report.checks.filter((c) => c.status === 'fail' || c.status === 'error');
+  if (findings.length > 0) {
+    lines.push('', 'Checks that failed or could not run:');
+    for (const check of findings)
+      lines.push(`  ${check.status.padEnd(5)}  ${check.id} (${check.severity}): ${check.message}`);
+  }
+  lines.push(
+    '',
+    `Level: ${LEVEL_TEXT[report.level]}. Certifiable: ${report.certifiable ? 'yes' : 'no'}.`,
+    ...report.certifiableReasons.map((reason) => `  - ${reason}`),
+  );
+  return lines.join('\n');
+}
+
+/** 0 every must check passed (or did not apply); 1 one failed; 2 one could not run (a harness error). */
+export function exitCodeOf(report: RunReport): number {
+  const must = report.checks.filter((c) => c.severity === 'must');
+  if (must.some((c) => c.status === 'fail')) return EXIT.findings;
+  if (must.some((c) => c.status === 'error')) return EXIT.usage;
+  return EXIT.ok;
+}
+
+export interface RunOutcome {
+  readonly report: RunReport;
+  readonly exitCode: number;
+  readonly written: readonly string[];
+}
+
+/**
+ * Runs pre-flight and every check of the catalogue against the target, with progress on stderr, then prints
+ * the clause summary and writes the reports asked for. Throws UsageError (exit 2) for configuration and
+ * pre-flight problems, with what to fix.
+ */
+export async function conformRun(
+  settings: RunSettings,
+  rawIo: CliIo,
+  options: { progress?: boolean; summary?: boolean } = {},
+): Promise<RunOutcome> {
+  const io = scrubbing(rawIo, secretsOf(settings.config));
+  const { config } = settings;
+  const { PreflightError, readAttestation, runConformance } = await runner();
+  const { CHECKS, loadReference } = await checks();
+  const { REPORTERS } = await reporters();
+  let attestation: Attestation | undefined;
+  if (settings.attestationPath) {
+    try {
+      attestation = await readAttestation(settings.attestationPath);
+    } catch (error) {
+      throw new UsageError(
+        'ATTESTATION_INVALID',
+        `${(error as Error).message} (schema: docs/attestation-schema.json)`,
+      );
+    }
+  }
+  const { reference, personalFields } = await loadReference(settings.profile);
+  const started = Date.now();
+  const progress = options.progress !== false;
+  if (progress)
+    io.err(
+      `conform run: ${settings.profile} ${reference.profile.version} against ${config.target} (${config.mode} mode, ${config.requestsPerSecond} requests/s, run budget ${duration(config.runBudgetMs)})${settings.dryRun ? ', pre-flight only' : ''}`,
+    );
+  let report: RunReport;
+  try {
+    report = await runConformance({
+      config,
+      reference,
+      checks: CHECKS,
+      personalFields,
+      ...(attestation ? { attestation } : {}),
+      runner: { name: 'council-conform', version: cliPackage.version },
+      dryRun: settings.dryRun,
+      events: {
+        onPreflight: (steps) => {
+          if (progress || settings.dryRun) io.err(preflightTable(steps));
+        },
+        onCheckStart: (check, index, total, requests) => {
+          if (!progress) return;
+          const elapsed = Date.now() - started;
+          io.err(
+            `[${String(index + 1).padStart(String(total).length)}/${total}] ${check.id} (${check.clause}, ${check.severity}) · ${requests} requests · ${duration(elapsed)} elapsed, ${duration(config.runBudgetMs - elapsed)} left`,
+          );
+        },
+        onCheckEnd: (result) => {
+          if (progress && result.status !== 'pass') io.err(`    ${result.status}: ${result.message}`);
+        },
+      },
+    });
+  } catch (error) {
+    if (error instanceof PreflightError) throw new UsageError(error.code, error.message);
+    throw error;
+  }
+  const written: string[] = [];
+  for (const [key, path] of Object.entries(settings.outputs) as [ReportKey, string][]) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, REPORTERS[key](report));
+    written.push(path);
+  }
+  if (settings.dryRun) {
+    io.out(`Pre-flight passed: ${config.target} is ready for \`conform run\`.`);
+  } else if (options.summary !== false) {
+    io.out(await formatRunSummary(report));
+    io.out(
+      `\n${report.checks.length} checks, ${report.requests} requests in ${duration(report.durationMs)}.`,
+    );
+  }
+  if (options.summary !== false) for (const path of written) io.out(`Wrote ${path}`);
+  return { report, exitCode: settings.dryRun ? EXIT.ok : exitCodeOf(report), written };
+}
+
+export function registerRun(program: Command, io: CliIo): void {
+  program
+    .command('run')
+    .description('judge a supplier API, live, against a reference spec profile, clause by clause')
+    .option('--profile <spec-id>', 'reference spec profile to judge against (see `conform specs`)')
+    .option('--target <url>', 'base URL of the supplier API')
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'readonly: safe methods only (default); sandbox: writes, bursts and exports too',
+      ).choices(['readonly', 'sandbox']),
+    )
+    .option(
+      '--token <token>',
+      'bearer token (prefer CONFORM_TOKEN: the command line is visible to other users)',
+    )
+    .option('--client-id <id>', 'OAuth 2.0 client id')
+    .option('--client-secret <secret>', 'OAuth 2.0 client secret (prefer CONFORM_CLIENT_SECRET)')
+    .option('--second-token <token>', "a second tenant's bearer token, for the cross-tenant checks")
+    .option('--second-client-id <id>', "a second tenant's client id")
+    .option('--second-client-secret <secret>', "a second tenant's client secret")
+    .option(
+      '--feature <operation-id>',
+      'an optional operation of the profile the API implements (repeatable)',
+      collect,
+    )
+    .option('--attestation <file>', 'the supplier attestation (YAML or JSON; docs/attestation-schema.json)')
+    .option('--report <file>', 'write the JSON report here (docs/report-schema.json)')
+    .option('--junit <file>', 'write JUnit XML here, for CI')
+    .option('--html <file>', 'write the HTML report here')
+    .option('--markdown <file>', 'write a Markdown summary here, for pull requests')
+    .option('--config <file>', `config file (default: ${CONFIG_FILE_NAMES.join(' or ')} if present)`)
+    .option('--rps <n>', 'requests per second (default 5)')
+    .option('--dry-run', 'run pre-flight only: configuration, reachability, TLS, description, credentials')
+    .action(async (flags: RunFlags) => {
+      const argvSecrets = [
+        flags.token,
+        flags.clientSecret,
+        flags.secondToken,
+        flags.secondClientSecret,
+      ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+      const safe = scrubbing(io, argvSecrets);
+      try {
+        if (flags.clientSecret || flags.secondClientSecret || flags.token || flags.secondToken)
+          safe.err(
+            'note: a secret on the command line can be read by other users of this machine; prefer the CONFORM_* environment variables',
+          );
+        // Under `pnpm conform` the process runs in the workspace root; INIT_CWD is where the user typed it.
+        const settings = await resolveRunSettings(flags, process.env, process.env.INIT_CWD ?? process.cwd());
+        const { exitCode } = await conformRun(settings, safe);
+        process.exitCode = exitCode;
+      } catch (error) {
+        // Whatever went wrong, nothing given as a secret reaches the terminal through the error either.
+        const scrub = (text: string) => argvSecrets.reduce((out, s) => out.split(s).join('[redacted]'), text);
+        const coded = error as { code?: unknown; message?: unknown };
+        throw new UsageError(
+          typeof coded.code === 'string' ? coded.code : 'RUN_FAILED',
+          scrub(String(coded.message ?? error)),
+        );
+      }
+    });
+}

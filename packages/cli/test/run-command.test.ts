@@ -1,0 +1,262 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMockSupplier, type FaultId, type MockSupplier, startMockServer } from '@council-conform/mocks';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type CliIo, runCli } from '../src/index.ts';
+
+const repoRoot = join(import.meta.dirname, '..', '..', '..');
+
+function capture(): CliIo & { stdout: () => string; stderr: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    stdout: () => out.join('\n'),
+    stderr: () => err.join('\n'),
+  };
+}
+
+interface Served {
+  url: string;
+  supplier: MockSupplier;
+  close(): Promise<void>;
+}
+
+const servers: Served[] = [];
+async function serve(faults: FaultId[] = []): Promise<Served> {
+  const supplier = await createMockSupplier('street-reports', {
+    faults,
+    rateLimit: { limit: 400, windowMs: 1000 },
+  });
+  const server = await startMockServer(supplier);
+  const served = { url: server.url, supplier, close: () => server.close() };
+  servers.push(served);
+  return served;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'conform-run-'));
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Flags for a sandbox run against a served mock, both tenants on client credentials given on argv. */
+function runArgs(served: Served, outputs: string): string[] {
+  const [a, b] = served.supplier.tenants;
+  return [
+    'run',
+    '--profile',
+    'street-reports',
+    '--target',
+    served.url,
+    '--mode',
+    'sandbox',
+    '--client-id',
+    a!.clientId,
+    '--client-secret',
+    a!.clientSecret,
+    '--second-client-id',
+    b!.clientId,
+    '--second-client-secret',
+    b!.clientSecret,
+    '--rps',
+    '250',
+    '--attestation',
+    join(repoRoot, 'docs', 'examples', 'attestation.yaml'),
+    '--report',
+    join(outputs, 'report.json'),
+    '--html',
+    join(outputs, 'report.html'),
+    '--junit',
+    join(outputs, 'junit.xml'),
+    '--markdown',
+    join(outputs, 'report.md'),
+  ];
+}
+
+async function reportValidator() {
+  const schema = JSON.parse(await readFile(join(repoRoot, 'docs', 'report-schema.json'), 'utf8')) as object;
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  return ajv.compile(schema);
+}
+
+describe('conform run', { timeout: 60_000 }, () => {
+  it('exits 0 against a conformant mock, prints the clause summary and writes a report that validates', async () => {
+    const served = await serve();
+    const io = capture();
+    const outputs = join(dir, 'conformant');
+    expect(await runCli(runArgs(served, outputs), io), io.stderr()).toBe(0);
+    expect(io.stderr()).toMatch(
+      /\[ ?1\/\d+\] description-discoverable \(open-api, must\) · \d+ requests · .* left/,
+    );
+    expect(io.stdout()).toMatch(/^1\s+open-api\s+pass\s+test\s+/m);
+    expect(io.stdout()).toMatch(/^7\s+inclusion\s+attested \(not tested\)\s+attestation/m);
+    expect(io.stdout()).toMatch(/Level: .+\. Certifiable: (yes|no)\./);
+    const report = JSON.parse(await readFile(join(outputs, 'report.json'), 'utf8')) as {
+      target: { url: string; mode: string };
+      attestation: unknown;
+    };
+    const validate = await reportValidator();
+    expect(validate(report), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
+    expect(report.target).toMatchObject({ url: served.url, mode: 'sandbox' });
+    expect(report.attestation).not.toBeNull();
+  });
+
+  it('never lets a client secret given on the command line into the reports or the output', async () => {
+    const served = await serve(['personal-endpoint-open']);
+    const io = capture();
+    const outputs = join(dir, 'secrets');
+    await runCli(runArgs(served, outputs), io);
+    const secrets = served.supplier.tenants.map((t) => t.clientSecret);
+    const texts = {
+      stdout: io.stdout(),
+      stderr: io.stderr(),
+      ...Object.fromEntries(
+        await Promise.all(
+          ['report.json', 'report.html', 'junit.xml', 'report.md'].map(
+            async (name) => [name, await readFile(join(outputs, name), 'utf8')] as const,
+          ),
+        ),
+      ),
+    };
+    for (const [where, text] of Object.entries(texts)) {
+      expect(text.length, where).toBeGreaterThan(0);
+      for (const secret of secrets) expect(text.includes(secret), `${where} carries a secret`).toBe(false);
+      expect(text, where).not.toMatch(/bearer\s+(?!\[redacted\])[A-Za-z0-9._~+/-]{8,}/i);
+    }
+    expect(io.stderr()).toContain('prefer the CONFORM_* environment variables');
+  });
+
+  it('exits 1 against a faulty mock and names the failing checks', async () => {
+    const served = await serve(['personal-endpoint-open']);
+    const io = capture();
+    expect(await runCli(runArgs(served, join(dir, 'faulty')), io)).toBe(1);
+    expect(io.stdout()).toMatch(/^3\s+personal-data\s+fail/m);
+    expect(io.stdout()).toContain('personal-data-requires-token (must)');
+    expect(io.stdout()).toContain('Certifiable: no.');
+    const junit = await readFile(join(dir, 'faulty', 'junit.xml'), 'utf8');
+    expect(junit).toMatch(
+      /<testcase classname="conform.personal-data" name="personal-data-requires-token"[^>]*>\s*<properties>.*<\/properties>\s*<failure/,
+    );
+  });
+
+  it('takes settings from a config file and the environment, flags first', async () => {
+    const served = await serve();
+    const [a] = served.supplier.tenants;
+    const config = join(dir, 'conform.config.yaml');
+    await writeFile(
+      config,
+      `profile: street-reports\ntarget: http://127.0.0.1:9/not-this-one\nmode: readonly\nrequestsPerSecond: 200\nreports:\n  json: from-config/report.json\n`,
+    );
+    vi.stubEnv('CONFORM_TARGET', served.url);
+    vi.stubEnv('CONFORM_CLIENT_ID', a!.clientId);
+    vi.stubEnv('CONFORM_CLIENT_SECRET', a!.clientSecret);
+    const io = capture();
+    expect(await runCli(['run', '--config', config, '--dry-run', '--mode', 'sandbox'], io), io.stderr()).toBe(
+      0,
+    );
+    expect(io.stdout()).toContain(`Pre-flight passed: ${served.url}`);
+    const report = JSON.parse(await readFile(join(dir, 'from-config', 'report.json'), 'utf8')) as {
+      target: { url: string; mode: string };
+      checks: unknown[];
+    };
+    // The target came from the environment over the file; the mode from the flag over the file.
+    expect(report.target).toMatchObject({ url: served.url, mode: 'sandbox' });
+    expect(report.checks).toEqual([]);
+    expect(io.stderr()).not.toContain(a!.clientSecret);
+  });
+
+  it('accepts the config file docs/suppliers.md shows', async () => {
+    const served = await serve();
+    const [a] = served.supplier.tenants;
+    const guide = await readFile(join(repoRoot, 'docs', 'suppliers.md'), 'utf8');
+    const example = /```yaml\n# conform\.config\.yaml\n([\s\S]*?)```/.exec(guide)?.[1];
+    expect(example).toBeDefined();
+    const folder = await mkdtemp(join(dir, 'guide-'));
+    await writeFile(join(folder, 'conform.config.yaml'), example!);
+    await writeFile(
+      join(folder, 'attestation.yaml'),
+      await readFile(join(repoRoot, 'docs', 'examples', 'attestation.yaml'), 'utf8'),
+    );
+    vi.stubEnv('CONFORM_TARGET', served.url);
+    vi.stubEnv('CONFORM_CLIENT_ID', a!.clientId);
+    vi.stubEnv('CONFORM_CLIENT_SECRET', a!.clientSecret);
+    const io = capture();
+    expect(
+      await runCli(['run', '--config', join(folder, 'conform.config.yaml'), '--dry-run'], io),
+      io.stderr(),
+    ).toBe(0);
+    expect(io.stderr()).toMatch(/declared features\s+ok\s+createServiceRequestUpdate/);
+  });
+
+  it('exits 2 with a hint for an unknown setting in the config file', async () => {
+    const config = join(dir, 'bad.config.yaml');
+    await writeFile(config, 'profile: street-reports\ntarget: http://127.0.0.1:9\nrequestsPerSecnd: 5\n');
+    const io = capture();
+    expect(await runCli(['run', '--config', config], io)).toBe(2);
+    expect(io.stderr()).toContain('unknown setting "requestsPerSecnd" (did you mean "requestsPerSecond"?)');
+  });
+
+  it('exits 2 for a bad value, an unknown profile, and missing credentials, saying what to fix', async () => {
+    let io = capture();
+    expect(await runCli(['run', '--profile', 'street-report', '--target', 'http://127.0.0.1:9'], io)).toBe(2);
+    expect(io.stderr()).toContain('no profile "street-report" (did you mean "street-reports"?)');
+    io = capture();
+    expect(
+      await runCli(
+        ['run', '--profile', 'street-reports', '--target', 'not a url', '--token', 'tok-123456'],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.stderr()).toContain('"target" is not a URL');
+    io = capture();
+    expect(
+      await runCli(
+        ['run', '--profile', 'street-reports', '--target', 'http://127.0.0.1:9', '--rps', 'fast'],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.stderr()).toContain('--rps must be a positive number');
+    const served = await serve();
+    io = capture();
+    expect(await runCli(['run', '--profile', 'street-reports', '--target', served.url], io)).toBe(2);
+    expect(io.stderr()).toMatch(
+      /PREFLIGHT_FAILED: the run cannot start; fix the configuration first:\n\s+- credentials: no credentials: give --token/,
+    );
+  });
+
+  it('exits 2 when pre-flight finds the credentials refused, without echoing the secret', async () => {
+    const served = await serve();
+    const io = capture();
+    const wrong = 'definitely-the-wrong-secret';
+    const code = await runCli(
+      [
+        'run',
+        '--profile',
+        'street-reports',
+        '--target',
+        served.url,
+        '--client-id',
+        'mock-client-a',
+        '--client-secret',
+        wrong,
+        '--dry-run',
+      ],
+      io,
+    );
+    expect(code).toBe(2);
+    expect(io.stderr()).toMatch(/credentials\s+FAILED\s+.*refused the client credentials/);
+    expect(`${io.stdout()}${io.stderr()}`).not.toContain(wrong);
+  });
+});

@@ -1,0 +1,82 @@
+import type { CheckResult, RunReport } from '@council-conform/runner';
+import { CLAUSE_STATUS_TEXT, checksOf, countsLine, judgedBy, LEVEL_TEXT } from './summary.ts';
+
+/** Text safe in a Markdown table cell: no pipes, no line breaks, no HTML a renderer would act on. */
+const cell = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
+const code = (text: string) => `\`${text.replace(/`/g, 'ʼ')}\``;
+
+const ICON: Readonly<Record<CheckResult['status'], string>> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  warn: '⚠️ warn',
+  error: '⛔ error',
+  'not-applicable': '➖ n/a',
+};
+
+// GitHub refuses comments over 65,536 characters: past this many findings, the rest is in the full report.
+const MAX_FINDINGS = 40;
+const MAX_EXAMPLES = 3;
+
+/** Markdown for a pull-request comment or a CI job summary. */
+export function formatMarkdown(report: RunReport): string {
+  const lines = [
+    `## Council Conform: ${code(report.profile.id)} ${report.profile.version} against ${cell(report.target.url)}`,
+    '',
+    `**Level: ${LEVEL_TEXT[report.level]}** · **${report.certifiable ? 'Certifiable' : 'Not certifiable'}** · ${report.target.mode} mode · ${report.checks.length} checks (${countsLine(report.checks)}) · ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s`,
+  ];
+  if (report.certifiableReasons.length > 0) {
+    lines.push('', ...report.certifiableReasons.map((reason) => `- ${cell(reason)}`));
+  }
+  lines.push(
+    '',
+    '### Clauses',
+    '',
+    '| # | Clause | Status | Judged by | Checks |',
+    '| ---: | --- | --- | --- | --- |',
+  );
+  for (const clause of report.clauses) {
+    const checks = checksOf(report, clause);
+    lines.push(
+      `| ${clause.number} | ${cell(clause.title)} (${code(clause.id)}) | ${CLAUSE_STATUS_TEXT[clause.status]} | ${judgedBy(clause)} | ${checks.length > 0 ? countsLine(checks) : '—'} |`,
+    );
+  }
+  const findings = report.checks.filter(
+    (c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn',
+  );
+  if (findings.length > 0) {
+    lines.push('', '### Findings', '');
+    for (const check of findings.slice(0, MAX_FINDINGS)) {
+      lines.push(
+        `- ${ICON[check.status]} ${code(check.id)} (${check.severity}, ${code(check.clause)}): ${cell(check.message)}`,
+      );
+      for (const group of check.violations ?? []) {
+        lines.push(`  - ${cell(group.kind)}: ${group.count} time${group.count === 1 ? '' : 's'}`);
+        for (const example of group.examples.slice(0, MAX_EXAMPLES)) {
+          const where = example.location ? ` at ${code(example.location)}` : '';
+          lines.push(`    - ${cell(example.message)}${where}`);
+        }
+      }
+    }
+    if (findings.length > MAX_FINDINGS)
+      lines.push(`- … and ${findings.length - MAX_FINDINGS} more: see the full report`);
+  } else {
+    lines.push('', 'No check failed, errored or warned.');
+  }
+  lines.push(
+    '',
+    '<details><summary>Every check</summary>',
+    '',
+    '| Check | Clause | Severity | Status |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const check of report.checks)
+    lines.push(`| ${code(check.id)} | ${check.clause} | ${check.severity} | ${ICON[check.status]} |`);
+  lines.push('', '</details>', '');
+  return lines.join('\n');
+}

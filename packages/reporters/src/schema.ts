@@ -1,0 +1,379 @@
+import { CLAUSE_IDS } from '@council-conform/clauses';
+import { ATTESTATION_JSON_SCHEMA, LEVEL_RULES, REPORT_VERSION } from '@council-conform/runner';
+
+/**
+ * The published JSON Schemas, written to `docs/` by `pnpm --filter @council-conform/reporters docs`; a test
+ * fails when the files there are stale. The report schema's major version follows `reportVersion`: a new
+ * major means a consumer must change, a minor only adds optional fields.
+ */
+const REPO_RAW = 'https://raw.githubusercontent.com/council-conform/council-conform/main/docs';
+export const REPORT_SCHEMA_ID = `${REPO_RAW}/report-schema.json`;
+export const ATTESTATION_SCHEMA_ID = `${REPO_RAW}/attestation-schema.json`;
+
+const major = REPORT_VERSION.split('.')[0] ?? '1';
+const OUTCOME_STATUSES = ['pass', 'fail', 'warn', 'not-applicable', 'error'] as const;
+const CLAUSE_STATUSES = [
+  'pass',
+  'fail',
+  'partial',
+  'incomplete',
+  'attested',
+  'not-attested',
+  'not-assessed',
+] as const;
+const HARNESS_ERROR_CODES = [
+  'TIMEOUT',
+  'BODY_TOO_LARGE',
+  'NETWORK',
+  'TLS',
+  'BUDGET_EXHAUSTED',
+  'OTHER_ORIGIN',
+  'INVALID_JSON',
+  'AUTH',
+] as const;
+
+const text = (description: string) => ({ type: 'string', description }) as const;
+const count = (description: string) => ({ type: 'integer', minimum: 0, description }) as const;
+const stringList = (description: string) =>
+  ({ type: 'array', items: { type: 'string' }, description }) as const;
+const headers = (description: string) =>
+  ({ type: 'object', additionalProperties: { type: 'string' }, description }) as const;
+const clauseId = {
+  enum: [...CLAUSE_IDS],
+  description: 'A clause of the Local Gov Digital Procurement Checklist, by id.',
+} as const;
+
+const levelRule = LEVEL_RULES.map(
+  (rule) =>
+    `${rule.level}: ${rule.clauses.join(', ')} pass by test${rule.attestedAll ? ', and every clause judged wholly or partly by attestation is attested' : ''}`,
+).join('; ');
+
+export const REPORT_JSON_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: REPORT_SCHEMA_ID,
+  title: `Council Conform run report, version ${major}`,
+  description:
+    'What `conform run` found when it judged a supplier API against a reference spec profile: every check with its status and evidence, every checklist clause with its status and how it was judged, the level reached and whether a certifier may sign the run. Secrets and personal field values are redacted before anything is written.',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'reportVersion',
+    'runner',
+    'profile',
+    'target',
+    'startedAt',
+    'finishedAt',
+    'durationMs',
+    'requests',
+    'preflight',
+    'checks',
+    'clauses',
+    'level',
+    'certifiable',
+    'certifiableReasons',
+    'attestation',
+    'exchanges',
+  ],
+  properties: {
+    reportVersion: {
+      type: 'string',
+      pattern: `^${major}\\.\\d+\\.\\d+$`,
+      description: `Semantic version of this report format (${REPORT_VERSION} when this schema was published). Minor versions only add optional fields.`,
+    },
+    runner: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'version'],
+      description: 'The program that produced the report.',
+      properties: {
+        name: text('Name of the runner, `council-conform`.'),
+        version: text('Version of the runner.'),
+      },
+    },
+    profile: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'version', 'sha256'],
+      description: 'The reference spec profile the supplier was judged against.',
+      properties: {
+        id: text('Id of the reference spec, for example `street-reports`.'),
+        version: text('Version of the reference spec.'),
+        sha256: {
+          type: 'string',
+          pattern: '^[0-9a-f]{64}$',
+          description:
+            'SHA-256 (hex) of the reference spec’s bundled OpenAPI document as canonical JSON (keys sorted), so a report names exactly what it was judged against.',
+        },
+      },
+    },
+    target: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url', 'mode', 'features'],
+      description: 'The supplier API that was judged.',
+      properties: {
+        url: { type: 'string', format: 'uri', description: 'Base URL of the supplier API.' },
+        mode: {
+          enum: ['readonly', 'sandbox'],
+          description:
+            '`readonly`: only safe methods, for production systems. `sandbox`: writes, bursts and full exports are tested too; certification needs a sandbox run.',
+        },
+        features: stringList(
+          'Optional operations of the profile the supplier declared it implements; undeclared optional operations are tested for answering 404 or 501 with a problem document.',
+        ),
+      },
+    },
+    startedAt: { type: 'string', format: 'date-time', description: 'When the run started (RFC 3339).' },
+    finishedAt: { type: 'string', format: 'date-time', description: 'When the run finished (RFC 3339).' },
+    durationMs: count('Wall-clock length of the run in milliseconds.'),
+    requests: count('HTTP requests made to the target, pre-flight included.'),
+    preflight: {
+      type: 'array',
+      description:
+        'The pre-flight steps run before any check: configuration, reachability, TLS, description, credentials, declared features. A step that is not ok (and not a warning) stops the run as a configuration error.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['step', 'ok'],
+        properties: {
+          step: text('What was verified.'),
+          ok: { type: 'boolean', description: 'Whether it held.' },
+          message: text('What was found, and when not ok what to fix.'),
+          warning: { type: 'boolean', description: 'True when the problem does not stop the run.' },
+        },
+      },
+    },
+    checks: {
+      type: 'array',
+      description: 'Every check of the catalogue, in the order run.',
+      items: { $ref: '#/$defs/checkResult' },
+    },
+    clauses: {
+      type: 'array',
+      description:
+        'Every clause of the checklist, in checklist order, with its status and how it was judged.',
+      items: { $ref: '#/$defs/clauseResult' },
+    },
+    level: {
+      enum: ['gold', 'silver', 'bronze', 'none'],
+      description: `The level reached: each level needs every clause of the levels below it. ${levelRule}.`,
+    },
+    certifiable: {
+      type: 'boolean',
+      description:
+        'Whether a certifier may sign this run: no must check failed, every check could run, and the run was in sandbox mode.',
+    },
+    certifiableReasons: stringList('Why the run is not certifiable; empty when it is.'),
+    attestation: {
+      description: 'The supplier’s signed attestation the run read, or null when none was given.',
+      oneOf: [{ type: 'null' }, { $ref: '#/$defs/attestation' }],
+    },
+    exchanges: {
+      type: 'array',
+      description:
+        'Every HTTP exchange with the target, as evidence. Checks and violations refer to these by id. Secrets (Authorization, cookies, tokens, client secrets) and personal field values are redacted.',
+      items: { $ref: '#/$defs/exchange' },
+    },
+  },
+  $defs: {
+    checkResult: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'clause', 'severity', 'title', 'status', 'message', 'durationMs'],
+      description: 'The outcome of one check.',
+      properties: {
+        id: text('Stable kebab-case id of the check; see docs/checks.md.'),
+        clause: clauseId,
+        severity: {
+          enum: ['must', 'should'],
+          description: 'A failed `must` check fails its clause; a failed `should` check is advice.',
+        },
+        title: text('What the check verifies, in one line.'),
+        status: {
+          enum: [...OUTCOME_STATUSES],
+          description:
+            '`pass`; `fail`: the supplier’s API is wrong; `warn`: worth fixing, not failing; `not-applicable`: does not apply to this target or mode, with the reason; `error`: the check could not run (network, harness), never counted against the supplier.',
+        },
+        message: text('What was seen, and what to change. Never carries a secret or a personal value.'),
+        durationMs: count('How long the check took, in milliseconds.'),
+        exchangeIds: stringList('Ids of the exchanges that are evidence for the outcome.'),
+        violations: {
+          type: 'array',
+          description:
+            'Repeated defects grouped by kind, each with its count and the first examples, so a report stays readable.',
+          items: { $ref: '#/$defs/violationGroup' },
+        },
+        data: {
+          type: 'object',
+          description: 'Small facts worth keeping: counts, sample sizes, seeds.',
+        },
+      },
+    },
+    violationGroup: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'count', 'examples'],
+      properties: {
+        kind: text('The kind of defect.'),
+        count: count('How many times it was seen.'),
+        examples: {
+          type: 'array',
+          description: 'The first few occurrences.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['message'],
+            properties: {
+              message: text('What is wrong at this place.'),
+              location: text('JSON pointer, or `dataset/id#/pointer`, locating the defect.'),
+              exchangeId: text('The exchange the defect was seen in.'),
+            },
+          },
+        },
+      },
+    },
+    clauseResult: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'number', 'title', 'assessment', 'status'],
+      description: 'The verdict on one checklist clause.',
+      properties: {
+        id: clauseId,
+        number: { type: 'integer', minimum: 1, description: 'Position of the clause in the checklist.' },
+        title: text('Title of the clause.'),
+        assessment: {
+          enum: ['automated', 'attested', 'both'],
+          description:
+            'How the clause is judged: `automated` by checks alone, `attested` by the supplier’s signed attestation alone, `both` by checks and an attestation for what a machine cannot judge.',
+        },
+        status: {
+          enum: [...CLAUSE_STATUSES],
+          description:
+            '`pass`: every must check passed (and, for clauses judged by both, the rest is attested); `fail`: a must check failed; `partial`: the checks passed but the attested part is missing; `incomplete`: a must check could not run; `attested`: judged only by attestation, never by test; `not-attested`: judged only by attestation and none was given; `not-assessed`: no must check applied to this target.',
+        },
+        automated: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['status', 'checks'],
+          description: 'The part judged by test; absent for clauses judged only by attestation.',
+          properties: {
+            status: {
+              enum: ['pass', 'fail', 'incomplete', 'not-assessed'],
+              description: 'Verdict of the clause’s must checks.',
+            },
+            checks: stringList('Ids of the clause’s checks.'),
+          },
+        },
+        attested: {
+          description:
+            'The supplier’s statement for the clause, or null when none was given; absent for clauses judged only by test.',
+          oneOf: [
+            { type: 'null' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['statement'],
+              properties: {
+                statement: text('What the supplier attests.'),
+                evidence: stringList('Where the evidence behind the statement can be read.'),
+              },
+            },
+          ],
+        },
+      },
+    },
+    attestation: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['supplier', 'product', 'signedBy', 'date', 'statements'],
+      description: `The supplier attestation, as read; its file format is published at ${ATTESTATION_SCHEMA_ID}.`,
+      properties: {
+        supplier: text('The supplier’s legal name.'),
+        product: text('The product and version attested.'),
+        signedBy: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'role'],
+          description: 'Who signed the attestation for the supplier.',
+          properties: { name: text('Their name.'), role: text('Their role.') },
+        },
+        date: { type: 'string', format: 'date', description: 'When it was signed.' },
+        statements: {
+          type: 'array',
+          description: 'One statement per attested clause.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['clause', 'statement'],
+            properties: {
+              clause: clauseId,
+              statement: text('What the supplier attests.'),
+              evidence: stringList('Where the evidence behind the statement can be read.'),
+            },
+          },
+        },
+      },
+    },
+    exchange: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'startedAt', 'durationMs', 'request'],
+      description: 'One HTTP request to the target and its response, redacted.',
+      properties: {
+        id: text('Id the checks refer to, `ex-0001` onwards.'),
+        note: text('Why the request was made.'),
+        startedAt: { type: 'string', format: 'date-time', description: 'When the request was sent.' },
+        durationMs: count('How long the exchange took, in milliseconds.'),
+        request: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['method', 'url', 'headers'],
+          properties: {
+            method: text('HTTP method.'),
+            url: text('Full URL, with secret query parameters redacted.'),
+            headers: headers('Request headers by lower-case name; credentials redacted.'),
+            bodyPreview: text('The start of the request body, redacted.'),
+          },
+        },
+        response: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['status', 'headers', 'bytes', 'bodyPreview'],
+          description: 'Absent when no response arrived (see error).',
+          properties: {
+            status: { type: 'integer', minimum: 100, maximum: 599, description: 'HTTP status code.' },
+            headers: headers('Response headers by lower-case name; cookies redacted.'),
+            bytes: count('Size of the response body in bytes.'),
+            bodyPreview: text('The start of the response body, with secrets and personal values redacted.'),
+          },
+        },
+        error: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['code', 'message'],
+          description: 'Why no usable response arrived.',
+          properties: {
+            code: { enum: [...HARNESS_ERROR_CODES], description: 'Stable error code.' },
+            message: text('What happened.'),
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The supplier attestation file's schema, as published: the runner's validation schema with an `$id`. */
+const { $schema: attestationDialect, ...attestationRest } = ATTESTATION_JSON_SCHEMA;
+export const ATTESTATION_PUBLISHED_SCHEMA = {
+  $schema: attestationDialect,
+  $id: ATTESTATION_SCHEMA_ID,
+  ...attestationRest,
+} as const;
+
+/** The files `docs` writes, by name under docs/. */
+export function renderSchemaDocs(): Record<string, string> {
+  return {
+    'report-schema.json': `${JSON.stringify(REPORT_JSON_SCHEMA, null, 2)}\n`,
+    'attestation-schema.json': `${JSON.stringify(ATTESTATION_PUBLISHED_SCHEMA, null, 2)}\n`,
+  };
+}

@@ -1,0 +1,54 @@
+import type { CheckResult, ClauseResult, OutcomeStatus, RunReport } from '@council-conform/runner';
+
+/** How a clause was judged, in words a council officer reads: by test, by attestation, or both. */
+export function judgedBy(clause: ClauseResult): string {
+  if (clause.assessment === 'attested') return 'attestation';
+  if (clause.assessment === 'both')
+    return clause.attested ? 'test + attestation' : 'test (attestation missing)';
+  return 'test';
+}
+
+export const CLAUSE_STATUS_TEXT: Readonly<Record<ClauseResult['status'], string>> = {
+  pass: 'pass',
+  fail: 'fail',
+  partial: 'partial: tests pass, attestation missing',
+  incomplete: 'incomplete: a check could not run',
+  attested: 'attested (not tested)',
+  'not-attested': 'not attested',
+  'not-assessed': 'not assessed',
+};
+
+export const LEVEL_TEXT: Readonly<Record<RunReport['level'], string>> = {
+  gold: 'Gold',
+  silver: 'Silver',
+  bronze: 'Bronze',
+  none: 'no level',
+};
+
+export const STATUS_ORDER: readonly OutcomeStatus[] = ['fail', 'error', 'warn', 'pass', 'not-applicable'];
+
+export function countByStatus(checks: readonly CheckResult[]): Record<OutcomeStatus, number> {
+  const counts: Record<OutcomeStatus, number> = { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, error: 0 };
+  for (const check of checks) counts[check.status] += 1;
+  return counts;
+}
+
+/** `12 pass, 1 fail, 2 not-applicable`, leaving out statuses that did not occur. */
+export function countsLine(checks: readonly CheckResult[]): string {
+  const counts = countByStatus(checks);
+  return STATUS_ORDER.filter((status) => counts[status] > 0)
+    .map((status) => `${counts[status]} ${status}`)
+    .join(', ');
+}
+
+/** Every exchange id a check or one of its violation examples cites, in order of first mention. */
+export function citedExchangeIds(check: CheckResult): string[] {
+  const ids = new Set(check.exchangeIds ?? []);
+  for (const group of check.violations ?? [])
+    for (const example of group.examples) if (example.exchangeId) ids.add(example.exchangeId);
+  return [...ids];
+}
+
+export function checksOf(report: RunReport, clause: ClauseResult): CheckResult[] {
+  return report.checks.filter((check) => check.clause === clause.id);
+}

@@ -1,0 +1,205 @@
+import { readFile } from 'node:fs/promises';
+import { type CheckResult, LEVEL_RULES, type RunReport } from '@council-conform/runner';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPORT_FORMATS, REPORTERS, renderSchemaDocs } from '../src/index.ts';
+import { exampleAttestation, type RealRun, realRun } from './harness.ts';
+
+const docs = new URL('../../../docs/', import.meta.url);
+const REGENERATE = 'stale: run pnpm --filter @council-conform/reporters docs';
+
+async function validatorFor(name: string) {
+  const schema = JSON.parse(await readFile(new URL(name, docs), 'utf8')) as Record<string, unknown>;
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  return ajv.compile(schema);
+}
+
+let conformant: RealRun;
+let faulty: RealRun;
+
+beforeAll(async () => {
+  // One conformant run with the example attestation, and one with faults that fail checks with grouped
+  // violations and evidence.
+  conformant = await realRun('street-reports', [], await exampleAttestation());
+  faulty = await realRun('street-reports', ['personal-endpoint-open', 'dates-ddmmyyyy']);
+}, 120_000);
+
+const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>&amp;]]>';
+
+/** A real report with attacker-controlled text in every place a supplier or a check can put text. */
+function hostile(report: RunReport): RunReport {
+  const [first, ...rest] = report.checks as CheckResult[];
+  const poisoned: CheckResult = {
+    ...first!,
+    status: 'fail',
+    message: `the supplier said ${HOSTILE}`,
+    violations: [
+      { kind: HOSTILE, count: 2, examples: [{ message: HOSTILE, location: `/items/0/${HOSTILE}` }] },
+    ],
+    data: { seen: HOSTILE },
+  };
+  return {
+    ...report,
+    target: { ...report.target, url: `http://127.0.0.1/${HOSTILE}` },
+    checks: [poisoned, ...rest],
+    exchanges: report.exchanges.map((e, i) =>
+      i === 0 && e.response
+        ? {
+            ...e,
+            note: HOSTILE,
+            response: { ...e.response, bodyPreview: HOSTILE, headers: { 'x-evil': HOSTILE } },
+          }
+        : e,
+    ),
+  };
+}
+
+describe('published schemas', () => {
+  it('docs/report-schema.json and docs/attestation-schema.json are up to date', async () => {
+    for (const [name, text] of Object.entries(renderSchemaDocs())) {
+      expect(await readFile(new URL(name, docs), 'utf8'), `${name} is ${REGENERATE}`).toBe(text);
+    }
+  });
+
+  it('real reports validate against docs/report-schema.json', async () => {
+    const validate = await validatorFor('report-schema.json');
+    for (const { report } of [conformant, faulty]) {
+      expect(validate(report), JSON.stringify(validate.errors?.slice(0, 5), null, 2)).toBe(true);
+      // And through JSON, as a consumer reads the file.
+      expect(validate(JSON.parse(REPORTERS.json(report)))).toBe(true);
+    }
+  });
+
+  it('the schema refuses a report that drifts from it', async () => {
+    const validate = await validatorFor('report-schema.json');
+    expect(validate({ ...conformant.report, level: 'platinum' })).toBe(false);
+    expect(validate({ ...conformant.report, surprise: true })).toBe(false);
+    const { certifiable: _, ...missing } = conformant.report;
+    expect(validate(missing)).toBe(false);
+  });
+
+  it('the example attestation validates against docs/attestation-schema.json and is shown as attested', async () => {
+    const validate = await validatorFor('attestation-schema.json');
+    expect(validate(await exampleAttestation()), JSON.stringify(validate.errors)).toBe(true);
+    const inclusion = conformant.report.clauses.find((c) => c.id === 'inclusion');
+    expect(inclusion?.status).toBe('attested');
+    expect(validate({ supplier: 'x' })).toBe(false);
+  });
+});
+
+describe('docs/suppliers.md', () => {
+  it('states the level rule as LEVEL_RULES has it', async () => {
+    const text = await readFile(new URL('suppliers.md', docs), 'utf8');
+    for (const rule of LEVEL_RULES) {
+      const title = rule.level[0]!.toUpperCase() + rule.level.slice(1);
+      expect(text).toMatch(new RegExp(`^\\| ${title} +\\| ${rule.clauses.join(', ')} +\\|`, 'm'));
+    }
+  });
+});
+
+describe('reporters on a real report', () => {
+  it('the runs are what the tests below need: one clean, one with failures and grouped violations', () => {
+    expect(
+      conformant.report.checks.filter((c) => c.severity === 'must' && c.status === 'fail').map((c) => c.id),
+    ).toEqual([]);
+    const failed = faulty.report.checks.filter((c) => c.status === 'fail');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.some((c) => (c.violations?.length ?? 0) > 0)).toBe(true);
+  });
+
+  it('json is the report itself', () => {
+    expect(JSON.parse(REPORTERS.json(faulty.report))).toEqual(JSON.parse(JSON.stringify(faulty.report)));
+  });
+
+  it('junit is well-formed XML: one suite per clause with checks, one case per check, statuses mapped', () => {
+    for (const { report } of [conformant, faulty]) {
+      const xml = REPORTERS.junit(report);
+      expect(XMLValidator.validate(xml)).toBe(true);
+      const parsed = new XMLParser({
+        ignoreAttributes: false,
+        isArray: (name) => ['testsuite', 'testcase'].includes(name),
+      }).parse(xml) as {
+        testsuites: {
+          '@_tests': string;
+          '@_failures': string;
+          testsuite: { testcase: Record<string, unknown>[] }[];
+        };
+      };
+      const cases = parsed.testsuites.testsuite.flatMap((suite) => suite.testcase);
+      expect(cases).toHaveLength(report.checks.length);
+      expect(Number(parsed.testsuites['@_tests'])).toBe(report.checks.length);
+      const count = (status: string) => report.checks.filter((c) => c.status === status).length;
+      expect(cases.filter((c) => 'failure' in c)).toHaveLength(count('fail'));
+      expect(cases.filter((c) => 'error' in c)).toHaveLength(count('error'));
+      expect(cases.filter((c) => 'skipped' in c)).toHaveLength(count('not-applicable'));
+      expect(Number(parsed.testsuites['@_failures'])).toBe(count('fail'));
+    }
+  });
+
+  it('html has the verdict, every clause with how it was judged, every check and the evidence it cites', () => {
+    const { report } = faulty;
+    const html = REPORTERS.html(report);
+    expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
+    expect(html).toContain('Certifiable: <strong>no</strong>');
+    for (const reason of report.certifiableReasons) expect(html).toContain(reason.replace(/'/g, '&#39;'));
+    for (const clause of report.clauses) expect(html).toContain(`id="clause-${clause.id}"`);
+    for (const check of report.checks) expect(html).toContain(`id="check-${check.id}"`);
+    const cited = report.checks.flatMap((c) => c.exchangeIds ?? []);
+    for (const id of cited) expect(html).toContain(`href="#${id}"`);
+    for (const id of cited) expect(html).toContain(`id="${id}"`);
+    const attested = REPORTERS.html(conformant.report);
+    expect(attested).toContain('Attested by the supplier</strong> (not tested)');
+    expect(attested).toContain('test + attestation');
+  });
+
+  it('html is self-contained: no script, no external stylesheet, image or font', () => {
+    const html = REPORTERS.html(faulty.report);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html).not.toMatch(/\s(src|srcset)=/i);
+  });
+
+  it('markdown has the level, the clause table and each failing check', () => {
+    const md = REPORTERS.markdown(faulty.report);
+    expect(md).toContain('**Not certifiable**');
+    expect(md).toMatch(/\| # \| Clause \| Status \| Judged by \| Checks \|/);
+    for (const check of faulty.report.checks.filter((c) => c.status === 'fail'))
+      expect(md).toContain(`\`${check.id}\``);
+    expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBeGreaterThan(
+      faulty.report.clauses.length,
+    );
+  });
+});
+
+describe('hostile text and secrets', () => {
+  it('html escapes everything a supplier or a check can put in a report', () => {
+    const html = REPORTERS.html(hostile(faulty.report));
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/<[a-z]+[^>]*\sonerror=/i);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+
+  it('junit stays well-formed and markdown carries no live HTML', () => {
+    const report = hostile(faulty.report);
+    expect(XMLValidator.validate(REPORTERS.junit(report))).toBe(true);
+    // Inside a code span Markdown shows text as it is; everywhere else no tag may survive.
+    const md = REPORTERS.markdown(report).replace(/`[^`\n]*`/g, '');
+    expect(md).not.toContain('<script>');
+    expect(md).not.toContain('<img');
+    expect(md).toContain('&lt;script&gt;');
+  });
+
+  it('no secret the run was given, nor any bearer token, appears in any format', () => {
+    for (const { report, secrets } of [conformant, faulty]) {
+      for (const format of REPORT_FORMATS) {
+        const text = REPORTERS[format](report);
+        for (const secret of secrets) expect(text.includes(secret), `${format} leaks a secret`).toBe(false);
+        expect(text, format).not.toMatch(/bearer\s+(?!\[redacted\])[A-Za-z0-9._~+/-]{8,}/i);
+        expect(text, format).not.toMatch(/"access_token"\s*:\s*"(?!\[redacted\])/);
+      }
+    }
+  });
+});
