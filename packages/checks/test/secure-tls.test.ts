@@ -38,6 +38,7 @@ async function runOverHttps(faults: readonly FaultId[]): Promise<RunReport> {
         mode: 'sandbox',
         credentials: { clientId: a!.clientId, clientSecret: a!.clientSecret },
         secondTenant: { clientId: b!.clientId, clientSecret: b!.clientSecret },
+        features: supplier.features,
         requestsPerSecond: 250,
         requestTimeoutMs: 5_000,
         runBudgetMs: 60_000,

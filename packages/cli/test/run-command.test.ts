@@ -81,6 +81,7 @@ function runArgs(served: Served, outputs: string): string[] {
     join(outputs, 'junit.xml'),
     '--markdown',
     join(outputs, 'report.md'),
+    ...served.supplier.features.flatMap((feature) => ['--feature', feature]),
   ];
 }
 

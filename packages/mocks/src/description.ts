@@ -4,6 +4,8 @@ import type { FaultId } from './faults.ts';
 import { NONSTANDARD_MODIFIED_AT } from './transforms.ts';
 
 export const LEGACY_PREFIX = '/legacy';
+/** When the legacy alias goes: announced in the description and in every answer's Sunset header. */
+export const LEGACY_SUNSET = new Date('2028-01-01T00:00:00Z');
 
 /**
  * The OpenAPI description the mock serves: the bundled reference spec with its servers pointing at the mock,
@@ -30,6 +32,7 @@ export function servedDescription(
       get.operationId = `legacy${first.list.charAt(0).toUpperCase()}${first.list.slice(1)}`;
       get.summary = `${String(get.summary ?? 'List')} (legacy path, to be withdrawn)`;
       get.deprecated = true;
+      if (!faults.has('deprecated-without-sunset')) get['x-sunset'] = LEGACY_SUNSET.toISOString();
       paths[`${LEGACY_PREFIX}${path}`] = { get };
     }
   }
@@ -70,6 +73,15 @@ export function servedDescription(
       for (const child of Object.values(schema)) rename(child);
     };
     rename(schemas);
+  }
+  if (faults.has('description-undocumented-errors')) {
+    for (const item of Object.values(paths)) {
+      for (const operation of Object.values(item)) {
+        const responses = (operation as JsonObject | undefined)?.responses as JsonObject | undefined;
+        if (!responses) continue;
+        for (const code of Object.keys(responses)) if (/^[45]/.test(code)) delete responses[code];
+      }
+    }
   }
   if (faults.has('description-missing-operations') && first) {
     for (const [path, item] of Object.entries(paths)) {

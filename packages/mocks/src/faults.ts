@@ -224,6 +224,16 @@ const CATALOGUE = [
     clause: 'open-api',
     story: 'The published description leaves out operations the API really has.',
   },
+  {
+    id: 'description-undocumented-errors',
+    clause: 'open-api',
+    story: 'The published description documents only successes: no 4xx or 5xx response anywhere.',
+  },
+  {
+    id: 'optional-operation-pretends',
+    clause: 'open-api',
+    story: 'An optional operation the supplier does not offer answers 200 with nothing, not 501.',
+  },
 ] as const satisfies readonly { id: string; clause: ClauseId; story: string }[];
 
 export type FaultId = (typeof CATALOGUE)[number]['id'];

@@ -8,7 +8,7 @@ import {
 } from '@council-conform/openapi';
 import { type DatasetProfile, type LoadedSpec, loadFixtures, loadSpec } from '@council-conform/specs';
 import { http, type RequestHandler } from 'msw';
-import { LEGACY_PREFIX, servedDescription } from './description.ts';
+import { LEGACY_PREFIX, LEGACY_SUNSET, servedDescription } from './description.ts';
 import { windows1252 } from './encoding.ts';
 import { buildDatasetExport, type ExportFileBody, type ManifestFile } from './exports.ts';
 import { type FaultId, getFault } from './faults.ts';
@@ -45,6 +45,11 @@ export interface MockSupplierOptions {
    */
   rateLimit?: { limit: number; windowMs: number; anonymousLimit?: number };
   tokenTtlSeconds?: number;
+  /**
+   * Optional operations of the profile this supplier offers; the others answer 501 problem+json, as an
+   * honest API does for what it does not implement. Default: every optional operation but the bulk import.
+   */
+  features?: readonly string[];
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -53,6 +58,8 @@ export interface MockSupplier {
   readonly spec: LoadedSpec;
   readonly faults: ReadonlySet<FaultId>;
   readonly tenants: readonly MockTenant[];
+  /** The optional operations it offers: what a run against it declares as `features`. */
+  readonly features: readonly string[];
   /** msw request handlers answering for any origin under `basePath`. */
   readonly handlers: RequestHandler[];
   /** The same behaviour as a plain function, for servers and tests. */
@@ -127,6 +134,13 @@ export async function createMockSupplier(
   const ttl = options.tokenTtlSeconds ?? 3600;
   const { document, profile } = spec;
   const validator: SchemaValidator = createSchemaValidator(document);
+  const features =
+    options.features ??
+    profile.operations.optional.filter((id) => id !== 'startImport' && id !== 'getImport');
+  const unknownFeature = features.find((id) => !profile.operations.optional.includes(id));
+  if (unknownFeature)
+    throw new RangeError(`"${unknownFeature}" is not an optional operation of ${profile.id}`);
+  const offered = new Set(features);
 
   // Behaviour follows the honest description; the one served may carry a fault's lies.
   const routes: Route[] = buildRoutes(servedDescription(document, profile, 'http://mock', new Set()));
@@ -323,12 +337,14 @@ export async function createMockSupplier(
       return finish(getExport(params.exportId ?? '', tenant, instance, url), context);
     if (operationId === 'getExportFile')
       return finish(getExportFile(params.exportId ?? '', params.fileName ?? '', tenant, instance), context);
-    if (operationId === 'startImport' || operationId === 'getImport') {
+    if (profile.operations.optional.includes(operationId) && !offered.has(operationId)) {
+      // The fault: "not offered" looks like "no data", so a client cannot tell the two apart.
+      if (faults.has('optional-operation-pretends')) return json(route.method === 'get' ? [] : {}, 200);
       return problem({
         type: PROBLEM.notImplemented,
         title: 'Not Implemented',
         status: 501,
-        detail: 'this supplier does not offer the optional bulk import',
+        detail: `this supplier does not offer the optional operation ${operationId}`,
       });
     }
 
@@ -916,7 +932,7 @@ export async function createMockSupplier(
     }
     if (context.deprecated && !faults.has('deprecated-without-sunset')) {
       headers.set('deprecation', '@1798761600');
-      headers.set('sunset', 'Sat, 01 Jan 2028 00:00:00 GMT');
+      headers.set('sunset', LEGACY_SUNSET.toUTCString());
       headers.append('link', `<${basePath}/openapi.json>; rel="successor-version"`);
     }
     if (!faults.has('no-changelog'))
@@ -929,6 +945,7 @@ export async function createMockSupplier(
     spec,
     faults,
     tenants,
+    features,
     handlers,
     handle,
     records: (datasetId, tenantId) => recordsOf(datasetId, tenantId),

@@ -224,6 +224,20 @@ const PROBES: Record<FaultId, Probe> = {
     const { body } = await client.json(`${listPath(supplier, PERSONAL)}?limit=5`, { token });
     expect(Array.isArray(body)).toBe(true);
   },
+  'description-undocumented-errors': async ({ client }) => {
+    const description = (await client.json('/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+    };
+    const codes = Object.values(description.paths).flatMap((item) =>
+      Object.values(item).flatMap((operation) => Object.keys(operation.responses ?? {})),
+    );
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.filter((code) => /^[45]/.test(code))).toEqual([]);
+  },
+  'optional-operation-pretends': async ({ client, token }) => {
+    const response = await client.call('/imports/imp_absent1', { token });
+    expect(response.status).toBe(200);
+  },
   'non-semantic-version': async ({ client }) => {
     const description = (await client.json('/openapi.json')).body as { info: Record<string, unknown> };
     expect(description.info.version).toBe('2024 release');

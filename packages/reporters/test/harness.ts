@@ -41,6 +41,7 @@ export async function realRun(
       mode: 'sandbox',
       credentials: { clientId: a!.clientId, clientSecret: a!.clientSecret },
       secondTenant: { token: secondToken },
+      features: supplier.features,
       requestsPerSecond: 250,
       requestTimeoutMs: 5_000,
       runBudgetMs: 60_000,

@@ -18,6 +18,7 @@ export async function runAgainstMock(
       mode: 'sandbox',
       credentials: { clientId: a!.clientId, clientSecret: a!.clientSecret },
       secondTenant: { clientId: b!.clientId, clientSecret: b!.clientSecret },
+      features: supplier.features,
       requestsPerSecond: 250,
       requestTimeoutMs: 5_000,
       runBudgetMs: 60_000,

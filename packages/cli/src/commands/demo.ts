@@ -25,6 +25,7 @@ async function demoRun(io: CliIo, outDir: string, name: string, faults: readonly
       mode: 'sandbox',
       credentials: { clientId: a!.clientId, clientSecret: a!.clientSecret },
       secondTenant: { clientId: b!.clientId, clientSecret: b!.clientSecret },
+      features: supplier.features,
       requestsPerSecond: 250,
       requestTimeoutMs: 5_000,
       runBudgetMs: 60_000,
