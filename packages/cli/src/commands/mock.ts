@@ -73,6 +73,13 @@ export function registerMock(program: Command, io: CliIo): void {
           supplier.tenants.map((t) => [t.name, t.clientId, t.clientSecret]),
         ),
       );
+      io.out(
+        `Optional operations offered (declare them to \`conform run\`): ${
+          supplier.features.length > 0
+            ? supplier.features.map((feature) => `--feature ${feature}`).join(' ')
+            : 'none'
+        }`,
+      );
       io.out('Press Ctrl-C to stop.');
       await new Promise<void>((resolve) => {
         const stop = () => {
