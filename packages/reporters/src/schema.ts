@@ -119,8 +119,22 @@ export const REPORT_JSON_SCHEMA = {
             '`readonly`: only safe methods, for production systems. `sandbox`: writes, bursts and full exports are tested too; certification needs a sandbox run.',
         },
         features: stringList(
-          'Optional operations of the profile the supplier declared it implements; undeclared optional operations are tested for answering 404 or 501 with a problem document.',
+          'Optional operations of the profile the supplier declared it implements; undeclared optional operations are tested for answering 404, 405 or 501 with a problem document.',
         ),
+        container: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['image', 'containerId', 'logs'],
+          description:
+            'Present when the target was a supplier image started by `conform run --image` (docs/containers.md). Since report format 1.1.0.',
+          properties: {
+            image: text('The image run, as named to `--image`.'),
+            containerId: text('The container the run talked to; it was removed afterwards.'),
+            logs: text(
+              'The container’s output during the run (capped), with every credential the harness gave it redacted.',
+            ),
+          },
+        },
       },
     },
     startedAt: { type: 'string', format: 'date-time', description: 'When the run started (RFC 3339).' },

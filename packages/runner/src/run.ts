@@ -16,7 +16,7 @@ import {
 } from './results.ts';
 import type { Check, Reference, ResolvedRunConfig } from './types.ts';
 
-export const REPORT_VERSION = '1.0.0';
+export const REPORT_VERSION = '1.1.0';
 
 export interface RunReport {
   readonly reportVersion: string;
@@ -26,6 +26,8 @@ export interface RunReport {
     readonly url: string;
     readonly mode: 'readonly' | 'sandbox';
     readonly features: readonly string[];
+    /** Set when the target was a supplier image run in a throwaway container. */
+    readonly container?: { readonly image: string; readonly containerId: string; readonly logs: string };
   };
   readonly startedAt: string;
   readonly finishedAt: string;

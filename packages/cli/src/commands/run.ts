@@ -52,6 +52,8 @@ export const RUN_ENV = {
 
 export interface RunFlags {
   profile?: string;
+  image?: string;
+  basePath?: string;
   target?: string;
   mode?: string;
   token?: string;
@@ -327,7 +329,12 @@ export interface RunOutcome {
 export async function conformRun(
   settings: RunSettings,
   rawIo: CliIo,
-  options: { progress?: boolean; summary?: boolean } = {},
+  options: {
+    progress?: boolean;
+    summary?: boolean;
+    /** Adds to the report before it is written (the container's image and logs, for `--image`). */
+    decorate?: (report: RunReport) => RunReport;
+  } = {},
 ): Promise<RunOutcome> {
   const io = scrubbing(rawIo, secretsOf(settings.config));
   const { config } = settings;
@@ -382,6 +389,7 @@ export async function conformRun(
     if (error instanceof PreflightError) throw new UsageError(error.code, error.message);
     throw error;
   }
+  if (options.decorate) report = options.decorate(report);
   const written: string[] = [];
   for (const [key, path] of Object.entries(settings.outputs) as [ReportKey, string][]) {
     await mkdir(dirname(path), { recursive: true });
@@ -406,6 +414,14 @@ export function registerRun(program: Command, io: CliIo): void {
     .description('judge a supplier API, live, against a reference spec profile, clause by clause')
     .option('--profile <spec-id>', 'reference spec profile to judge against (see `conform specs`)')
     .option('--target <url>', 'base URL of the supplier API')
+    .option(
+      '--image <name>',
+      'certify a supplier image instead of a URL: start it in a throwaway container (docs/containers.md), run in sandbox mode, remove it',
+    )
+    .option(
+      '--base-path <path>',
+      'with --image: where the product serves the profile, `{profile}` standing for its id (default /)',
+    )
     .addOption(
       new Option(
         '--mode <mode>',
@@ -448,7 +464,12 @@ export function registerRun(program: Command, io: CliIo): void {
             'note: a secret on the command line can be read by other users of this machine; prefer the CONFORM_* environment variables',
           );
         // Under `pnpm conform` the process runs in the workspace root; INIT_CWD is where the user typed it.
-        const settings = await resolveRunSettings(flags, process.env, process.env.INIT_CWD ?? process.cwd());
+        const cwd = process.env.INIT_CWD ?? process.cwd();
+        if (flags.image) {
+          process.exitCode = await runImage(flags, safe, cwd);
+          return;
+        }
+        const settings = await resolveRunSettings(flags, process.env, cwd);
         const { exitCode } = await conformRun(settings, safe);
         process.exitCode = exitCode;
       } catch (error) {
@@ -461,4 +482,56 @@ export function registerRun(program: Command, io: CliIo): void {
         );
       }
     });
+}
+
+/**
+ * `conform run --image`: the supplier's product in a throwaway container, judged in sandbox mode with test
+ * tenants the harness makes up, its output kept with the evidence, and the container removed whatever
+ * happens (a failed run, an error, Ctrl-C).
+ */
+async function runImage(flags: RunFlags, io: CliIo, cwd: string): Promise<number> {
+  const image = flags.image as string;
+  if (flags.target) throw new UsageError('IMAGE_WITH_TARGET', '--image and --target exclude each other');
+  if (flags.mode === 'readonly')
+    throw new UsageError('IMAGE_READONLY', '--image runs are sandbox runs: the container is throwaway');
+  if (flags.token || flags.clientId || flags.secondToken || flags.secondClientId)
+    throw new UsageError(
+      'IMAGE_WITH_CREDENTIALS',
+      '--image makes up its own test tenants and gives them to the container (docs/containers.md); drop the credential flags',
+    );
+  const profile = flags.profile ?? process.env[RUN_ENV.profile];
+  if (!profile) throw new UsageError('PROFILE_MISSING', '--profile is required with --image');
+  const { planContainerRun, redactLogs } = await import('./run-image.ts');
+  const { startSupplierContainer } = await import('@council-conform/containers');
+  const plan = planContainerRun(flags, profile);
+  const safe = scrubbing(io, plan.secrets);
+  safe.err(`conform run: starting ${image} in a throwaway container (host network, a free port)…`);
+  const container = await startSupplierContainer({ image, env: plan.env }).catch((error: unknown) => {
+    const failed = error as { code?: string; message?: string; logs?: string };
+    const logs = failed.logs ? `\n--- container output ---\n${redactLogs(failed.logs, plan.secrets)}` : '';
+    throw new UsageError(failed.code ?? 'CONTAINER_FAILED', `${failed.message ?? String(error)}${logs}`);
+  });
+  try {
+    safe.err(
+      `conform run: ${image} is healthy at ${container.url} (container ${container.containerId.slice(0, 12)})`,
+    );
+    const settings = await resolveRunSettings(plan.flagsFor(container.url), process.env, cwd);
+    const { exitCode } = await conformRun(settings, safe, {
+      decorate: (report) => ({
+        ...report,
+        target: {
+          ...report.target,
+          container: {
+            image,
+            containerId: container.containerId,
+            logs: redactLogs(container.logs(), plan.secrets),
+          },
+        },
+      }),
+    });
+    return exitCode;
+  } finally {
+    await container.stop();
+    safe.err(`conform run: container ${container.containerId.slice(0, 12)} stopped and removed`);
+  }
 }
