@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarnessHttp, HarnessError, parseRetryAfter, REDACTED, Redactor } from '../src/index.ts';
+import { json, serve } from './support.ts';
+
+const SECRET_TOKEN = 'tok-0123456789abcdef';
+let server: Awaited<ReturnType<typeof serve>>;
+let other: Awaited<ReturnType<typeof serve>>;
+let limited = 0;
+
+beforeAll(async () => {
+  other = await serve({
+    '/landing': (req, res) => json(res, 200, { authorization: req.headers.authorization ?? null }),
+  });
+  server = await serve({
+    '/ok': (_req, res) => json(res, 200, { ok: true }),
+    '/echo': (req, res) =>
+      json(res, 200, { saw: req.headers.authorization ?? null, email: 'a.person@example.org' }),
+    '/big': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) });
+      res.write('[');
+    },
+    '/endless': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => res.write('x'.repeat(64 * 1024)), 1);
+      res.on('close', () => clearInterval(timer));
+    },
+    '/silent': () => {
+      // Never answers: the request timeout must end it.
+    },
+    '/limited': (_req, res) => {
+      limited += 1;
+      if (limited === 1) json(res, 429, { title: 'Too Many Requests' }, { 'retry-after': '1' });
+      else json(res, 200, { after: limited });
+    },
+    '/limited-for-a-year': (_req, res) => json(res, 429, {}, { 'retry-after': String(365 * 24 * 3600) }),
+    '/to-same': (_req, res) => {
+      res.writeHead(302, { location: '/ok' });
+      res.end();
+    },
+    '/to-other': (_req, res) => {
+      res.writeHead(302, { location: `${other.origin}/landing` });
+      res.end();
+    },
+    '/not-json': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"broken": ');
+    },
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await other.close();
+});
+
+function client(
+  overrides: { requestsPerSecond?: number; maxResponseBytes?: number; requestTimeoutMs?: number } = {},
+) {
+  const redactor = new Redactor(new Set(['email']));
+  redactor.addSecret(SECRET_TOKEN);
+  return createHarnessHttp({
+    target: new URL(server.url),
+    requestsPerSecond: overrides.requestsPerSecond ?? 1000,
+    requestTimeoutMs: overrides.requestTimeoutMs ?? 5_000,
+    maxResponseBytes: overrides.maxResponseBytes ?? 1024 * 1024,
+    maxRetryAfterMs: 3_000,
+    redactor,
+    signal: new AbortController().signal,
+    tokenFor: async () => SECRET_TOKEN,
+  });
+}
+
+describe('the harness HTTP client', () => {
+  it('records every exchange with the token and personal values redacted', async () => {
+    const http = client();
+    const response = await http.request({ url: '/echo', auth: 'primary', note: 'echo' });
+    expect(response.status).toBe(200);
+    expect((response.json() as { saw: string }).saw).toBe(`Bearer ${SECRET_TOKEN}`);
+    const recorded = JSON.stringify(http.exchanges);
+    expect(recorded).not.toContain(SECRET_TOKEN);
+    expect(recorded).not.toContain('a.person@example.org');
+    expect(http.exchanges[0]?.request.headers.authorization).toBe(REDACTED);
+    expect(http.exchanges[0]?.note).toBe('echo');
+  });
+
+  it('refuses a body whose declared length is over the cap, without reading it', async () => {
+    const error = await client({ maxResponseBytes: 1024 })
+      .request({ url: '/big' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HarnessError);
+    expect((error as HarnessError).code).toBe('BODY_TOO_LARGE');
+  });
+
+  it('stops reading a body that never ends at the cap', async () => {
+    const error = await client({ maxResponseBytes: 256 * 1024 })
+      .request({ url: '/endless' })
+      .catch((e: unknown) => e);
+    expect((error as HarnessError).code).toBe('BODY_TOO_LARGE');
+  });
+
+  it('ends a request the server never answers at the request timeout', async () => {
+    const started = Date.now();
+    const error = await client({ requestTimeoutMs: 300 })
+      .request({ url: '/silent' })
+      .catch((e: unknown) => e);
+    expect((error as HarnessError).code).toBe('TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('waits out a 429 with Retry-After and tries again', async () => {
+    const http = client();
+    const response = await http.request({ url: '/limited' });
+    expect(response.status).toBe(200);
+    expect(server.hits.get('/limited')).toBe(2);
+    expect(http.exchanges.map((e) => e.response?.status)).toEqual([429, 200]);
+  });
+
+  it('does not wait a Retry-After longer than its cap: the 429 is the answer', async () => {
+    const started = Date.now();
+    const response = await client().request({ url: '/limited-for-a-year' });
+    expect(response.status).toBe(429);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('follows a redirect on the same origin, but never carries credentials to another', async () => {
+    const http = client();
+    expect((await http.request({ url: '/to-same', auth: 'primary' })).status).toBe(200);
+    const error = await http.request({ url: '/to-other', auth: 'primary' }).catch((e: unknown) => e);
+    if (error instanceof HarnessError) expect(error.code).toBe('OTHER_ORIGIN');
+    else expect((error as { status: number }).status).toBe(302);
+    expect(other.hits.get('/landing') ?? 0).toBe(0);
+  });
+
+  it('names the exchange when a body is not the JSON it claims', async () => {
+    const response = await client().request({ url: '/not-json' });
+    expect(() => response.json()).toThrow(HarnessError);
+    try {
+      response.json();
+    } catch (error) {
+      expect((error as HarnessError).code).toBe('INVALID_JSON');
+      expect((error as HarnessError).exchangeId).toBe(response.exchange.id);
+    }
+  });
+
+  it('spaces requests at the configured rate', async () => {
+    const http = client({ requestsPerSecond: 10 });
+    const started = Date.now();
+    for (let i = 0; i < 4; i++) await http.request({ url: '/ok' });
+    // Four requests at 10/s need at least three gaps of 100 ms; no upper bound (a loaded machine is slow).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(http.requestCount).toBe(4);
+  });
+
+  it('streams a download to a sink and counts its bytes', async () => {
+    const chunks: Buffer[] = [];
+    const result = await client().download({ url: '/ok' }, (chunk) => {
+      chunks.push(chunk);
+    });
+    expect(result.status).toBe(200);
+    expect(Buffer.concat(chunks).toString()).toBe('{"ok":true}');
+    expect(result.bytes).toBe(11);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds and HTTP dates, and refuses nonsense', () => {
+    expect(parseRetryAfter('2')).toBe(2_000);
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(5_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe('the redactor', () => {
+  const redactor = new Redactor(new Set(['email', 'date_of_birth']), ['client-secret-value']);
+
+  it('blanks secret headers, secret query parameters and known secrets anywhere', () => {
+    expect(
+      redactor.headers({ Authorization: 'Bearer x', Cookie: 'a=b', Accept: 'application/json' }),
+    ).toEqual({
+      authorization: REDACTED,
+      cookie: REDACTED,
+      accept: 'application/json',
+    });
+    const url = redactor.url('https://api.example/x?access_token=abc&page=2');
+    expect(url).toContain('page=2');
+    expect(url).not.toContain('abc');
+    expect(redactor.text('echo client-secret-value back')).toBe(`echo ${REDACTED} back`);
+  });
+
+  it('leaves short values alone: they are not secrets and would scrub ordinary text', () => {
+    const r = new Redactor(new Set());
+    r.addSecret('abc');
+    expect(r.text('abc abc')).toBe('abc abc');
+  });
+});

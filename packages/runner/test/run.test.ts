@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthError,
+  type Check,
+  type CheckResult,
+  ConfigError,
+  certifiability,
+  judgeClauses,
+  levelOf,
+  PreflightError,
+  type Reference,
+  resolveRunConfig,
+  runConformance,
+  TokenManager,
+} from '../src/index.ts';
+import { json, serve } from './support.ts';
+
+const CLIENT = { clientId: 'client-a', clientSecret: 'client-secret-a-123456' };
+let server: Awaited<ReturnType<typeof serve>>;
+let tokensIssued = 0;
+let tokenLifetime = 3600;
+
+const reference: Reference = {
+  profile: {
+    id: 'tiny',
+    version: '1.0.0',
+    datasets: [
+      {
+        id: 'items',
+        title: 'Items',
+        schema: 'Item',
+        classification: 'public',
+        idField: 'id',
+        list: 'listItems',
+        get: 'getItem',
+      },
+    ],
+    operations: { required: ['listItems', 'getItem'], optional: ['exportItems'] },
+  },
+  document: {
+    openapi: '3.1.0',
+    info: { title: 'Tiny', version: '1.0.0' },
+    paths: {
+      '/items': { get: { operationId: 'listItems', responses: { '200': { description: 'ok' } } } },
+      '/items/{id}': { get: { operationId: 'getItem', responses: { '200': { description: 'ok' } } } },
+    },
+    components: { schemas: { Item: { type: 'object' } } },
+  },
+  sha256: '0'.repeat(64),
+};
+
+beforeAll(async () => {
+  server = await serve({
+    '/': (_req, res) => json(res, 200, { name: 'tiny' }, { link: '</openapi.json>; rel="service-desc"' }),
+    '/openapi.json': (_req, res) => json(res, 200, reference.document),
+    '/items': (_req, res) => json(res, 200, { items: [{ id: '1' }], next: null }),
+    '/oauth/token': (_req, res, body) => {
+      const form = new URLSearchParams(body);
+      if (form.get('client_secret') !== CLIENT.clientSecret)
+        return json(res, 401, { error: 'invalid_client' });
+      tokensIssued += 1;
+      json(res, 200, {
+        access_token: `access-token-${tokensIssued}-abcdef`,
+        token_type: 'Bearer',
+        expires_in: tokenLifetime,
+      });
+    },
+  });
+});
+afterAll(() => server.close());
+
+describe('run configuration', () => {
+  it('fills in the defaults and derives the token endpoint from the target', () => {
+    const config = resolveRunConfig({ target: `${server.url}/api/`, credentials: CLIENT });
+    expect(config.mode).toBe('readonly');
+    expect(config.requestsPerSecond).toBe(5);
+    expect(config.tokenUrl).toBe(`${server.url}/api/oauth/token`);
+    expect(config.features).toEqual([]);
+  });
+
+  it('names every problem at once, with a suggestion for a misspelt key', () => {
+    const attempt = () => resolveRunConfig({ target: 'ftp://x', mode: 'live', requestsPerScond: 3 } as never);
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/must be http or https/);
+      expect(message).toMatch(/"mode" must be readonly or sandbox/);
+      expect(message).toMatch(/unknown setting "requestsPerScond".*requestsPerSecond/);
+    }
+  });
+
+  it('refuses credentials in the target URL and a client id without its secret', () => {
+    expect(() => resolveRunConfig({ target: 'https://user:pw@api.example' })).toThrow(
+      /must not carry credentials/,
+    );
+    expect(() => resolveRunConfig({ target: 'https://api.example', credentials: { clientId: 'x' } })).toThrow(
+      /clientId but no clientSecret/,
+    );
+  });
+});
+
+describe('the token manager', () => {
+  it('obtains a client-credentials token once, reuses it, and refreshes it near expiry', async () => {
+    const secrets: string[] = [];
+    tokenLifetime = 3600;
+    const manager = new TokenManager(CLIENT, `${server.url}/oauth/token`, (s) => secrets.push(s));
+    const before = tokensIssued;
+    const first = await manager.token();
+    expect(await manager.token()).toBe(first);
+    expect(tokensIssued - before).toBe(1);
+    expect(secrets).toContain(first);
+    expect(secrets).toContain(CLIENT.clientSecret);
+
+    tokenLifetime = 1; // inside the refresh margin: every use fetches a fresh one
+    const short = new TokenManager(CLIENT, `${server.url}/oauth/token`, () => undefined);
+    const a = await short.token();
+    const b = await short.token();
+    expect(a).not.toBe(b);
+    tokenLifetime = 3600;
+  });
+
+  it('says plainly when the token endpoint refuses the credentials', async () => {
+    const manager = new TokenManager(
+      { clientId: 'x', clientSecret: 'wrong-secret-123' },
+      `${server.url}/oauth/token`,
+      () => undefined,
+    );
+    const error = await manager.token().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toMatch(/refused the client credentials \(HTTP 401\)/);
+  });
+});
+
+const passing: Check = {
+  id: 'tiny-pass',
+  clause: 'open-api',
+  severity: 'must',
+  title: 'passes',
+  description: 'reads the list',
+  async run(ctx) {
+    const response = await ctx.http.request({ url: '/items', auth: 'primary', note: 'read items' });
+    return {
+      status: response.status === 200 ? 'pass' : 'fail',
+      message: 'read',
+      exchangeIds: [response.exchange.id],
+    };
+  },
+};
+const failing: Check = {
+  id: 'tiny-fail',
+  clause: 'public-data',
+  severity: 'must',
+  title: 'fails',
+  description: 'always finds a fault',
+  run: async () => ({ status: 'fail', message: `token ${CLIENT.clientSecret} leaked` }),
+};
+const throwing: Check = {
+  id: 'tiny-throw',
+  clause: 'secure',
+  severity: 'must',
+  title: 'throws',
+  description: 'has a bug',
+  run: async () => {
+    throw new Error('boom');
+  },
+};
+const sandboxOnly: Check = { ...passing, id: 'tiny-sandbox', modes: ['sandbox'] };
+
+describe('runConformance', () => {
+  it('runs pre-flight, then every check: a throw is an error, not a crash, and no secret is in the report', async () => {
+    const config = resolveRunConfig({ target: server.url, credentials: CLIENT, requestsPerSecond: 100 });
+    const report = await runConformance({
+      config,
+      reference,
+      checks: [passing, failing, throwing, sandboxOnly],
+      personalFields: new Set(),
+      runner: { name: 'test', version: '0' },
+    });
+    const status = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+    expect(status).toEqual({
+      'tiny-pass': 'pass',
+      'tiny-fail': 'fail',
+      'tiny-throw': 'error',
+      'tiny-sandbox': 'not-applicable',
+    });
+    expect(report.checks.find((c) => c.id === 'tiny-throw')?.message).toMatch(/boom/);
+    expect(report.preflight.every((step) => step.ok)).toBe(true);
+    expect(report.clauses.find((c) => c.id === 'open-api')?.status).toBe('pass');
+    expect(report.clauses.find((c) => c.id === 'public-data')?.status).toBe('fail');
+    expect(report.certifiable).toBe(false);
+    const text = JSON.stringify(report);
+    expect(text).not.toContain(CLIENT.clientSecret);
+    expect(text).not.toMatch(/access-token-\d+-abcdef/);
+  });
+
+  it('stops at pre-flight with a configuration error when the target does not answer', async () => {
+    const config = resolveRunConfig({
+      target: 'http://127.0.0.1:9',
+      credentials: CLIENT,
+      requestTimeoutMs: 2_000,
+    });
+    const error = await runConformance({
+      config,
+      reference,
+      checks: [passing],
+      personalFields: new Set(),
+      runner: { name: 'test', version: '0' },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as Error).message).toMatch(/target reachable/);
+  });
+
+  it('names a declared feature the profile does not have', async () => {
+    const config = resolveRunConfig({ target: server.url, credentials: CLIENT, features: ['exportItem'] });
+    const error = await runConformance({
+      config,
+      reference,
+      checks: [passing],
+      personalFields: new Set(),
+      runner: { name: 'test', version: '0' },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as Error).message).toMatch(
+      /"exportItem" is not an optional operation of tiny.*exportItems/,
+    );
+  });
+});
+
+describe('clauses, levels and certifiability', () => {
+  const result = (id: string, clause: CheckResult['clause'], status: CheckResult['status']): CheckResult => ({
+    id,
+    clause,
+    severity: 'must',
+    title: id,
+    status,
+    message: '',
+    durationMs: 0,
+  });
+  const bronze = ['open-api', 'public-data', 'personal-data', 'secure'] as const;
+  const silver = ['right-to-data', 'open-standards', 'transparent', 'seamless'] as const;
+
+  it('reaches bronze on its four clauses, silver on four more, and no further without attestations', () => {
+    const onlyBronze = bronze.map((c) => result(c, c, 'pass'));
+    expect(levelOf(judgeClauses(onlyBronze, undefined))).toBe('bronze');
+    const both = [...onlyBronze, ...silver.map((c) => result(c, c, 'pass'))];
+    expect(levelOf(judgeClauses(both, undefined))).toBe('silver');
+    const oneFailed = both.map((r) => (r.id === 'secure' ? { ...r, status: 'fail' as const } : r));
+    expect(levelOf(judgeClauses(oneFailed, undefined))).toBe('none');
+  });
+
+  it('shows a clause judged only by attestation as attested, never as passed', () => {
+    const clauses = judgeClauses([], {
+      supplier: 'S',
+      product: 'P',
+      signedBy: { name: 'N', role: 'R' },
+      date: '2026-01-01',
+      statements: [{ clause: 'inclusion', statement: 'We meet WCAG 2.2 AA.' }],
+    });
+    expect(clauses.find((c) => c.id === 'inclusion')?.status).toBe('attested');
+    expect(clauses.find((c) => c.id === 'no-lock-in')?.status).toBe('not-attested');
+  });
+
+  it('certifies only a sandbox run with no failed or errored check', () => {
+    const ok = [result('a', 'open-api', 'pass')];
+    expect(certifiability(ok, 'sandbox').certifiable).toBe(true);
+    expect(certifiability(ok, 'readonly').reasons.join()).toMatch(/sandbox-mode run/);
+    expect(certifiability([result('b', 'secure', 'error')], 'sandbox').reasons.join()).toMatch(
+      /could not run: b/,
+    );
+  });
+});
