@@ -50,6 +50,11 @@ export interface MockSupplierOptions {
    * honest API does for what it does not implement. Default: every optional operation but the bulk import.
    */
   features?: readonly string[];
+  /**
+   * Start with the fixtures (default) or with no records at all: an empty implementation to import an
+   * export into, for the easy-exit round trip.
+   */
+  seed?: boolean;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -172,7 +177,7 @@ export async function createMockSupplier(
   // Records: public datasets are shared; personal ones belong to a tenant. Tenant B gets a few of its own.
   const store = new Map<string, Map<string, Rec[]>>();
   for (const dataset of profile.datasets) {
-    const base = (fixtures[dataset.id] ?? []) as Rec[];
+    const base = options.seed === false ? [] : [...((fixtures[dataset.id] ?? []) as Rec[])];
     const perTenant = new Map<string, Rec[]>();
     if (dataset.classification === 'public') {
       for (const tenant of tenants) perTenant.set(tenant.id, base);
@@ -337,6 +342,10 @@ export async function createMockSupplier(
       return finish(getExport(params.exportId ?? '', tenant, instance, url), context);
     if (operationId === 'getExportFile')
       return finish(getExportFile(params.exportId ?? '', params.fileName ?? '', tenant, instance), context);
+    if (operationId === 'startImport' && offered.has(operationId))
+      return finish(await startImport(request, tenant, instance), context);
+    if (operationId === 'getImport' && offered.has(operationId))
+      return finish(getImport(params.importId ?? '', tenant, instance), context);
     if (profile.operations.optional.includes(operationId) && !offered.has(operationId)) {
       // The fault: "not offered" looks like "no data", so a client cannot tell the two apart.
       if (faults.has('optional-operation-pretends')) return json(route.method === 'get' ? [] : {}, 200);
@@ -714,6 +723,98 @@ export async function createMockSupplier(
     }
     job.files = files;
     job.manifest = manifest;
+  }
+
+  // The baseline import: NDJSON files in the export format, each record validated against its schema and
+  // upserted by id into the tenant's records (public datasets are shared, so everyone sees them).
+  const imports = new Map<string, { tenantId: string; job: JsonObject }>();
+  async function startImport(request: Request, tenant: string, instance: string): Promise<Response> {
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.text());
+    } catch {
+      return problemResponse(
+        { type: PROBLEM.validation, title: 'Bad Request', status: 400, detail: 'the body is not JSON' },
+        instance,
+        faults,
+      );
+    }
+    const shape = validator.validate('/components/schemas/ImportRequest', body);
+    if (shape.length > 0) {
+      return problemResponse(
+        {
+          type: PROBLEM.validation,
+          title: 'Bad Request',
+          status: 400,
+          detail: 'the import request is not valid',
+          errors: shape.map((e) => ({ pointer: e.pointer || '/', detail: e.message })),
+        },
+        instance,
+        faults,
+      );
+    }
+    const results: JsonObject[] = [];
+    for (const file of (body as { files: { dataset: string; format: string; content: string }[] }).files) {
+      const dataset = profile.datasets.find((d) => d.id === file.dataset);
+      const errors: { line: number; detail: string }[] = [];
+      let accepted = 0;
+      if (!dataset || file.format !== 'ndjson') {
+        errors.push({
+          line: 0,
+          detail: dataset ? `only NDJSON is imported, not ${file.format}` : `no dataset ${file.dataset}`,
+        });
+        results.push({ dataset: file.dataset, accepted, rejected: 0, errors });
+        continue;
+      }
+      const target = store.get(dataset.id)?.get(tenant);
+      const lines = file.content.split('\n');
+      for (const [index, line] of lines.entries()) {
+        if (line.trim() === '') continue;
+        let record: unknown;
+        try {
+          record = JSON.parse(line);
+        } catch {
+          errors.push({ line: index + 1, detail: 'not JSON' });
+          continue;
+        }
+        const invalid = validator.validate(`/components/schemas/${dataset.schema}`, record);
+        if (invalid.length > 0 || !isObject(record)) {
+          errors.push({
+            line: index + 1,
+            detail: invalid.map((e) => e.message).join('; ') || 'not an object',
+          });
+          continue;
+        }
+        const id = record[dataset.idField];
+        const at = target?.findIndex((r) => r[dataset.idField] === id) ?? -1;
+        if (at >= 0) target?.splice(at, 1, record);
+        else target?.push(record);
+        accepted += 1;
+      }
+      results.push({ dataset: dataset.id, accepted, rejected: errors.length, errors: errors.slice(0, 100) });
+    }
+    const created = new Date(now()).toISOString();
+    const job = {
+      id: `imp_${randomBytes(8).toString('hex')}`,
+      status: 'complete',
+      createdAt: created,
+      completedAt: created,
+      results,
+    };
+    imports.set(job.id, { tenantId: tenant, job });
+    return json(job, 202, { location: `${basePath}/imports/${job.id}` });
+  }
+
+  function getImport(id: string, tenant: string, instance: string): Response {
+    const found = imports.get(id);
+    if (!found || found.tenantId !== tenant) {
+      return problemResponse(
+        { type: PROBLEM.notFound, title: 'Not Found', status: 404, detail: `no import ${id}` },
+        instance,
+        faults,
+      );
+    }
+    return json(found.job, 200);
   }
 
   function jobView(job: ExportJobState): JsonObject {

@@ -334,7 +334,9 @@ export const REPORT_JSON_SCHEMA = {
       required: ['id', 'startedAt', 'durationMs', 'request'],
       description: 'One HTTP request to the target and its response, redacted.',
       properties: {
-        id: text('Id the checks refer to, `ex-0001` onwards.'),
+        id: text(
+          'Id the checks refer to: `ex-0001` onwards for the target, `rt-0001` onwards for the round-trip target.',
+        ),
         note: text('Why the request was made.'),
         startedAt: { type: 'string', format: 'date-time', description: 'When the request was sent.' },
         durationMs: count('How long the exchange took, in milliseconds.'),

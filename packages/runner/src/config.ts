@@ -25,6 +25,7 @@ export const CONFIG_KEYS = [
   'exportBudgetMs',
   'tokenUrl',
   'tls',
+  'roundTrip',
 ] as const;
 
 export const DEFAULTS = {
@@ -134,6 +135,31 @@ export function resolveRunConfig(config: RunConfig & Record<string, unknown>): R
         problems.push('"tls.ca" must be the PEM text of a CA certificate (-----BEGIN CERTIFICATE-----…)');
     }
   }
+  let roundTrip: ResolvedRunConfig['roundTrip'];
+  if (config.roundTrip !== undefined) {
+    const rt = config.roundTrip as unknown as Record<string, unknown> | null;
+    let url: URL | undefined;
+    try {
+      url = new URL(String(rt?.target));
+      if (!['http:', 'https:'].includes(url.protocol)) url = undefined;
+    } catch {
+      url = undefined;
+    }
+    const credentials = rt?.credentials as RunConfig['credentials'] | undefined;
+    const usable = Boolean(credentials?.token || (credentials?.clientId && credentials?.clientSecret));
+    if (!url)
+      problems.push('"roundTrip.target" must be the http(s) URL of an implementation offering the import');
+    if (!usable) problems.push('"roundTrip.credentials" needs a token, or a clientId and clientSecret');
+    if (url && usable && credentials) {
+      const base = url.toString().replace(/\/$/, '');
+      roundTrip = {
+        target: base,
+        targetUrl: new URL(`${base}/`),
+        credentials,
+        tokenUrl: typeof rt?.tokenUrl === 'string' ? rt.tokenUrl : `${base}/oauth/token`,
+      };
+    }
+  }
   if (problems.length > 0 || !targetUrl) {
     throw new ConfigError(
       'CONFIG_INVALID',
@@ -156,5 +182,6 @@ export function resolveRunConfig(config: RunConfig & Record<string, unknown>): R
     ...(config.credentials ? { credentials: config.credentials } : {}),
     ...(config.secondTenant ? { secondTenant: config.secondTenant } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
+    ...(roundTrip ? { roundTrip } : {}),
   };
 }

@@ -38,6 +38,7 @@ export function createRunContext(
   config: ResolvedRunConfig,
   reference: Reference,
   http: HarnessHttp,
+  roundTrip?: { readonly target: string; readonly http: HarnessHttp },
 ): RunContext {
   const memos = new Map<string, Promise<unknown>>();
   const memo = <T>(key: string, compute: () => Promise<T>): Promise<T> => {
@@ -86,119 +87,15 @@ export function createRunContext(
     });
 
   const crawl = (dataset: ReferenceDataset) =>
-    memo<CrawledDataset>(`crawl:${dataset.id}`, async () => {
-      const operation = operations.get(dataset.list);
-      const exchangeIds: string[] = [];
-      const records: JsonObject[] = [];
-      if (!operation)
-        return {
-          dataset,
-          records,
-          exchangeIds,
-          pages: 0,
-          problem: `the reference has no operation ${dataset.list}`,
-        };
-      if (operation.path.includes('{')) {
-        return {
-          dataset,
-          records,
-          exchangeIds,
-          pages: 0,
-          problem: `${operation.path} lists records under a parent; it is read through its parent`,
-        };
-      }
-      const style = dataset.listStyle ?? 'cursor';
-      const first =
-        style === 'array'
-          ? operation.path
-          : `${operation.path}?${style === 'oruk-page' ? `page=1&per_page=${PAGE_SIZE}` : `limit=${PAGE_SIZE}`}`;
-      const visited = new Set<string>();
-      const seenIds = new Set<string>();
-      let next: string | undefined = first;
-      let pages = 0;
-      const auth = hasCredentials ? 'primary' : 'none';
-      while (next) {
-        const key = new URL(next, config.targetUrl).toString();
-        if (visited.has(key)) {
-          return {
-            dataset,
-            records,
-            exchangeIds,
-            pages,
-            problem: `pagination loops: page ${pages + 1} links back to ${next}`,
-          };
-        }
-        visited.add(key);
-        let response: HarnessResponse;
-        try {
-          response = await http.request({ url: next, auth, note: `read ${dataset.id} page ${pages + 1}` });
-        } catch (error) {
-          if (error instanceof HarnessError) {
-            if (error.exchangeId) exchangeIds.push(error.exchangeId);
-            return { dataset, records, exchangeIds, pages, problem: error.message };
-          }
-          throw error;
-        }
-        exchangeIds.push(response.exchange.id);
-        pages += 1;
-        if (response.status !== 200) {
-          return {
-            dataset,
-            records,
-            exchangeIds,
-            pages,
-            problem: `${operation.path} answered ${response.status} (${response.exchange.id})`,
-          };
-        }
-        let body: unknown;
-        try {
-          body = response.json();
-        } catch (error) {
-          return { dataset, records, exchangeIds, pages, problem: (error as Error).message };
-        }
-        const items = Array.isArray(body)
-          ? body
-          : isObject(body)
-            ? ((style === 'oruk-page' ? body.contents : body.items) ?? body.items ?? body.contents)
-            : undefined;
-        if (!Array.isArray(items)) {
-          return {
-            dataset,
-            records,
-            exchangeIds,
-            pages,
-            problem: `${operation.path} answered without a list of records (${response.exchange.id})`,
-          };
-        }
-        for (const item of items) {
-          if (!isObject(item)) continue;
-          const id = String(item[dataset.idField]);
-          if (seenIds.has(id)) {
-            return {
-              dataset,
-              records,
-              exchangeIds,
-              pages,
-              problem: `record ${id} came back twice while paging: the pages overlap or loop`,
-            };
-          }
-          seenIds.add(id);
-          records.push(item);
-        }
-        if (records.length >= CRAWL_RECORD_CAP) {
-          return {
-            dataset,
-            records,
-            exchangeIds,
-            pages,
-            problem: `stopped after ${CRAWL_RECORD_CAP} records (the crawl cap)`,
-          };
-        }
-        const bodyNext = isObject(body) && typeof body.next === 'string' ? body.next : undefined;
-        next = style === 'array' ? undefined : (linkTarget(response.header('link'), 'next') ?? bodyNext);
-      }
-      return { dataset, records, exchangeIds, pages };
-    });
+    memo<CrawledDataset>(`crawl:${dataset.id}`, () =>
+      crawlDataset(
+        http,
+        config.targetUrl,
+        operations.get(dataset.list),
+        dataset,
+        hasCredentials ? 'primary' : 'none',
+      ),
+    );
 
   return {
     config,
@@ -210,5 +107,144 @@ export function createRunContext(
     memo,
     operationPath: (operationId) => operations.get(operationId),
     isLoopbackHttp: config.targetUrl.protocol === 'http:' && isLoopback(config.targetUrl),
+    ...(roundTrip
+      ? {
+          roundTrip: {
+            ...roundTrip,
+            crawl: (dataset: ReferenceDataset) =>
+              memo<CrawledDataset>(`round-trip-crawl:${dataset.id}`, () =>
+                crawlDataset(
+                  roundTrip.http,
+                  new URL(`${roundTrip.target}/`),
+                  operations.get(dataset.list),
+                  dataset,
+                  'primary',
+                ),
+              ),
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * Every record of a dataset, read through its list operation to the end in the style its profile declares,
+ * stopping (with the reason) at a loop, a repeated record, an error or the crawl cap.
+ */
+export async function crawlDataset(
+  http: HarnessHttp,
+  base: URL,
+  operation: { method: string; path: string } | undefined,
+  dataset: ReferenceDataset,
+  auth: 'primary' | 'none',
+): Promise<CrawledDataset> {
+  const exchangeIds: string[] = [];
+  const records: JsonObject[] = [];
+  if (!operation)
+    return {
+      dataset,
+      records,
+      exchangeIds,
+      pages: 0,
+      problem: `the reference has no operation ${dataset.list}`,
+    };
+  if (operation.path.includes('{')) {
+    return {
+      dataset,
+      records,
+      exchangeIds,
+      pages: 0,
+      problem: `${operation.path} lists records under a parent; it is read through its parent`,
+    };
+  }
+  const style = dataset.listStyle ?? 'cursor';
+  const first =
+    style === 'array'
+      ? operation.path
+      : `${operation.path}?${style === 'oruk-page' ? `page=1&per_page=${PAGE_SIZE}` : `limit=${PAGE_SIZE}`}`;
+  const visited = new Set<string>();
+  const seenIds = new Set<string>();
+  let next: string | undefined = first;
+  let pages = 0;
+  while (next) {
+    const key = new URL(next, base).toString();
+    if (visited.has(key)) {
+      return {
+        dataset,
+        records,
+        exchangeIds,
+        pages,
+        problem: `pagination loops: page ${pages + 1} links back to ${next}`,
+      };
+    }
+    visited.add(key);
+    let response: HarnessResponse;
+    try {
+      response = await http.request({ url: next, auth, note: `read ${dataset.id} page ${pages + 1}` });
+    } catch (error) {
+      if (error instanceof HarnessError) {
+        if (error.exchangeId) exchangeIds.push(error.exchangeId);
+        return { dataset, records, exchangeIds, pages, problem: error.message };
+      }
+      throw error;
+    }
+    exchangeIds.push(response.exchange.id);
+    pages += 1;
+    if (response.status !== 200) {
+      return {
+        dataset,
+        records,
+        exchangeIds,
+        pages,
+        problem: `${operation.path} answered ${response.status} (${response.exchange.id})`,
+      };
+    }
+    let body: unknown;
+    try {
+      body = response.json();
+    } catch (error) {
+      return { dataset, records, exchangeIds, pages, problem: (error as Error).message };
+    }
+    const items = Array.isArray(body)
+      ? body
+      : isObject(body)
+        ? ((style === 'oruk-page' ? body.contents : body.items) ?? body.items ?? body.contents)
+        : undefined;
+    if (!Array.isArray(items)) {
+      return {
+        dataset,
+        records,
+        exchangeIds,
+        pages,
+        problem: `${operation.path} answered without a list of records (${response.exchange.id})`,
+      };
+    }
+    for (const item of items) {
+      if (!isObject(item)) continue;
+      const id = String(item[dataset.idField]);
+      if (seenIds.has(id)) {
+        return {
+          dataset,
+          records,
+          exchangeIds,
+          pages,
+          problem: `record ${id} came back twice while paging: the pages overlap or loop`,
+        };
+      }
+      seenIds.add(id);
+      records.push(item);
+    }
+    if (records.length >= CRAWL_RECORD_CAP) {
+      return {
+        dataset,
+        records,
+        exchangeIds,
+        pages,
+        problem: `stopped after ${CRAWL_RECORD_CAP} records (the crawl cap)`,
+      };
+    }
+    const bodyNext = isObject(body) && typeof body.next === 'string' ? body.next : undefined;
+    next = style === 'array' ? undefined : (linkTarget(response.header('link'), 'next') ?? bodyNext);
+  }
+  return { dataset, records, exchangeIds, pages };
 }

@@ -84,6 +84,8 @@ export interface HttpOptions {
   readonly signal: AbortSignal;
   readonly tokenFor: (auth: 'primary' | 'secondary', refresh: boolean) => Promise<string | undefined>;
   readonly dispatcher?: Dispatcher;
+  /** Exchange ids start with this (default `ex`), so two clients' evidence can share one report. */
+  readonly idPrefix?: string;
 }
 
 export interface DownloadResult {
@@ -142,7 +144,7 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
       );
     if (!request.unthrottled) await waitForSlot();
     count += 1;
-    const id = `ex-${String(exchanges.length + 1).padStart(4, '0')}`;
+    const id = `${options.idPrefix ?? 'ex'}-${String(exchanges.length + 1).padStart(4, '0')}`;
     const contentType = headers['content-type'] ?? '';
     const exchange = record({
       id,
@@ -350,7 +352,7 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     }
     await waitForSlot();
     count += 1;
-    const id = `ex-${String(exchanges.length + 1).padStart(4, '0')}`;
+    const id = `${options.idPrefix ?? 'ex'}-${String(exchanges.length + 1).padStart(4, '0')}`;
     const exchange = record({
       id,
       ...(request.note ? { note: request.note } : {}),

@@ -109,7 +109,35 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     tokenFor: (which, refresh) => (which === 'primary' ? primary : secondary).token(refresh),
     ...(dispatcher ? { dispatcher } : {}),
   });
-  const ctx = createRunContext(config, reference, http);
+  // The round trip talks to a second implementation with its own tenant; its token is a secret like any other.
+  const roundTripTokens = config.roundTrip
+    ? new TokenManager(
+        config.roundTrip.credentials,
+        config.roundTrip.tokenUrl,
+        (s) => redactor.addSecret(s),
+        config.requestTimeoutMs,
+      )
+    : undefined;
+  const roundTripHttp =
+    config.roundTrip && roundTripTokens
+      ? createHarnessHttp({
+          target: config.roundTrip.targetUrl,
+          requestsPerSecond: Math.max(config.requestsPerSecond, 50),
+          requestTimeoutMs: config.requestTimeoutMs,
+          maxResponseBytes: config.maxResponseBytes,
+          maxRetryAfterMs: config.maxRetryAfterMs,
+          redactor,
+          signal: budget.signal,
+          tokenFor: (_which, refresh) => roundTripTokens.token(refresh),
+          idPrefix: 'rt',
+        })
+      : undefined;
+  const ctx = createRunContext(
+    config,
+    reference,
+    http,
+    roundTripHttp && config.roundTrip ? { target: config.roundTrip.target, http: roundTripHttp } : undefined,
+  );
   try {
     const steps = await preflight(config, reference, http, { primary, secondary }, ctx);
     input.events?.onPreflight?.(steps);
@@ -184,7 +212,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
             statements: input.attestation.statements,
           }
         : null,
-      exchanges: http.exchanges,
+      exchanges: [...http.exchanges, ...(roundTripHttp?.exchanges ?? [])],
     };
   } finally {
     clearTimeout(timer);

@@ -107,6 +107,13 @@ export interface RunContext {
   operationPath(operationId: string): { method: string; path: string } | undefined;
   /** True when the target is on loopback over plain http (TLS checks do not apply). */
   readonly isLoopbackHttp: boolean;
+  /** A client for the round-trip target, when the run has one (its exchanges are in the report too). */
+  readonly roundTrip?: {
+    readonly target: string;
+    readonly http: HarnessHttp;
+    /** Every record of a dataset as the round-trip target lists it (memoised per run). */
+    crawl(dataset: ReferenceDataset): Promise<CrawledDataset>;
+  };
 }
 
 export interface Credentials {
@@ -137,6 +144,18 @@ export interface RunConfig {
   readonly tokenUrl?: string;
   /** TLS settings for a target whose certificate a public CA did not sign (a sandbox, a test server). */
   readonly tls?: TlsSettings;
+  /**
+   * Where the easy-exit round trip imports the supplier's export: another implementation of the profile
+   * (the reference server) that offers the baseline import, with a tenant's credentials there.
+   */
+  readonly roundTrip?: RoundTripTarget;
+}
+
+export interface RoundTripTarget {
+  readonly target: string;
+  readonly credentials: Credentials;
+  /** Token endpoint there; default `<target>/oauth/token`. */
+  readonly tokenUrl?: string;
 }
 
 export interface TlsSettings {
@@ -145,10 +164,11 @@ export interface TlsSettings {
 }
 
 export interface ResolvedRunConfig
-  extends Required<Omit<RunConfig, 'credentials' | 'secondTenant' | 'tokenUrl' | 'tls'>> {
+  extends Required<Omit<RunConfig, 'credentials' | 'secondTenant' | 'tokenUrl' | 'tls' | 'roundTrip'>> {
   readonly credentials?: Credentials;
   readonly secondTenant?: Credentials;
   readonly tokenUrl: string;
   readonly tls?: TlsSettings;
   readonly targetUrl: URL;
+  readonly roundTrip?: RoundTripTarget & { readonly targetUrl: URL; readonly tokenUrl: string };
 }

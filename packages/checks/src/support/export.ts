@@ -197,10 +197,12 @@ async function analyseFile(
   dataset: ReferenceDataset | undefined,
 ): Promise<FileAnalysis> {
   const hash = createHash('sha256');
-  const strict = new TextDecoder('utf-8', { fatal: true });
-  const lenient = new StringDecoder('utf8');
-  let utf8 = true;
+  const utf8Check = new Utf8Check();
+  // Text for CSV, and for NDJSON once a byte is not UTF-8 (invalid bytes become U+FFFD).
+  let lenient: StringDecoder | undefined;
   let pending = '';
+  // NDJSON while every byte so far is UTF-8: the bytes of the line begun but not yet ended.
+  let carry: Buffer[] = [];
   let records = 0;
   let line = 0;
   let invalidCount = 0;
@@ -256,43 +258,35 @@ async function analyseFile(
       { url, auth: 'primary', note: `download export file ${file.dataset}.${file.format}` },
       (chunk) => {
         hash.update(chunk);
-        if (utf8) {
-          try {
-            strict.decode(chunk, { stream: true });
-          } catch {
-            utf8 = false;
-          }
-        }
-        const text = lenient.write(chunk);
         if (csv) {
+          utf8Check.write(chunk);
+          lenient ??= new StringDecoder('utf8');
+          const text = lenient.write(chunk);
           csv.write(text);
           ddmmyyyyDates += text.match(DDMMYYYY)?.length ?? 0;
         } else if (isNdjson) {
-          pending += text;
-          let newline = pending.indexOf('\n');
-          while (newline !== -1) {
-            handleLine(pending.slice(0, newline));
-            pending = pending.slice(newline + 1);
-            newline = pending.indexOf('\n');
-          }
-        }
+          if (lenient) handleText(lenient.write(chunk));
+          else handleBytes(chunk);
+        } else utf8Check.write(chunk);
       },
     );
-    const rest = lenient.end();
     if (result.status === 200) {
-      try {
-        strict.decode();
-      } catch {
-        utf8 = false;
-      }
       if (csv) {
+        const rest = lenient?.end() ?? '';
+        if (!utf8Check.end()) utf8 = false;
         csv.write(rest);
         csv.end();
       } else if (isNdjson) {
-        pending += rest;
+        if (!lenient && carry.length > 0) {
+          const last = Buffer.concat(carry);
+          carry = [];
+          if (isUtf8(last)) pending = last.toString('utf8');
+          else fallBack(last);
+        }
+        pending += lenient?.end() ?? '';
         if (pending !== '') handleLine(pending);
-      }
-    }
+      } else if (!utf8Check.end()) utf8 = false;
+    } else if (!csv && !isNdjson && !utf8Check.end()) utf8 = false;
     return {
       file,
       exchangeId: result.exchange.id,

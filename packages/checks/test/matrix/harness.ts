@@ -10,6 +10,13 @@ export async function runAgainstMock(
 ): Promise<RunReport> {
   const supplier = await createMockSupplier(specId, { faults, rateLimit: { limit: 400, windowMs: 1000 } });
   const server = await startMockServer(supplier);
+  // The easy-exit round trip imports the export into another, empty implementation of the profile.
+  const other = await createMockSupplier(specId, {
+    seed: false,
+    features: supplier.spec.profile.operations.optional,
+    rateLimit: { limit: 10_000, windowMs: 1000 },
+  });
+  const otherServer = await startMockServer(other);
   try {
     const { reference, personalFields } = await loadReference(specId);
     const [a, b] = supplier.tenants;
@@ -24,6 +31,10 @@ export async function runAgainstMock(
       runBudgetMs: 60_000,
       maxRetryAfterMs: 2_000,
       exportBudgetMs: 2_000,
+      roundTrip: {
+        target: otherServer.url,
+        credentials: { clientId: other.tenants[0]!.clientId, clientSecret: other.tenants[0]!.clientSecret },
+      },
     });
     return await runConformance({
       config,
@@ -34,6 +45,7 @@ export async function runAgainstMock(
     });
   } finally {
     await server.close();
+    await otherServer.close();
   }
 }
 

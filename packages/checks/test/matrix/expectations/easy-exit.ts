@@ -11,10 +11,16 @@ export const EASY_EXIT_EXPECTATIONS: Partial<Record<FaultId, Expectation>> = {
   },
   'export-csv-broken-quoting': { caughtBy: ['easy-exit-open-encodings'] },
   'export-ddmmyyyy-dates': {
-    caughtBy: ['easy-exit-open-encodings'],
+    caughtBy: ['easy-exit-open-encodings', 'easy-exit-round-trip'],
     alsoFails: {
       'right-to-data-records-valid': 'dd/mm/yyyy dates break the reference schemas',
       'right-to-data-export-fidelity': 'the dates no longer equal the API’s',
     },
+  },
+  // A vendor-only export cannot be carried to another system at all; a cut file loses its last records.
+  'export-proprietary-format-only': { caughtBy: ['easy-exit-round-trip'] },
+  'export-truncated-file': {
+    caughtBy: [],
+    alsoFails: { 'easy-exit-round-trip': 'the cut-off line is rejected by the import' },
   },
 };
