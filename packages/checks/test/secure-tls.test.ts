@@ -2,6 +2,7 @@ import {
   createMockSupplier,
   createSelfSignedCertificate,
   type FaultId,
+  mockRunTarget,
   startMockServer,
   type TlsCertificate,
 } from '@council-conform/mocks';
@@ -31,14 +32,10 @@ async function runOverHttps(faults: readonly FaultId[]): Promise<RunReport> {
   const server = await startMockServer(supplier, { tls: certificate });
   try {
     const { reference, personalFields } = await loadReference(SPEC);
-    const [a, b] = supplier.tenants;
     return await runConformance({
       config: resolveRunConfig({
-        target: server.url,
+        ...mockRunTarget(supplier, server.url),
         mode: 'sandbox',
-        credentials: { clientId: a!.clientId, clientSecret: a!.clientSecret },
-        secondTenant: { clientId: b!.clientId, clientSecret: b!.clientSecret },
-        features: supplier.features,
         requestsPerSecond: 250,
         requestTimeoutMs: 5_000,
         runBudgetMs: 60_000,

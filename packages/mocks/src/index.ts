@@ -7,5 +7,7 @@ export {
   type MockSupplier,
   type MockSupplierOptions,
   type MockTenant,
+  mockRoundTripTarget,
+  mockRunTarget,
 } from './supplier.ts';
 export { createSelfSignedCertificate, type TlsCertificate } from './tls.ts';

@@ -1077,3 +1077,23 @@ function coerceFormFields(
   }
   return out;
 }
+
+/**
+ * What a run needs to know about a served mock: its URL, both tenants' client credentials and the optional
+ * operations it offers. A plain object in the runner's configuration shape, so callers add their budgets.
+ */
+export function mockRunTarget(supplier: MockSupplier, url: string) {
+  const [a, b] = supplier.tenants as [MockTenant, MockTenant];
+  return {
+    target: url,
+    credentials: { clientId: a.clientId, clientSecret: a.clientSecret },
+    secondTenant: { clientId: b.clientId, clientSecret: b.clientSecret },
+    features: supplier.features,
+  };
+}
+
+/** The round-trip part of a run's configuration: an empty mock's URL and its first tenant's credentials. */
+export function mockRoundTripTarget(supplier: MockSupplier, url: string) {
+  const [a] = supplier.tenants as [MockTenant];
+  return { target: url, credentials: { clientId: a.clientId, clientSecret: a.clientSecret } };
+}

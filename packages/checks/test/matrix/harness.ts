@@ -1,4 +1,10 @@
-import { createMockSupplier, type FaultId, startMockServer } from '@council-conform/mocks';
+import {
+  createMockSupplier,
+  type FaultId,
+  mockRoundTripTarget,
+  mockRunTarget,
+  startMockServer,
+} from '@council-conform/mocks';
 import { type Check, type RunReport, resolveRunConfig, runConformance } from '@council-conform/runner';
 import { CHECKS, loadReference } from '../../src/index.ts';
 
@@ -19,22 +25,15 @@ export async function runAgainstMock(
   const otherServer = await startMockServer(other);
   try {
     const { reference, personalFields } = await loadReference(specId);
-    const [a, b] = supplier.tenants;
     const config = resolveRunConfig({
-      target: server.url,
+      ...mockRunTarget(supplier, server.url),
       mode: 'sandbox',
-      credentials: { clientId: a!.clientId, clientSecret: a!.clientSecret },
-      secondTenant: { clientId: b!.clientId, clientSecret: b!.clientSecret },
-      features: supplier.features,
       requestsPerSecond: 250,
       requestTimeoutMs: 5_000,
       runBudgetMs: 60_000,
       maxRetryAfterMs: 2_000,
       exportBudgetMs: 2_000,
-      roundTrip: {
-        target: otherServer.url,
-        credentials: { clientId: other.tenants[0]!.clientId, clientSecret: other.tenants[0]!.clientSecret },
-      },
+      roundTrip: mockRoundTripTarget(other, otherServer.url),
     });
     return await runConformance({
       config,

@@ -14,22 +14,28 @@ const DEMO_FAULT: FaultId = 'personal-endpoint-open';
 
 /** Serves a mock of the demo spec on a free port and runs `conform run` against it in sandbox mode. */
 async function demoRun(io: CliIo, outDir: string, name: string, faults: readonly FaultId[]) {
-  const { createMockSupplier, startMockServer } = await import('@council-conform/mocks');
+  const { createMockSupplier, mockRoundTripTarget, mockRunTarget, startMockServer } = await import(
+    '@council-conform/mocks'
+  );
   const { resolveRunConfig } = await import('@council-conform/runner');
   const supplier = await createMockSupplier(DEMO_SPEC, { faults, rateLimit: { limit: 400, windowMs: 1000 } });
   const server = await startMockServer(supplier);
+  // The easy-exit round trip carries the export into a second, empty implementation of the profile.
+  const other = await createMockSupplier(DEMO_SPEC, {
+    seed: false,
+    features: supplier.spec.profile.operations.optional,
+    rateLimit: { limit: 10_000, windowMs: 1000 },
+  });
+  const otherServer = await startMockServer(other);
   try {
-    const [a, b] = supplier.tenants;
     const config = resolveRunConfig({
-      target: server.url,
+      ...mockRunTarget(supplier, server.url),
       mode: 'sandbox',
-      credentials: { clientId: a!.clientId, clientSecret: a!.clientSecret },
-      secondTenant: { clientId: b!.clientId, clientSecret: b!.clientSecret },
-      features: supplier.features,
       requestsPerSecond: 250,
       requestTimeoutMs: 5_000,
       runBudgetMs: 60_000,
       maxRetryAfterMs: 2_000,
+      roundTrip: mockRoundTripTarget(other, otherServer.url),
     });
     const outputs = {
       json: join(outDir, `${name}.json`),
@@ -59,6 +65,7 @@ async function demoRun(io: CliIo, outDir: string, name: string, faults: readonly
     );
   } finally {
     await server.close();
+    await otherServer.close();
   }
 }
 
@@ -114,7 +121,7 @@ export function registerDemo(program: Command, io: CliIo): void {
 
       const outDir = resolve(options.out);
       io.out(
-        `\n3. \`conform run\` against two mock ${DEMO_SPEC} suppliers served on 127.0.0.1, in sandbox mode at 250 requests/s, with the example supplier attestation (docs/examples/attestation.yaml).`,
+        `\n3. \`conform run\` against two mock ${DEMO_SPEC} suppliers served on 127.0.0.1, in sandbox mode at 250 requests/s, with the example supplier attestation (docs/examples/attestation.yaml) and a second, empty implementation to carry the export into for the easy-exit round trip.`,
       );
       const { getFault } = await import('@council-conform/mocks');
       const runs = [

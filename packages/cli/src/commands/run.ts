@@ -48,6 +48,9 @@ export const RUN_ENV = {
   features: 'CONFORM_FEATURES',
   rps: 'CONFORM_RPS',
   attestation: 'CONFORM_ATTESTATION',
+  roundTrip: 'CONFORM_ROUND_TRIP',
+  roundTripClientId: 'CONFORM_ROUND_TRIP_CLIENT_ID',
+  roundTripClientSecret: 'CONFORM_ROUND_TRIP_CLIENT_SECRET',
 } as const;
 
 export interface RunFlags {
@@ -62,6 +65,9 @@ export interface RunFlags {
   secondToken?: string;
   secondClientId?: string;
   secondClientSecret?: string;
+  roundTrip?: string;
+  roundTripClientId?: string;
+  roundTripClientSecret?: string;
   feature?: string[];
   attestation?: string;
   report?: string;
@@ -214,6 +220,15 @@ export async function resolveRunSettings(
     credentialsFrom(flags.secondToken, flags.secondClientId, flags.secondClientSecret) ??
     credentialsFrom(e('secondToken'), e('secondClientId'), e('secondClientSecret'));
   if (second) run.secondTenant = second;
+  const roundTripTarget = flags.roundTrip ?? e('roundTrip');
+  if (roundTripTarget !== undefined) {
+    const credentials = credentialsFrom(
+      undefined,
+      flags.roundTripClientId ?? e('roundTripClientId'),
+      flags.roundTripClientSecret ?? e('roundTripClientSecret'),
+    );
+    run.roundTrip = { target: roundTripTarget, ...(credentials ? { credentials } : {}) };
+  }
 
   let config: ResolvedRunConfig;
   try {
@@ -256,7 +271,7 @@ export async function resolveRunSettings(
 
 /** Every secret the settings carry, for scrubbing anything printed. */
 function secretsOf(config: ResolvedRunConfig): string[] {
-  return [config.credentials, config.secondTenant]
+  return [config.credentials, config.secondTenant, config.roundTrip?.credentials]
     .flatMap((c) => [c?.token, c?.clientSecret])
     .filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
@@ -438,6 +453,15 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--second-client-id <id>', "a second tenant's client id")
     .option('--second-client-secret <secret>', "a second tenant's client secret")
     .option(
+      '--round-trip <url>',
+      'a reference server (or any implementation offering the baseline import) to import the export into, for the easy-exit round trip',
+    )
+    .option('--round-trip-client-id <id>', 'client id of a tenant on the round-trip target')
+    .option(
+      '--round-trip-client-secret <secret>',
+      'its client secret (prefer CONFORM_ROUND_TRIP_CLIENT_SECRET)',
+    )
+    .option(
       '--feature <operation-id>',
       'an optional operation of the profile the API implements (repeatable)',
       collect,
@@ -456,6 +480,7 @@ export function registerRun(program: Command, io: CliIo): void {
         flags.clientSecret,
         flags.secondToken,
         flags.secondClientSecret,
+        flags.roundTripClientSecret,
       ].filter((s): s is string => typeof s === 'string' && s.length > 0);
       const safe = scrubbing(io, argvSecrets);
       try {
