@@ -17,6 +17,7 @@ export const PERSONAL_DATA_EXPECTATIONS: Partial<Record<FaultId, Expectation>> =
       'right-to-data-export-fidelity': 'the API serves text the export does not carry',
       'responses-match-description':
         'where a public record has no free-text field the leak arrives in an undocumented field',
+      'responses-match-reference': 'the undocumented field is not in the reference schema either',
     },
   },
   'personal-query-parameter': { caughtBy: ['personal-data-not-in-urls'] },

@@ -1,0 +1,3 @@
+import { defineMatrixSuite } from './matrix/suite.ts';
+
+defineMatrixSuite('waste-collections');
