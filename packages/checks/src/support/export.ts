@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -173,6 +174,21 @@ export interface FileAnalysis {
 export const FIDELITY_SAMPLE = 200;
 const DDMMYYYY = /(?<![\d/])(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])\/\d{4}(?![\d/])/g;
 
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
+
+/** dd/mm/yyyy dates in `text`. Most text has none: finding no `9/99/` first is far cheaper than the regex. */
+function countDdmmyyyy(text: string): number {
+  for (let at = text.indexOf('/'); at !== -1; at = text.indexOf('/', at + 1)) {
+    if (
+      text.charCodeAt(at + 3) === 0x2f &&
+      isDigit(text.charCodeAt(at - 1)) &&
+      isDigit(text.charCodeAt(at + 1))
+    )
+      return text.match(DDMMYYYY)?.length ?? 0;
+  }
+  return 0;
+}
+
 /**
  * Downloads every file of the completed export once, streaming: hash, byte and record counts, strict UTF-8,
  * RFC 4180 structure, and each NDJSON record parsed and validated against its reference schema as it
@@ -197,8 +213,10 @@ async function analyseFile(
   dataset: ReferenceDataset | undefined,
 ): Promise<FileAnalysis> {
   const hash = createHash('sha256');
+  let utf8 = true;
+  // Strict UTF-8 for every format but NDJSON, which checks each run of whole lines itself.
   const utf8Check = new Utf8Check();
-  // Text for CSV, and for NDJSON once a byte is not UTF-8 (invalid bytes become U+FFFD).
+  // Text for CSV, and for NDJSON once a byte is not UTF-8: decoded leniently, bad bytes as U+FFFD.
   let lenient: StringDecoder | undefined;
   let pending = '';
   // NDJSON while every byte so far is UTF-8: the bytes of the line begun but not yet ended.
@@ -208,7 +226,7 @@ async function analyseFile(
   let invalidCount = 0;
   let ddmmyyyyDates = 0;
   const invalid: InvalidRecord[] = [];
-  const ids = new Set<string>();
+  const ids = new IdSet();
   const sample = new Map<string, JsonObject>();
   const isCsv = file.format === 'csv' || /text\/csv/i.test(file.mediaType);
   const isNdjson = file.format === 'ndjson' || /ndjson/i.test(file.mediaType);
@@ -221,9 +239,10 @@ async function analyseFile(
   };
   const handleLine = (text: string) => {
     line += 1;
-    if (text.trim() === '') return;
+    // An object line starts with "{", which is not white space: trim only what might be blank.
+    if (text.charCodeAt(0) !== 0x7b && text.trim() === '') return;
     records += 1;
-    ddmmyyyyDates += text.match(DDMMYYYY)?.length ?? 0;
+    ddmmyyyyDates += countDdmmyyyy(text);
     let record: unknown;
     try {
       record = JSON.parse(text);
@@ -252,6 +271,64 @@ async function analyseFile(
     }
   };
 
+  // NDJSON after the first byte that is not UTF-8: lines split from the lenient text, as they arrive.
+  const handleText = (text: string) => {
+    pending += text;
+    let start = 0;
+    let newline = pending.indexOf('\n');
+    while (newline !== -1) {
+      handleLine(pending.slice(start, newline));
+      start = newline + 1;
+      newline = pending.indexOf('\n', start);
+    }
+    pending = pending.slice(start);
+  };
+  // Every whole line so far was valid UTF-8 and is handled, so a lenient decoder would now hold only the
+  // line begun (`carry`): start one from there, so the text is what it would have been all along.
+  const fallBack = (rest: Buffer) => {
+    utf8 = false;
+    lenient = new StringDecoder('utf8');
+    pending = carry.length > 0 ? lenient.write(Buffer.concat(carry)) : '';
+    carry = [];
+    handleText(lenient.write(rest));
+  };
+  // NDJSON while the bytes are UTF-8: lines are cut from the bytes at each \n (never inside a UTF-8
+  // sequence) and decoded one by one, so an ASCII line stays a one-byte string for JSON.parse.
+  const handleBytes = (chunk: Buffer) => {
+    let newline = chunk.indexOf(0x0a);
+    if (newline === -1) {
+      carry.push(Buffer.from(chunk));
+      return;
+    }
+    let start = 0;
+    if (carry.length > 0) {
+      carry.push(chunk.subarray(0, newline + 1));
+      const first = Buffer.concat(carry);
+      carry.pop();
+      if (!isUtf8(first)) {
+        fallBack(chunk);
+        return;
+      }
+      carry = [];
+      handleLine(first.toString('utf8', 0, first.length - 1));
+      start = newline + 1;
+      newline = chunk.indexOf(0x0a, start);
+    }
+    const last = chunk.lastIndexOf(0x0a);
+    if (last >= start) {
+      if (!isUtf8(chunk.subarray(start, last + 1))) {
+        fallBack(chunk.subarray(start));
+        return;
+      }
+      while (newline !== -1) {
+        handleLine(chunk.toString('utf8', start, newline));
+        start = newline + 1;
+        newline = chunk.indexOf(0x0a, start);
+      }
+    }
+    if (start < chunk.length) carry.push(Buffer.from(chunk.subarray(start)));
+  };
+
   const url = new URL(file.url, ctx.config.targetUrl).toString();
   try {
     const result = await ctx.http.download(
@@ -259,34 +336,34 @@ async function analyseFile(
       (chunk) => {
         hash.update(chunk);
         if (csv) {
-          utf8Check.write(chunk);
+          if (!utf8Check.write(chunk)) utf8 = false;
           lenient ??= new StringDecoder('utf8');
           const text = lenient.write(chunk);
           csv.write(text);
-          ddmmyyyyDates += text.match(DDMMYYYY)?.length ?? 0;
+          ddmmyyyyDates += countDdmmyyyy(text);
         } else if (isNdjson) {
           if (lenient) handleText(lenient.write(chunk));
           else handleBytes(chunk);
-        } else utf8Check.write(chunk);
+        } else if (!utf8Check.write(chunk)) utf8 = false;
       },
     );
     if (result.status === 200) {
       if (csv) {
-        const rest = lenient?.end() ?? '';
         if (!utf8Check.end()) utf8 = false;
-        csv.write(rest);
+        csv.write(lenient?.end() ?? '');
         csv.end();
       } else if (isNdjson) {
         if (!lenient && carry.length > 0) {
           const last = Buffer.concat(carry);
-          carry = [];
-          if (isUtf8(last)) pending = last.toString('utf8');
-          else fallBack(last);
+          if (isUtf8(last)) {
+            carry = [];
+            pending = last.toString('utf8');
+          } else fallBack(Buffer.alloc(0));
         }
         pending += lenient?.end() ?? '';
         if (pending !== '') handleLine(pending);
       } else if (!utf8Check.end()) utf8 = false;
-    } else if (!csv && !isNdjson && !utf8Check.end()) utf8 = false;
+    }
     return {
       file,
       exchangeId: result.exchange.id,
@@ -322,5 +399,160 @@ async function analyseFile(
       sample,
       error: error.message,
     };
+  }
+}
+
+/**
+ * Strict UTF-8 over a byte stream, as a fatal TextDecoder would judge it, without decoding: each chunk is
+ * checked up to a sequence its end cuts short, which is carried into the next.
+ */
+class Utf8Check {
+  private valid = true;
+  private tail: Buffer | undefined;
+
+  /** False once a byte so far is not UTF-8. */
+  write(chunk: Buffer): boolean {
+    if (!this.valid) return false;
+    const bytes = this.tail ? Buffer.concat([this.tail, chunk]) : chunk;
+    const cut = incompleteFrom(bytes);
+    this.tail = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : undefined;
+    if (!isUtf8(bytes.subarray(0, cut))) {
+      this.valid = false;
+      this.tail = undefined;
+    }
+    return this.valid;
+  }
+
+  /** False when a byte was not UTF-8 or the stream ends inside a sequence. */
+  end(): boolean {
+    if (this.tail) this.valid = false;
+    this.tail = undefined;
+    return this.valid;
+  }
+}
+
+/** Where a multi-byte sequence that the end of `bytes` cuts short begins; `bytes.length` when none does. */
+function incompleteFrom(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back] as number;
+    if ((byte & 0xc0) === 0x80) continue;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+/**
+ * The set of every exported id, kept off the JavaScript heap: a million ids as strings in a Set cost about
+ * 80 MB and slow every garbage collection down as they grow; here they take about 40 MB of typed arrays
+ * that the collector never walks. A ReadonlySet like any other: same values, in insertion order.
+ */
+export class IdSet implements ReadonlySet<string> {
+  private units = new Uint16Array(1 << 16);
+  private used = 0;
+  /** Where each id's code units start in `units`; id i ends where id i + 1 starts. */
+  private starts = new Uint32Array(1 << 12);
+  private hashes = new Uint32Array(1 << 12);
+  /** Open addressing, linear probing: 0 is empty, otherwise the id's index + 1. */
+  private slots = new Int32Array(1 << 13);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  private hashOf(id: string): number {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+    return hash >>> 0;
+  }
+
+  private equals(index: number, id: string, hash: number): boolean {
+    if (this.hashes[index] !== hash) return false;
+    const start = this.starts[index] as number;
+    const end = index + 1 < this.count ? (this.starts[index + 1] as number) : this.used;
+    if (end - start !== id.length) return false;
+    for (let i = 0; i < id.length; i++) if (this.units[start + i] !== id.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** The slot holding `id`, or the empty slot where it would go. */
+  private slotOf(id: string, hash: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0 || this.equals(entry - 1, id, hash)) return slot;
+    }
+  }
+
+  has(id: string): boolean {
+    return typeof id === 'string' && this.slots[this.slotOf(id, this.hashOf(id))] !== 0;
+  }
+
+  add(id: string): this {
+    const hash = this.hashOf(id);
+    const slot = this.slotOf(id, hash);
+    if (this.slots[slot] !== 0) return this;
+    if (this.used + id.length > this.units.length) {
+      const units = new Uint16Array(Math.max(this.units.length * 2, this.used + id.length));
+      units.set(this.units.subarray(0, this.used));
+      this.units = units;
+    }
+    for (let i = 0; i < id.length; i++) this.units[this.used + i] = id.charCodeAt(i);
+    if (this.count === this.starts.length) {
+      const starts = new Uint32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const hashes = new Uint32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    this.starts[this.count] = this.used;
+    this.hashes[this.count] = hash;
+    this.used += id.length;
+    this.count += 1;
+    this.slots[slot] = this.count;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return this;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let index = 0; index < this.count; index++) {
+      let slot = (this.hashes[index] as number) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = index + 1;
+    }
+    this.slots = slots;
+  }
+
+  private at(index: number): string {
+    const start = this.starts[index] as number;
+    const end = index + 1 < this.count ? (this.starts[index + 1] as number) : this.used;
+    let out = '';
+    for (let from = start; from < end; from += 4096)
+      out += String.fromCharCode(...this.units.subarray(from, Math.min(end, from + 4096)));
+    return out;
+  }
+
+  *values(): SetIterator<string> {
+    for (let index = 0; index < this.count; index++) yield this.at(index);
+  }
+
+  keys(): SetIterator<string> {
+    return this.values();
+  }
+
+  *entries(): SetIterator<[string, string]> {
+    for (const id of this.values()) yield [id, id];
+  }
+
+  [Symbol.iterator](): SetIterator<string> {
+    return this.values();
+  }
+
+  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
+    for (const id of this.values()) callback.call(thisArg, id, id, this);
   }
 }
