@@ -71,6 +71,13 @@ if command -v pg_lsclusters >/dev/null 2>&1; then
       log "starting PostgreSQL $version/$name"
       $SUDO pg_ctlcluster "$version" "$name" start || fail "pg_ctlcluster $version $name start failed"
     fi
+    # The role the tests log in as over loopback TCP (Debian's pg_hba allows passwords there); it may create
+    # databases, one per test file, and nothing more.
+    as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+    if ! as_postgres psql -p "$_port" -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'conform'" 2>/dev/null | grep -q 1; then
+      as_postgres psql -p "$_port" -qc "CREATE ROLE conform LOGIN CREATEDB PASSWORD 'conform'" ||
+        fail "could not create the PostgreSQL role conform"
+    fi
   fi
 else
   fail "PostgreSQL (pg_lsclusters) is not installed"

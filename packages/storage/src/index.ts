@@ -1,0 +1,18 @@
+export { createMemoryRecordStore } from './memory-store.ts';
+export { MIGRATIONS, type Migration, migrate } from './migrations.ts';
+export {
+  modifiedAtOf,
+  type RecordPage,
+  type RecordPageQuery,
+  type RecordScope,
+  type RecordStore,
+  type StoredRecord,
+} from './record-store.ts';
+export {
+  describeDatabaseUrl,
+  openPglite,
+  openPostgres,
+  type SqlClient,
+  StorageConnectionError,
+} from './sql.ts';
+export { type OpenRecordStoreOptions, openRecordStore } from './sql-store.ts';

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** The server scripts/system-setup.sh starts, and the role it creates for tests. */
+export const TEST_POSTGRES_URL =
+  process.env.CONFORM_TEST_POSTGRES_URL ?? 'postgres://conform:conform@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+export type PostgresAvailability = { available: true } | { available: false; reason: string };
+
+/** Whether the test PostgreSQL server answers; with CI=true callers must fail rather than skip. */
+export async function testPostgresAvailability(): Promise<PostgresAvailability> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return { available: true };
+  } catch (error) {
+    return {
+      available: false,
+      reason: `no PostgreSQL for tests at ${TEST_POSTGRES_URL.replace(/:[^:@/]*@/, ':***@')} (${(error as Error).message}); scripts/system-setup.sh installs and starts it`,
+    };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A new, empty database on the test server, so test files never see each other's rows. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `conform_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
