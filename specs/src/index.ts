@@ -13,8 +13,10 @@ import { PROFILE_JSON_SCHEMA, type SpecProfile } from './profile.ts';
 
 export * from './profile.ts';
 
-/** Folder that holds `baseline/` and one folder per reference spec. */
-export const SPECS_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Folder that holds `baseline/` and one folder per reference spec; `CONFORM_SPECS_DIR` moves it (a bundled server). */
+export const SPECS_ROOT = process.env.CONFORM_SPECS_DIR
+  ? resolve(process.env.CONFORM_SPECS_DIR)
+  : resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BASELINE_PATH = join(SPECS_ROOT, 'baseline', 'openapi.yaml');
 
 const NOT_SPECS = new Set(['baseline', 'src', 'test', 'scripts', 'node_modules']);

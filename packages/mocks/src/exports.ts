@@ -1,17 +1,26 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { csvCell, toCsv } from './csv.ts';
 import { windows1252 } from './encoding.ts';
 import type { FaultId } from './faults.ts';
 import { replaceText, transformExportRecord } from './transforms.ts';
 
-export interface ExportFileBody {
+interface ExportFileFacts {
   readonly name: string;
   readonly dataset: string;
   readonly format: string;
   readonly mediaType: string;
-  readonly bytes: Buffer;
   readonly records: number;
 }
+
+/** An export file held in memory (a mock's) or written to disk (a server's, of any size). */
+type InMemoryExportFile = ExportFileFacts & { readonly bytes: Buffer };
+export type ExportFileBody =
+  | InMemoryExportFile
+  | (ExportFileFacts & { readonly path: string; readonly size: number });
 
 export interface ManifestFile {
   dataset: string;
@@ -50,7 +59,7 @@ export function buildDatasetExport(
   links: { fileUrl: (name: string) => string; generatedAt: string },
   faults: ReadonlySet<FaultId>,
   extraRecords: readonly Record<string, unknown>[],
-): { files: ExportFileBody[]; manifest: ManifestFile[] } {
+): { files: InMemoryExportFile[]; manifest: ManifestFile[] } {
   let rows = records.map((record) => transformExportRecord(record, faults) as Record<string, unknown>);
   if (faults.has('export-omits-records')) rows = rows.filter((_, i) => i % 10 !== 3);
   if (faults.has('export-extra-records')) rows = [...rows, ...extraRecords];
@@ -60,7 +69,7 @@ export function buildDatasetExport(
       replaceText(rows[0], 'Café on the corner', dataset.textField) as Record<string, unknown>,
       ...rows.slice(1),
     ];
-  const files: ExportFileBody[] = [];
+  const files: InMemoryExportFile[] = [];
   if (faults.has('export-proprietary-format-only')) {
     // Not a real workbook: a vendor blob is what matters here, not its internals.
     const bytes = Buffer.concat([
@@ -114,4 +123,75 @@ export function buildDatasetExport(
     generatedAt: links.generatedAt,
   }));
   return { files, manifest };
+}
+
+/**
+ * Writes one dataset's export files to `directory` as its records stream in, one pass for every format, and
+ * returns them with their manifest entries (counts, sizes and SHA-256 worked out on the way). Memory stays
+ * flat however many records there are. CSV columns are given up front, since the header comes first.
+ */
+export async function writeDatasetExportFiles(
+  dataset: { id: string; schema: string },
+  records: AsyncIterable<Record<string, unknown>>,
+  formats: readonly string[],
+  columns: readonly string[],
+  directory: string,
+  links: { fileUrl: (name: string) => string; generatedAt: string },
+): Promise<{ files: ExportFileBody[]; manifest: ManifestFile[] }> {
+  mkdirSync(directory, { recursive: true });
+  const writers = formats.map((format) => {
+    const name = `${dataset.id}.${format}`;
+    const path = join(directory, name);
+    return { format, name, path, out: createWriteStream(path), hash: createHash('sha256'), size: 0 };
+  });
+  const write = async (writer: (typeof writers)[number], text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    writer.hash.update(bytes);
+    writer.size += bytes.length;
+    if (!writer.out.write(bytes)) await once(writer.out, 'drain');
+  };
+  let count = 0;
+  try {
+    for (const writer of writers)
+      if (writer.format === 'csv') await write(writer, `${columns.map((c) => csvCell(c)).join(',')}\r\n`);
+    for await (const record of records) {
+      count += 1;
+      for (const writer of writers) {
+        await write(
+          writer,
+          writer.format === 'csv'
+            ? `${columns.map((column) => csvCell(record[column])).join(',')}\r\n`
+            : `${JSON.stringify(record)}\n`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all(writers.map((writer) => closeWriter(writer.out)));
+  }
+  const files: ExportFileBody[] = writers.map((writer) => ({
+    name: writer.name,
+    dataset: dataset.id,
+    format: writer.format,
+    mediaType: writer.format === 'csv' ? CSV_TYPE : NDJSON_TYPE,
+    records: count,
+    path: writer.path,
+    size: writer.size,
+  }));
+  const manifest = writers.map((writer) => ({
+    dataset: dataset.id,
+    format: writer.format,
+    mediaType: writer.format === 'csv' ? CSV_TYPE : NDJSON_TYPE,
+    records: count,
+    bytes: writer.size,
+    sha256: writer.hash.digest('hex'),
+    schema: `/openapi.json#/components/schemas/${dataset.schema}`,
+    url: links.fileUrl(writer.name),
+    generatedAt: links.generatedAt,
+  }));
+  return { files, manifest };
+}
+
+async function closeWriter(out: WriteStream): Promise<void> {
+  out.end();
+  await finished(out);
 }

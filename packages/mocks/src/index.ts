@@ -1,7 +1,14 @@
 export { toCsv } from './csv.ts';
 export { FAULT_IDS, FAULTS, type Fault, type FaultId, getFault, isFaultId } from './faults.ts';
 export { PROBLEM } from './problems.ts';
-export { type MockServerOptions, type RunningMockServer, startMockServer } from './server.ts';
+export {
+  type MockServerOptions,
+  RequestBodyTooLargeError,
+  type RunningMockServer,
+  sendFetchResponse,
+  startMockServer,
+  toFetchRequest,
+} from './server.ts';
 export {
   createMockSupplier,
   type MockSupplier,

@@ -25,12 +25,17 @@ export interface MockServerOptions {
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-async function toRequest(incoming: IncomingMessage, origin: string): Promise<Request> {
+export class RequestBodyTooLargeError extends RangeError {
+  override readonly name = 'RequestBodyTooLargeError';
+}
+
+/** A node:http request as a fetch `Request`, its body read whole (at most 10 MB). */
+export async function toFetchRequest(incoming: IncomingMessage, origin: string): Promise<Request> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of incoming) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new RangeError('request body over 10 MB');
+    if (size > MAX_BODY_BYTES) throw new RequestBodyTooLargeError('the request body is over 10 MB');
     chunks.push(chunk as Buffer);
   }
   const headers = new Headers();
@@ -43,7 +48,8 @@ async function toRequest(incoming: IncomingMessage, origin: string): Promise<Req
   return new Request(new URL(incoming.url ?? '/', origin), { method, headers, ...(body ? { body } : {}) });
 }
 
-async function send(response: Response, outgoing: ServerResponse): Promise<void> {
+/** Writes a fetch `Response` to a node:http response, streaming its body with backpressure. */
+export async function sendFetchResponse(response: Response, outgoing: ServerResponse): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     // Several Link headers are joined by Headers; split them back so each relation stands alone.
@@ -51,7 +57,15 @@ async function send(response: Response, outgoing: ServerResponse): Promise<void>
   });
   outgoing.writeHead(response.status, headers);
   if (response.body) {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) outgoing.write(chunk);
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      if (outgoing.destroyed) break;
+      // A client that goes away mid-download must not leave this loop waiting for a drain that never comes.
+      if (!outgoing.write(chunk))
+        await new Promise((resolve) => {
+          outgoing.once('drain', resolve);
+          outgoing.once('close', resolve);
+        });
+    }
   }
   outgoing.end();
 }
@@ -70,11 +84,11 @@ export async function startMockServer(
   let origin = '';
   let plainOrigin = '';
   const answer = (incoming: IncomingMessage, outgoing: ServerResponse, from: string) => {
-    toRequest(incoming, from)
+    toFetchRequest(incoming, from)
       .then(async (request) => {
         const response =
           (await getResponse(supplier.handlers, request)) ?? new Response('no handler', { status: 500 });
-        await send(response, outgoing);
+        await sendFetchResponse(response, outgoing);
       })
       .catch((error: unknown) => {
         if (!outgoing.headersSent) {

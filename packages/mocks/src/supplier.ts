@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import {
   createSchemaValidator,
   isPublicOperation,
@@ -7,10 +10,16 @@ import {
   type SchemaValidator,
 } from '@council-conform/openapi';
 import { type DatasetProfile, type LoadedSpec, loadFixtures, loadSpec } from '@council-conform/specs';
+import { createMemoryRecordStore, type RecordScope, type RecordStore } from '@council-conform/storage';
 import { http, type RequestHandler } from 'msw';
 import { LEGACY_PREFIX, LEGACY_SUNSET, servedDescription } from './description.ts';
 import { windows1252 } from './encoding.ts';
-import { buildDatasetExport, type ExportFileBody, type ManifestFile } from './exports.ts';
+import {
+  buildDatasetExport,
+  type ExportFileBody,
+  type ManifestFile,
+  writeDatasetExportFiles,
+} from './exports.ts';
 import { type FaultId, getFault } from './faults.ts';
 import { PROBLEM, type ProblemInit, problemResponse } from './problems.ts';
 import { buildRoutes, matchRoute, type Route } from './routes.ts';
@@ -55,6 +64,18 @@ export interface MockSupplierOptions {
    * export into, for the easy-exit round trip.
    */
   seed?: boolean;
+  /**
+   * Where records live. Default: a fresh store in memory. The reference server passes PostgreSQL storage,
+   * shared by every spec it serves, so records are kept per `space` (default: the spec's id).
+   */
+  store?: RecordStore;
+  space?: string;
+  /**
+   * Write export files here as they are produced, streaming records from the store, so that an export of
+   * any size never sits in memory. Without it (and whenever export faults are seeded) files are built in
+   * memory, which is what a mock needs.
+   */
+  exportDirectory?: string;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -70,7 +91,9 @@ export interface MockSupplier {
   /** The same behaviour as a plain function, for servers and tests. */
   handle(request: Request): Promise<Response>;
   /** Records a tenant sees in a dataset, as the API holds them (before response faults). */
-  records(datasetId: string, tenantId?: string): readonly Rec[];
+  records(datasetId: string, tenantId?: string): Promise<Rec[]>;
+  /** Export jobs still writing their files: a server waits for them before it stops. */
+  settled(): Promise<void>;
 }
 
 interface ExportJobState {
@@ -81,6 +104,10 @@ interface ExportJobState {
   formats: string[];
   files?: Map<string, ExportFileBody>;
   manifest?: ManifestFile[];
+  /** Set when writing the files failed; the job then reports `failed` with this problem. */
+  failure?: string;
+  writing?: Promise<void> | undefined;
+  datasetsDone?: number;
 }
 
 interface TokenState {
@@ -175,27 +202,41 @@ export async function createMockSupplier(
   );
 
   // Records: public datasets are shared; personal ones belong to a tenant. Tenant B gets a few of its own.
-  const store = new Map<string, Map<string, Rec[]>>();
-  for (const dataset of profile.datasets) {
-    const base = options.seed === false ? [] : [...((fixtures[dataset.id] ?? []) as Rec[])];
-    const perTenant = new Map<string, Rec[]>();
-    if (dataset.classification === 'public') {
-      for (const tenant of tenants) perTenant.set(tenant.id, base);
-    } else {
-      perTenant.set(tenantA.id, [...base]);
-      for (const tenant of tenants.slice(1)) {
-        perTenant.set(
-          tenant.id,
-          base
-            .slice(0, 3)
-            .map((record) => ({ ...record, [dataset.idField]: otherTenantId(record[dataset.idField]) })),
-        );
+  const store = options.store ?? createMemoryRecordStore();
+  const space = options.space ?? profile.id;
+  const scopeOf = (dataset: DatasetProfile, tenantId: string): RecordScope => ({
+    space,
+    dataset: dataset.id,
+    tenant: dataset.classification === 'public' ? 'public' : tenantId,
+  });
+  const keyed = (dataset: DatasetProfile, records: readonly Rec[]) =>
+    records.map((record) => ({ id: String(record[dataset.idField]), record }));
+  if (options.seed !== false) {
+    // Seed only an empty store: a server on a persistent database keeps what it was given across restarts.
+    for (const dataset of profile.datasets) {
+      const base = (fixtures[dataset.id] ?? []) as Rec[];
+      const owners = dataset.classification === 'public' ? [tenantA] : tenants;
+      for (const [i, tenant] of owners.entries()) {
+        const scope = scopeOf(dataset, tenant.id);
+        if ((await store.count(scope)) > 0) continue;
+        const records =
+          i === 0
+            ? base
+            : base
+                .slice(0, 3)
+                .map((record) => ({ ...record, [dataset.idField]: otherTenantId(record[dataset.idField]) }));
+        await store.upsert(scope, keyed(dataset, records));
       }
     }
-    store.set(dataset.id, perTenant);
   }
-  const recordsOf = (datasetId: string, tenantId: string = tenantA.id): Rec[] =>
-    store.get(datasetId)?.get(tenantId) ?? [];
+  const datasetById = new Map(profile.datasets.map((d) => [d.id, d]));
+  async function recordsOf(datasetId: string, tenantId: string = tenantA.id): Promise<Rec[]> {
+    const dataset = datasetById.get(datasetId);
+    if (!dataset) return [];
+    const out: Rec[] = [];
+    for await (const record of store.stream(scopeOf(dataset, tenantId))) out.push(record);
+    return out;
+  }
 
   const tokens = new Map<string, TokenState>();
   const allScopes = new Set<string>(
@@ -339,7 +380,7 @@ export async function createMockSupplier(
     // The bulk export and import of the baseline.
     if (operationId === 'startExport') return finish(await startExport(request, tenant, instance), context);
     if (operationId === 'getExport')
-      return finish(getExport(params.exportId ?? '', tenant, instance, url), context);
+      return finish(await getExport(params.exportId ?? '', tenant, instance, url), context);
     if (operationId === 'getExportFile')
       return finish(getExportFile(params.exportId ?? '', params.fileName ?? '', tenant, instance), context);
     if (operationId === 'startImport' && offered.has(operationId))
@@ -359,14 +400,14 @@ export async function createMockSupplier(
 
     const mapped = datasetByOperation.get(operationId);
     if (mapped?.role === 'list' && route.method === 'get') {
-      return finish(listDataset(mapped.dataset, url, tenant, path), {
+      return finish(await listDataset(mapped.dataset, url, tenant, path), {
         ...context,
         isPublicDataset: mapped.dataset.classification === 'public',
       });
     }
     if (mapped?.role === 'get' && route.method === 'get') {
       const id = params[route.paramNames[route.paramNames.length - 1] ?? 'id'] ?? '';
-      return finish(getRecord(mapped.dataset, id, tenant, instance), {
+      return finish(await getRecord(mapped.dataset, id, tenant, instance), {
         ...context,
         isPublicDataset: mapped.dataset.classification === 'public',
       });
@@ -525,23 +566,31 @@ export async function createMockSupplier(
     return { limit, offset, ...(modifiedAfter !== undefined ? { modifiedAfter } : {}) };
   }
 
-  function listDataset(dataset: DatasetProfile, url: URL, tenant: string, path: string): Response {
+  async function listDataset(
+    dataset: DatasetProfile,
+    url: URL,
+    tenant: string,
+    path: string,
+  ): Promise<Response> {
     const query = parseListQuery(url);
     if (query.error) return problemResponse(query.error, url.pathname, faults);
-    let records = recordsOf(dataset.id, tenant);
-    if (query.modifiedAfter !== undefined) {
-      const after = query.modifiedAfter;
-      records = records.filter((r) => typeof r.modified_at === 'string' && Date.parse(r.modified_at) > after);
-    }
     const style = dataset.listStyle ?? 'cursor';
     const isPublicDataset = dataset.classification === 'public';
     const out = (list: Rec[]) =>
       list.map((r) => transformRecord(r, faults, isPublicDataset, textFields.get(dataset.id)));
+    const modified = query.modifiedAfter !== undefined ? { modifiedAfter: query.modifiedAfter } : {};
+    const scope = scopeOf(dataset, tenant);
     if (style === 'array' || (faults.has('inconsistent-pagination') && dataset === inconsistentListDataset)) {
-      return json(out(records), 200);
+      // The standard (Open311 GeoReport) answers a list with every match at once, unpaged.
+      const all = await store.page(scope, { offset: 0, limit: Number.MAX_SAFE_INTEGER, ...modified });
+      return json(out(all.records), 200);
     }
-    const pageRecords = records.slice(query.offset, query.offset + query.limit);
-    const hasMore = query.offset + query.limit < records.length;
+    const { records: pageRecords, total } = await store.page(scope, {
+      offset: query.offset,
+      limit: query.limit,
+      ...modified,
+    });
+    const hasMore = query.offset + query.limit < total;
     const self = `${url.origin}${basePath}${path}`;
     const withParams = (extra: Record<string, string>) => {
       const params = new URLSearchParams(url.searchParams);
@@ -554,9 +603,9 @@ export async function createMockSupplier(
       if (hasMore) next = withParams({ page: String(pageNumber + 1), per_page: String(query.limit) });
       else if (faults.has('pagination-loops') && pageNumber > 1)
         next = withParams({ page: '1', per_page: String(query.limit) });
-      const totalPages = Math.max(1, Math.ceil(records.length / query.limit));
+      const totalPages = Math.max(1, Math.ceil(total / query.limit));
       const body = {
-        total_items: records.length,
+        total_items: total,
         total_pages: totalPages,
         page_number: pageNumber,
         size: pageRecords.length,
@@ -579,11 +628,15 @@ export async function createMockSupplier(
     return json({ items: out(pageRecords), next }, 200, next ? { link: `<${next}>; rel="next"` } : {});
   }
 
-  function getRecord(dataset: DatasetProfile, id: string, tenant: string, instance: string): Response {
-    const matches = (record: Rec) => String(record[dataset.idField]) === id;
-    let record = recordsOf(dataset.id, tenant).find(matches);
+  async function getRecord(
+    dataset: DatasetProfile,
+    id: string,
+    tenant: string,
+    instance: string,
+  ): Promise<Response> {
+    let record = await store.get(scopeOf(dataset, tenant), id);
     if (!record && faults.has('cross-tenant-readable')) {
-      for (const other of tenants) record ??= recordsOf(dataset.id, other.id).find(matches);
+      for (const other of tenants) record ??= await store.get(scopeOf(dataset, other.id), id);
     }
     if (!record) {
       return problemResponse(
@@ -694,17 +747,38 @@ export async function createMockSupplier(
       formats: Array.isArray(body.formats) ? (body.formats as string[]) : ['ndjson', 'csv'],
     };
     exportsById.set(job.id, job);
+    // A server starts writing at once; a mock completes at the first poll after its delay.
+    if (streamedExports) await completeIfDue(job, new URL(request.url).origin);
     return json(jobView(job), 202, { location: `${basePath}/exports/${job.id}` });
   }
 
-  function completeIfDue(job: ExportJobState, origin: string): void {
-    if (job.files || faults.has('export-never-finishes')) return;
+  // A server's exports stream from storage to disk; a mock's are built in memory, where faults can bend them.
+  const streamedExports = options.exportDirectory !== undefined && faults.size === 0;
+
+  async function completeIfDue(job: ExportJobState, origin: string): Promise<void> {
+    if (job.files || job.failure || job.writing || faults.has('export-never-finishes')) return;
     if (now() - job.createdAt < (options.exportDelayMs ?? 0)) return;
     const generatedAt = new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const links = {
+      fileUrl: (name: string) => `${origin}${basePath}/exports/${job.id}/files/${name}`,
+      generatedAt,
+    };
+    if (streamedExports) {
+      job.writing = writeExportFiles(job, links)
+        .catch((error: unknown) => {
+          job.failure = `writing the export failed: ${(error as Error).message}`;
+        })
+        .finally(() => {
+          job.writing = undefined;
+          pendingWrites.delete(job.id);
+        });
+      pendingWrites.set(job.id, job.writing);
+      return;
+    }
     const files = new Map<string, ExportFileBody>();
     const manifest: ManifestFile[] = [];
     for (const dataset of job.datasets) {
-      const records = recordsOf(dataset.id, job.tenantId);
+      const records = await recordsOf(dataset.id, job.tenantId);
       const extra = faults.has('export-extra-records')
         ? records
             .slice(0, 2)
@@ -714,12 +788,37 @@ export async function createMockSupplier(
         { ...dataset, textField: textFields.get(dataset.id)?.text },
         records,
         job.formats,
-        { fileUrl: (name) => `${origin}${basePath}/exports/${job.id}/files/${name}`, generatedAt },
+        links,
         faults,
         extra,
       );
       for (const file of built.files) files.set(file.name, file);
       manifest.push(...built.manifest);
+    }
+    job.files = files;
+    job.manifest = manifest;
+  }
+
+  const pendingWrites = new Map<string, Promise<void>>();
+  async function writeExportFiles(
+    job: ExportJobState,
+    links: { fileUrl: (name: string) => string; generatedAt: string },
+  ): Promise<void> {
+    const files = new Map<string, ExportFileBody>();
+    const manifest: ManifestFile[] = [];
+    for (const dataset of job.datasets) {
+      const scope = scopeOf(dataset, job.tenantId);
+      const written = await writeDatasetExportFiles(
+        dataset,
+        store.stream(scope),
+        job.formats,
+        await store.fieldNames(scope),
+        join(options.exportDirectory as string, job.id),
+        links,
+      );
+      for (const file of written.files) files.set(file.name, file);
+      manifest.push(...written.manifest);
+      job.datasetsDone = (job.datasetsDone ?? 0) + 1;
     }
     job.files = files;
     job.manifest = manifest;
@@ -766,7 +865,7 @@ export async function createMockSupplier(
         results.push({ dataset: file.dataset, accepted, rejected: 0, errors });
         continue;
       }
-      const target = store.get(dataset.id)?.get(tenant);
+      const valid: { id: string; record: Rec }[] = [];
       const lines = file.content.split('\n');
       for (const [index, line] of lines.entries()) {
         if (line.trim() === '') continue;
@@ -785,12 +884,10 @@ export async function createMockSupplier(
           });
           continue;
         }
-        const id = record[dataset.idField];
-        const at = target?.findIndex((r) => r[dataset.idField] === id) ?? -1;
-        if (at >= 0) target?.splice(at, 1, record);
-        else target?.push(record);
+        valid.push({ id: String(record[dataset.idField]), record });
         accepted += 1;
       }
+      await store.upsert(scopeOf(dataset, tenant), valid);
       results.push({ dataset: dataset.id, accepted, rejected: errors.length, errors: errors.slice(0, 100) });
     }
     const created = new Date(now()).toISOString();
@@ -819,11 +916,31 @@ export async function createMockSupplier(
 
   function jobView(job: ExportJobState): JsonObject {
     const complete = job.files !== undefined;
+    const status = complete
+      ? 'complete'
+      : job.failure
+        ? 'failed'
+        : now() === job.createdAt && !job.writing
+          ? 'queued'
+          : 'running';
     return {
       id: job.id,
-      status: complete ? 'complete' : now() === job.createdAt ? 'queued' : 'running',
+      status,
       createdAt: new Date(job.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      progress: { datasetsDone: complete ? job.datasets.length : 0, datasetsTotal: job.datasets.length },
+      progress: {
+        datasetsDone: complete ? job.datasets.length : (job.datasetsDone ?? 0),
+        datasetsTotal: job.datasets.length,
+      },
+      ...(job.failure
+        ? {
+            problem: {
+              type: PROBLEM.serverError,
+              title: 'Export failed',
+              status: 500,
+              detail: job.failure,
+            },
+          }
+        : {}),
       ...(complete
         ? {
             completedAt: job.manifest?.[0]?.generatedAt,
@@ -839,7 +956,7 @@ export async function createMockSupplier(
     };
   }
 
-  function getExport(id: string, tenant: string, instance: string, url: URL): Response {
+  async function getExport(id: string, tenant: string, instance: string, url: URL): Promise<Response> {
     const job = exportsById.get(id);
     if (!job || job.tenantId !== tenant) {
       return problemResponse(
@@ -848,7 +965,7 @@ export async function createMockSupplier(
         faults,
       );
     }
-    completeIfDue(job, url.origin);
+    await completeIfDue(job, url.origin);
     return json(jobView(job), 200);
   }
 
@@ -886,10 +1003,14 @@ export async function createMockSupplier(
         faults,
       );
     }
-    return new Response(new Uint8Array(file.bytes), {
+    const body =
+      'bytes' in file
+        ? new Uint8Array(file.bytes)
+        : (Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>);
+    return new Response(body, {
       headers: {
         'content-type': file.mediaType,
-        'content-length': String(file.bytes.length),
+        'content-length': String('bytes' in file ? file.bytes.length : file.size),
         'content-disposition': `attachment; filename="${file.name}"`,
       },
     });
@@ -1050,6 +1171,9 @@ export async function createMockSupplier(
     handlers,
     handle,
     records: (datasetId, tenantId) => recordsOf(datasetId, tenantId),
+    settled: async () => {
+      await Promise.all(pendingWrites.values());
+    },
   };
 }
 

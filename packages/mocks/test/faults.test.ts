@@ -44,7 +44,7 @@ async function fileBytes(client: Client, token: string, url: string) {
 }
 
 async function firstPublicRecordText(client: Client, supplier: MockSupplier) {
-  const record = supplier.records(PUBLIC)[0]!;
+  const record = (await supplier.records(PUBLIC))[0]!;
   return (await client.call(getPath(supplier, PUBLIC, String(record.service_request_id)))).text();
 }
 
@@ -61,7 +61,7 @@ const PROBES: Record<FaultId, Probe> = {
   'export-omits-records': async ({ client, supplier, token }) => {
     const { manifest } = await exportManifest(client, token);
     const file = manifest!.files.find((f) => f.dataset === PERSONAL && f.format === 'ndjson')!;
-    expect(file.records).toBeLessThan(supplier.records(PERSONAL).length);
+    expect(file.records).toBeLessThan((await supplier.records(PERSONAL)).length);
     expect((await fileBytes(client, token, file.url)).toString().trim().split('\n')).toHaveLength(
       file.records,
     );
@@ -69,7 +69,7 @@ const PROBES: Record<FaultId, Probe> = {
   'export-extra-records': async ({ client, supplier, token }) => {
     const { manifest } = await exportManifest(client, token);
     const file = manifest!.files.find((f) => f.dataset === PERSONAL && f.format === 'ndjson')!;
-    expect(file.records).toBeGreaterThan(supplier.records(PERSONAL).length);
+    expect(file.records).toBeGreaterThan((await supplier.records(PERSONAL)).length);
   },
   'export-manifest-count-lies': async ({ client, token }) => {
     const { manifest } = await exportManifest(client, token);
@@ -96,7 +96,7 @@ const PROBES: Record<FaultId, Probe> = {
       id: string;
       modified_at: string;
     };
-    const live = supplier.records(PERSONAL).find((r) => r.id === first.id)!;
+    const live = (await supplier.records(PERSONAL)).find((r) => r.id === first.id)!;
     expect(first.modified_at).not.toBe(live.modified_at);
   },
   'export-never-finishes': async ({ client, token }) => {
@@ -156,7 +156,7 @@ const PROBES: Record<FaultId, Probe> = {
     expect((await client.call(listPath(supplier, PERSONAL), { token: 'made-up' })).status).toBe(200);
   },
   'cross-tenant-readable': async ({ client, supplier, token }) => {
-    const other = supplier.records(PERSONAL, supplier.tenants[1]!.id)[0]!;
+    const other = (await supplier.records(PERSONAL, supplier.tenants[1]!.id))[0]!;
     expect((await client.call(getPath(supplier, PERSONAL, String(other.id)), { token })).status).toBe(200);
   },
   'personal-data-in-public-response': async ({ client, supplier }) => {
@@ -279,7 +279,7 @@ const PROBES: Record<FaultId, Probe> = {
     expect(await response.json()).toEqual({ message: expect.any(String) });
   },
   'non-utf8-json': async ({ client, supplier }) => {
-    const record = supplier.records(PUBLIC)[0]!;
+    const record = (await supplier.records(PUBLIC))[0]!;
     const bytes = Buffer.from(
       await (await client.call(getPath(supplier, PUBLIC, String(record.service_request_id)))).arrayBuffer(),
     );
