@@ -1,0 +1,69 @@
+import { listSpecIds } from '@council-conform/specs';
+import { openRecordStore, type RecordStore } from '@council-conform/storage';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testPostgresAvailability,
+} from '@council-conform/storage/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningReferenceServer } from '../src/server.ts';
+import { badMustChecks, runAgainstReference, startTestServer } from './support.ts';
+
+const postgres = await testPostgresAvailability();
+// With CI=true a missing PostgreSQL fails the run (scripts/system-setup.sh must have started it).
+if (!postgres.available && process.env.CI === 'true') throw new Error(`CI=true: ${postgres.reason}`);
+if (!postgres.available) console.warn(`PostgreSQL conformance runs skipped: ${postgres.reason}`);
+
+/**
+ * The whole suite, every spec, in sandbox mode: the reference server must pass every `must` check, the
+ * easy-exit round trip into a second, empty reference server included. Once on embedded PGlite, once on a
+ * PostgreSQL server: storage must not change a verdict.
+ */
+function conformanceOn(name: string, openStores: () => Promise<[RecordStore, RecordStore]>, skip = false) {
+  describe.skipIf(skip)(
+    `every reference spec passes every must check on ${name}`,
+    { timeout: 180_000 },
+    () => {
+      let stores: RecordStore[] = [];
+      let server: RunningReferenceServer;
+      let roundTrip: RunningReferenceServer;
+      beforeAll(async () => {
+        stores = await openStores();
+        server = await startTestServer(stores[0] as RecordStore);
+        roundTrip = await startTestServer(stores[1] as RecordStore, { CONFORM_SEED: 'none' });
+      }, 120_000);
+      afterAll(async () => {
+        await server?.close();
+        await roundTrip?.close();
+        for (const store of stores) await store.close();
+      });
+
+      for (const specId of listSpecIds()) {
+        it(specId, async () => {
+          const report = await runAgainstReference(specId, server, roundTrip);
+          expect(badMustChecks(report)).toEqual([]);
+          expect(report.checks.find((c) => c.id === 'easy-exit-round-trip')?.status).toBe('pass');
+          expect(report.clauses.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([]);
+        });
+      }
+    },
+  );
+}
+
+conformanceOn('embedded PGlite', async () => [await openRecordStore(), await openRecordStore()]);
+
+const databases: TestDatabase[] = [];
+conformanceOn(
+  'a PostgreSQL server',
+  async () => {
+    databases.push(await createTestDatabase(), await createTestDatabase());
+    return [
+      await openRecordStore({ databaseUrl: databases[0]?.url }),
+      await openRecordStore({ databaseUrl: databases[1]?.url }),
+    ];
+  },
+  !postgres.available,
+);
+afterAll(async () => {
+  for (const database of databases) await database.drop();
+});

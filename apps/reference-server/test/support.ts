@@ -1,0 +1,73 @@
+import { CHECKS, loadReference } from '@council-conform/checks';
+import { type RunReport, resolveRunConfig, runConformance } from '@council-conform/runner';
+import type { RecordStore } from '@council-conform/storage';
+import { readConfig } from '../src/config.ts';
+import { listenReferenceServer, type RunningReferenceServer } from '../src/server.ts';
+
+export const TENANT_ENV = {
+  CONFORM_TENANT_A_CLIENT_ID: 'council-a',
+  CONFORM_TENANT_A_CLIENT_SECRET: 'a-secret-of-twenty-four-chars',
+  CONFORM_TENANT_B_CLIENT_ID: 'council-b',
+  CONFORM_TENANT_B_CLIENT_SECRET: 'b-secret-of-twenty-four-chars',
+};
+
+export function testConfig(extra: Record<string, string> = {}) {
+  return readConfig({ PORT: '0', CONFORM_RATE_LIMIT: '400', ...TENANT_ENV, ...extra });
+}
+
+export async function startTestServer(
+  store: RecordStore,
+  extra: Record<string, string> = {},
+): Promise<RunningReferenceServer> {
+  return listenReferenceServer(testConfig(extra), store);
+}
+
+/** A sandbox run of every check against one spec of a served reference server, round trip included. */
+export async function runAgainstReference(
+  specId: string,
+  server: RunningReferenceServer,
+  roundTrip: RunningReferenceServer,
+): Promise<RunReport> {
+  const { reference, personalFields } = await loadReference(specId);
+  const supplier = server.server.suppliers.get(specId);
+  if (!supplier) throw new Error(`no ${specId} on the server`);
+  const config = resolveRunConfig({
+    target: `${server.url}/${specId}`,
+    credentials: {
+      clientId: TENANT_ENV.CONFORM_TENANT_A_CLIENT_ID,
+      clientSecret: TENANT_ENV.CONFORM_TENANT_A_CLIENT_SECRET,
+    },
+    secondTenant: {
+      clientId: TENANT_ENV.CONFORM_TENANT_B_CLIENT_ID,
+      clientSecret: TENANT_ENV.CONFORM_TENANT_B_CLIENT_SECRET,
+    },
+    features: supplier.features,
+    mode: 'sandbox',
+    requestsPerSecond: 250,
+    requestTimeoutMs: 10_000,
+    runBudgetMs: 120_000,
+    maxRetryAfterMs: 2_000,
+    exportBudgetMs: 30_000,
+    roundTrip: {
+      target: `${roundTrip.url}/${specId}`,
+      credentials: {
+        clientId: TENANT_ENV.CONFORM_TENANT_A_CLIENT_ID,
+        clientSecret: TENANT_ENV.CONFORM_TENANT_A_CLIENT_SECRET,
+      },
+    },
+  });
+  return runConformance({
+    config,
+    reference,
+    checks: CHECKS,
+    personalFields,
+    runner: { name: 'council-conform', version: 'test' },
+  });
+}
+
+/** Must checks that failed or errored, with their messages, so a red test says why. */
+export function badMustChecks(report: RunReport): string[] {
+  return report.checks
+    .filter((c) => c.severity === 'must' && (c.status === 'fail' || c.status === 'error'))
+    .map((c) => `${c.id}: ${c.status}: ${c.message}`);
+}
