@@ -57,14 +57,17 @@ export async function buildScratchNodeImage(options: ScratchNodeImageOptions): P
       '/etc/ssl/certs/ca-certificates.crt',
       join(rootfs, 'etc/ssl/certs/ca-certificates.crt'),
     ).catch(() => undefined);
-    // Node and the app want a writable /tmp; a scratch image has none.
-    await mkdir(join(rootfs, 'tmp'), { recursive: true });
-    await chmod(join(rootfs, 'tmp'), 0o1777);
+    // Node and the app want a writable /tmp; a scratch image has none, and the build context does not keep
+    // a 1777 mode, so the folder is handed to the user the app runs as instead.
+    await mkdir(join(context, 'tmp'), { recursive: true });
     await cp(options.appDir, join(rootfs, 'app'), { recursive: true });
+    // The app runs as nobody: a folder made by mkdtemp (0700) would hide it from its own process.
+    await chmod(join(rootfs, 'app'), 0o755);
     const env = { NODE_ENV: 'production', ...options.env };
     const dockerfile = [
       'FROM scratch',
       'COPY rootfs/ /',
+      'COPY --chown=65534:65534 tmp/ /tmp/',
       ...Object.entries(env).map(([key, value]) => `ENV ${key}=${JSON.stringify(value)}`),
       ...Object.entries(options.labels ?? {}).map(([key, value]) => `LABEL ${key}=${JSON.stringify(value)}`),
       'WORKDIR /app',
