@@ -273,7 +273,9 @@ export async function createMockSupplier(
 
     // Rate limit per client, before anything else costs work.
     if (!faults.has('no-rate-limit')) {
-      const key = request.headers.get('authorization') ?? 'anonymous';
+      // Token requests carry no bearer token yet; they get their own bucket, not the anonymous public one.
+      const key =
+        request.headers.get('authorization') ?? (path === '/oauth/token' ? 'token-requests' : 'anonymous');
       const limit =
         key === 'anonymous' ? (rate.anonymousLimit ?? Math.max(1, Math.ceil(rate.limit / 10))) : rate.limit;
       const t = now();

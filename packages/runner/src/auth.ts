@@ -1,4 +1,5 @@
 import { type Dispatcher, request as undiciRequest } from 'undici';
+import { parseRetryAfter } from './http.ts';
 import type { Credentials } from './types.ts';
 
 export class AuthError extends Error {
@@ -18,6 +19,8 @@ interface CachedToken {
 
 // Refresh this long before expiry so a token never lapses in the middle of a check.
 const REFRESH_MARGIN_MS = 30_000;
+const TOKEN_ATTEMPTS = 4;
+const TOKEN_MAX_WAIT_MS = 10_000;
 
 /**
  * Holds one tenant's access: a bearer token given as is, or OAuth 2.0 client credentials exchanged at the
@@ -64,22 +67,39 @@ export class TokenManager {
       client_secret: clientSecret,
     });
     if (scope) body.set('scope', scope);
-    let status: number;
-    let text: string;
-    try {
-      const response = await undiciRequest(this.tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: body.toString(),
-        signal: AbortSignal.timeout(this.timeoutMs),
-        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-      });
-      status = response.statusCode;
-      text = await response.body.text();
-    } catch (error) {
+    let status = 0;
+    let text = '';
+    // A token endpoint may rate-limit like any other: wait as it asks (briefly, a few times), never give up
+    // on a busy supplier as if its credentials were wrong.
+    for (let attempt = 1; ; attempt++) {
+      let retryAfter: string | undefined;
+      try {
+        const response = await undiciRequest(this.tokenUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: body.toString(),
+          signal: AbortSignal.timeout(this.timeoutMs),
+          ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+        });
+        status = response.statusCode;
+        text = await response.body.text();
+        const header = response.headers['retry-after'];
+        retryAfter = Array.isArray(header) ? header[0] : header;
+      } catch (error) {
+        throw new AuthError(
+          'TOKEN_UNREACHABLE',
+          `the token endpoint ${this.tokenUrl} did not answer: ${(error as Error).message}`,
+        );
+      }
+      if ((status !== 429 && status !== 503) || attempt >= TOKEN_ATTEMPTS) break;
+      const wait = parseRetryAfter(retryAfter) ?? 1000;
+      if (wait > TOKEN_MAX_WAIT_MS) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 100)));
+    }
+    if (status === 429 || status === 503) {
       throw new AuthError(
-        'TOKEN_UNREACHABLE',
-        `the token endpoint ${this.tokenUrl} did not answer: ${(error as Error).message}`,
+        'TOKEN_REFUSED',
+        `the token endpoint ${this.tokenUrl} stayed busy (HTTP ${status}) after ${TOKEN_ATTEMPTS} tries with the waits it asked for`,
       );
     }
     if (status !== 200) {

@@ -131,6 +131,32 @@ describe('the token manager', () => {
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toMatch(/refused the client credentials \(HTTP 401\)/);
   });
+
+  it('waits as a rate-limited token endpoint asks, and says so when it stays busy', async () => {
+    let busyFor = 2;
+    const busy = await serve({
+      '/oauth/token': (_request, response) => {
+        if (busyFor-- > 0) {
+          response.writeHead(429, { 'retry-after': '0', 'content-type': 'application/problem+json' });
+          response.end('{"title":"Too Many Requests","status":429}');
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"access_token":"after-the-wait","token_type":"Bearer","expires_in":3600}');
+      },
+    });
+    try {
+      const manager = new TokenManager(CLIENT, `${busy.url}/oauth/token`, () => undefined);
+      expect(await manager.token()).toBe('after-the-wait');
+      expect(busy.hits.get('/oauth/token')).toBe(3);
+      busyFor = 100;
+      const again = new TokenManager(CLIENT, `${busy.url}/oauth/token`, () => undefined);
+      const error = await again.token().catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/stayed busy \(HTTP 429\) after 4 tries/);
+    } finally {
+      await busy.close();
+    }
+  });
 });
 
 const passing: Check = {

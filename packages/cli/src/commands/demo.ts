@@ -145,11 +145,30 @@ export function registerDemo(program: Command, io: CliIo): void {
         if ((run.faults.length === 0) !== (exit === 0)) unexpected = true;
       }
       io.out(
+        `\n4. Certifying the reference server (apps/reference-server) for ${DEMO_SPEC}: its FROM-scratch image in a throwaway container when a container engine answers, with the easy-exit round trip into a second, empty reference server.`,
+      );
+      const { certifyReferenceServer } = await import('./demo-reference.ts');
+      const certified = await certifyReferenceServer(io, outDir, DEMO_SPEC);
+      if (certified.where === 'in-process')
+        io.out(
+          `No container engine here (${certified.fallbackReason}), so the reference server ran in this process on embedded PGlite instead of in its container.`,
+        );
+      else
+        io.out(
+          'The reference server ran in its container, started through testcontainers and removed after.',
+        );
+      io.out(await formatRunSummary(certified.report));
+      io.out(
+        `${certified.report.checks.length} checks, ${certified.report.requests} requests in ${(certified.report.durationMs / 1000).toFixed(1)} s; \`conform run\` would exit ${exitCodeOf(certified.report)}.`,
+      );
+      io.out(`Reports: ${certified.written.map((path) => relative(process.cwd(), path) || path).join(', ')}`);
+      if (exitCodeOf(certified.report) !== 0) unexpected = true;
+      io.out(
         `\nNext: \`pnpm conform run --help\`, \`pnpm conform mock --profile ${DEMO_SPEC}\`, docs/suppliers.md; \`pnpm conform clauses\`, \`pnpm conform specs\`.`,
       );
       if (unexpected) {
         io.err(
-          'the demo runs did not come out as expected: the conformant mock should exit 0, the faulty one 1',
+          'the demo runs did not come out as expected: the conformant mock and the reference server should exit 0, the faulty mock 1',
         );
         process.exitCode = 1;
       }

@@ -1,0 +1,133 @@
+import { join, resolve } from 'node:path';
+import type { RunReport } from '@council-conform/runner';
+import type { CliIo } from '../io.ts';
+import { conformRun, type RunOutcome } from './run.ts';
+
+const ATTESTATION = resolve(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'docs',
+  'examples',
+  'attestation.yaml',
+);
+const ROUND_TRIP_TENANTS = {
+  CONFORM_TENANT_A_CLIENT_ID: 'demo-round-trip-a',
+  CONFORM_TENANT_A_CLIENT_SECRET: 'demo-round-trip-secret-a',
+  CONFORM_TENANT_B_CLIENT_ID: 'demo-round-trip-b',
+  CONFORM_TENANT_B_CLIENT_SECRET: 'demo-round-trip-secret-b',
+};
+
+export interface ReferenceCertification extends RunOutcome {
+  /** Where the reference server ran: `container` when an engine was there, `in-process` otherwise. */
+  readonly where: 'container' | 'in-process';
+  readonly fallbackReason?: string;
+}
+
+/**
+ * The demo's certification of the reference server: its FROM-scratch image started through testcontainers
+ * when a container engine answers, the same server in this process when none does. Either way the easy-exit
+ * round trip goes into a second, empty reference server in this process.
+ */
+export async function certifyReferenceServer(
+  io: CliIo,
+  outDir: string,
+  profile: string,
+): Promise<ReferenceCertification> {
+  const { buildReferenceServerImage, listenReferenceServer, readConfig, REFERENCE_IMAGE } = await import(
+    '@council-conform/reference-server'
+  );
+  const { containerEngine, startSupplierContainer } = await import('@council-conform/containers');
+  const { createMemoryRecordStore, openRecordStore } = await import('@council-conform/storage');
+  const { loadSpec } = await import('@council-conform/specs');
+  const { resolveRunConfig } = await import('@council-conform/runner');
+  const { planContainerRun, redactLogs } = await import('./run-image.ts');
+  const features = (await loadSpec(profile)).profile.operations.optional;
+  const roundTrip = await listenReferenceServer(
+    readConfig({ PORT: '0', CONFORM_SEED: 'none', CONFORM_RATE_LIMIT: '10000', ...ROUND_TRIP_TENANTS }),
+    createMemoryRecordStore(),
+  );
+  const outputs = {
+    json: join(outDir, 'reference-server.json'),
+    html: join(outDir, 'reference-server.html'),
+    markdown: join(outDir, 'reference-server.md'),
+  };
+  const runOn = (target: string, tenants: Record<string, string>, decorate?: (r: RunReport) => RunReport) =>
+    conformRun(
+      {
+        profile,
+        config: resolveRunConfig({
+          target,
+          credentials: {
+            clientId: tenants.CONFORM_TENANT_A_CLIENT_ID as string,
+            clientSecret: tenants.CONFORM_TENANT_A_CLIENT_SECRET as string,
+          },
+          secondTenant: {
+            clientId: tenants.CONFORM_TENANT_B_CLIENT_ID as string,
+            clientSecret: tenants.CONFORM_TENANT_B_CLIENT_SECRET as string,
+          },
+          features,
+          mode: 'sandbox',
+          requestsPerSecond: 250,
+          requestTimeoutMs: 10_000,
+          runBudgetMs: 300_000,
+          maxRetryAfterMs: 2_000,
+          roundTrip: {
+            target: `${roundTrip.url}/${profile}`,
+            credentials: {
+              clientId: ROUND_TRIP_TENANTS.CONFORM_TENANT_A_CLIENT_ID,
+              clientSecret: ROUND_TRIP_TENANTS.CONFORM_TENANT_A_CLIENT_SECRET,
+            },
+          },
+        }),
+        attestationPath: ATTESTATION,
+        outputs,
+        dryRun: false,
+      },
+      io,
+      { progress: false, summary: false, ...(decorate ? { decorate } : {}) },
+    );
+  try {
+    const engine = await containerEngine();
+    if (engine.available) {
+      await buildReferenceServerImage(REFERENCE_IMAGE);
+      const plan = planContainerRun({ basePath: '/{profile}' }, profile);
+      const container = await startSupplierContainer({ image: REFERENCE_IMAGE, env: plan.env });
+      try {
+        const outcome = await runOn(`${container.url}/${profile}`, plan.env, (report) => ({
+          ...report,
+          target: {
+            ...report.target,
+            container: {
+              image: REFERENCE_IMAGE,
+              containerId: container.containerId,
+              logs: redactLogs(container.logs(), plan.secrets),
+            },
+          },
+        }));
+        return { ...outcome, where: 'container' };
+      } finally {
+        await container.stop();
+      }
+    }
+    const store = await openRecordStore();
+    const tenants = {
+      CONFORM_TENANT_A_CLIENT_ID: 'demo-a',
+      CONFORM_TENANT_A_CLIENT_SECRET: 'demo-secret-a-in-process',
+      CONFORM_TENANT_B_CLIENT_ID: 'demo-b',
+      CONFORM_TENANT_B_CLIENT_SECRET: 'demo-secret-b-in-process',
+    };
+    const server = await listenReferenceServer(readConfig({ PORT: '0', ...tenants }), store);
+    try {
+      const outcome = await runOn(`${server.url}/${profile}`, tenants);
+      return { ...outcome, where: 'in-process', fallbackReason: engine.reason };
+    } finally {
+      await server.close();
+      await store.close();
+    }
+  } finally {
+    await roundTrip.close();
+  }
+}
