@@ -3,7 +3,8 @@ import type { RunReport } from '@council-conform/runner';
 import type { CliIo } from '../io.ts';
 import { conformRun, type RunOutcome } from './run.ts';
 
-const ATTESTATION = resolve(
+/** The example supplier attestation every demo run carries. */
+export const EXAMPLE_ATTESTATION = resolve(
   import.meta.dirname,
   '..',
   '..',
@@ -82,7 +83,7 @@ export async function certifyReferenceServer(
             },
           },
         }),
-        attestationPath: ATTESTATION,
+        attestationPath: EXAMPLE_ATTESTATION,
         outputs,
         dryRun: false,
       },

@@ -6,6 +6,7 @@ import { listSpecIds, loadSpec, specDir, summariseSpec } from '@council-conform/
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { formatTable } from '../table.ts';
+import { EXAMPLE_ATTESTATION } from './demo-reference.ts';
 import { conformRun, exitCodeOf, formatRunSummary } from './run.ts';
 
 const DEMO_SPEC = 'street-reports';
@@ -47,16 +48,7 @@ async function demoRun(io: CliIo, outDir: string, name: string, faults: readonly
       {
         profile: DEMO_SPEC,
         config,
-        attestationPath: resolve(
-          import.meta.dirname,
-          '..',
-          '..',
-          '..',
-          '..',
-          'docs',
-          'examples',
-          'attestation.yaml',
-        ),
+        attestationPath: EXAMPLE_ATTESTATION,
         outputs,
         dryRun: false,
       },
