@@ -13,7 +13,8 @@ import {
 import { loadSpec } from '@council-conform/specs';
 import { createMemoryRecordStore } from '@council-conform/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/index.ts';
+import { runCli } from '../src/index.ts';
+import { capture } from './support.ts';
 
 const engine = await containerEngine();
 // With CI=true a missing engine fails the run (scripts/system-setup.sh must have started it).
@@ -22,17 +23,6 @@ if (!engine.available) console.warn(`image certification skipped: ${engine.reaso
 
 const PROFILE = 'housing-repairs';
 const ROUND_TRIP = { clientId: 'round-trip-a', clientSecret: 'round-trip-secret-a-24chars' };
-
-function capture(): CliIo & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    stdout: () => out.join('\n'),
-    stderr: () => err.join('\n'),
-  };
-}
 
 describe.skipIf(!engine.available)(
   'conform run --image certifies the reference server’s image',

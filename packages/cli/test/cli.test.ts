@@ -1,18 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/index.ts';
-
-function capture(): CliIo & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    stdout: () => out.join('\n'),
-    stderr: () => err.join('\n'),
-  };
-}
+import { runCli } from '../src/index.ts';
+import { capture } from './support.ts';
 
 describe('conform clauses', () => {
   it('prints the 14 clauses as a table', async () => {

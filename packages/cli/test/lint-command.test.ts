@@ -3,18 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/index.ts';
-
-function capture(): CliIo & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    stdout: () => out.join('\n'),
-    stderr: () => err.join('\n'),
-  };
-}
+import { runCli } from '../src/index.ts';
+import { capture } from './support.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const reference = join(repoRoot, 'specs', 'service-directory', 'openapi.yaml');

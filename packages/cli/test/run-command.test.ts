@@ -5,20 +5,10 @@ import { createMockSupplier, type FaultId, type MockSupplier, startMockServer } 
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CliIo, runCli } from '../src/index.ts';
+import { runCli } from '../src/index.ts';
+import { capture } from './support.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
-
-function capture(): CliIo & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    stdout: () => out.join('\n'),
-    stderr: () => err.join('\n'),
-  };
-}
 
 interface Served {
   url: string;

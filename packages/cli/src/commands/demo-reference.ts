@@ -44,7 +44,7 @@ export async function certifyReferenceServer(
   const { createMemoryRecordStore, openRecordStore } = await import('@council-conform/storage');
   const { loadSpec } = await import('@council-conform/specs');
   const { resolveRunConfig } = await import('@council-conform/runner');
-  const { planContainerRun, redactLogs } = await import('./run-image.ts');
+  const { planContainerRun, withContainer } = await import('./run-image.ts');
   const features = (await loadSpec(profile)).profile.operations.optional;
   const roundTrip = await listenReferenceServer(
     readConfig({ PORT: '0', CONFORM_SEED: 'none', CONFORM_RATE_LIMIT: '10000', ...ROUND_TRIP_TENANTS }),
@@ -97,17 +97,11 @@ export async function certifyReferenceServer(
       const plan = planContainerRun({ basePath: '/{profile}' }, profile);
       const container = await startSupplierContainer({ image: REFERENCE_IMAGE, env: plan.env });
       try {
-        const outcome = await runOn(`${container.url}/${profile}`, plan.env, (report) => ({
-          ...report,
-          target: {
-            ...report.target,
-            container: {
-              image: REFERENCE_IMAGE,
-              containerId: container.containerId,
-              logs: redactLogs(container.logs(), plan.secrets),
-            },
-          },
-        }));
+        const outcome = await runOn(
+          `${container.url}/${profile}`,
+          plan.env,
+          withContainer(REFERENCE_IMAGE, container, plan.secrets),
+        );
         return { ...outcome, where: 'container' };
       } finally {
         await container.stop();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RunReport } from '@council-conform/runner';
 import type { RunFlags } from './run.ts';
 
 /**
@@ -59,4 +60,19 @@ export function planContainerRun(flags: RunFlags & { basePath?: string }, profil
 /** The container's output with every credential the harness gave it blanked, for the report. */
 export function redactLogs(logs: string, secrets: readonly string[]): string {
   return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), logs);
+}
+
+/** Adds the container's image, id and output (credentials blanked) to a run's report, as evidence. */
+export function withContainer(
+  image: string,
+  container: { readonly containerId: string; logs(): string },
+  secrets: readonly string[],
+): (report: RunReport) => RunReport {
+  return (report) => ({
+    ...report,
+    target: {
+      ...report.target,
+      container: { image, containerId: container.containerId, logs: redactLogs(container.logs(), secrets) },
+    },
+  });
 }

@@ -526,7 +526,7 @@ async function runImage(flags: RunFlags, io: CliIo, cwd: string): Promise<number
     );
   const profile = flags.profile ?? process.env[RUN_ENV.profile];
   if (!profile) throw new UsageError('PROFILE_MISSING', '--profile is required with --image');
-  const { planContainerRun, redactLogs } = await import('./run-image.ts');
+  const { planContainerRun, redactLogs, withContainer } = await import('./run-image.ts');
   const { startSupplierContainer } = await import('@council-conform/containers');
   const plan = planContainerRun(flags, profile);
   const safe = scrubbing(io, plan.secrets);
@@ -542,17 +542,7 @@ async function runImage(flags: RunFlags, io: CliIo, cwd: string): Promise<number
     );
     const settings = await resolveRunSettings(plan.flagsFor(container.url), process.env, cwd);
     const { exitCode } = await conformRun(settings, safe, {
-      decorate: (report) => ({
-        ...report,
-        target: {
-          ...report.target,
-          container: {
-            image,
-            containerId: container.containerId,
-            logs: redactLogs(container.logs(), plan.secrets),
-          },
-        },
-      }),
+      decorate: withContainer(image, container, plan.secrets),
     });
     return exitCode;
   } finally {
