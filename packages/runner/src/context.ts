@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createSchemaValidator,
   type JsonObject,
@@ -39,7 +42,7 @@ export function createRunContext(
   reference: Reference,
   http: HarnessHttp,
   roundTrip?: { readonly target: string; readonly http: HarnessHttp },
-): RunContext {
+): RunContext & { close(): void } {
   const memos = new Map<string, Promise<unknown>>();
   const memo = <T>(key: string, compute: () => Promise<T>): Promise<T> => {
     let pending = memos.get(key) as Promise<T> | undefined;
@@ -97,10 +100,21 @@ export function createRunContext(
       ),
     );
 
+  let scratch: string | undefined;
+  const scratchDirectory = () => {
+    scratch ??= mkdtempSync(join(tmpdir(), 'conform-run-'));
+    return scratch;
+  };
+
   return {
     config,
     reference,
     http,
+    scratchDirectory,
+    close: () => {
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+      scratch = undefined;
+    },
     referenceValidator: createSchemaValidator(reference.document),
     supplierDescription,
     crawl,
@@ -127,31 +141,31 @@ export function createRunContext(
   };
 }
 
+/** What a walk over a dataset's pages found out, besides the items it handed on. */
+export interface DatasetWalk {
+  readonly exchangeIds: readonly string[];
+  readonly pages: number;
+  /** Set when the walk stopped before the last page, with why. */
+  readonly problem?: string;
+}
+
 /**
- * Every record of a dataset, read through its list operation to the end in the style its profile declares,
- * stopping (with the reason) at a loop, a repeated record, an error or the crawl cap.
+ * Reads a dataset's list operation page by page in the style its profile declares, handing each page's
+ * records to `visit`, and stops at the last page, a loop, an error, or when `visit` returns a reason to stop.
+ * Keeps only the URLs it has visited, so what it remembers is one string per page, not per record.
  */
-export async function crawlDataset(
+export async function walkDataset(
   http: HarnessHttp,
   base: URL,
   operation: { method: string; path: string } | undefined,
   dataset: ReferenceDataset,
   auth: 'primary' | 'none',
-): Promise<CrawledDataset> {
+  visit: (items: readonly JsonObject[]) => string | undefined,
+): Promise<DatasetWalk> {
   const exchangeIds: string[] = [];
-  const records: JsonObject[] = [];
-  if (!operation)
-    return {
-      dataset,
-      records,
-      exchangeIds,
-      pages: 0,
-      problem: `the reference has no operation ${dataset.list}`,
-    };
+  if (!operation) return { exchangeIds, pages: 0, problem: `the reference has no operation ${dataset.list}` };
   if (operation.path.includes('{')) {
     return {
-      dataset,
-      records,
       exchangeIds,
       pages: 0,
       problem: `${operation.path} lists records under a parent; it is read through its parent`,
@@ -163,20 +177,12 @@ export async function crawlDataset(
       ? operation.path
       : `${operation.path}?${style === 'oruk-page' ? `page=1&per_page=${PAGE_SIZE}` : `limit=${PAGE_SIZE}`}`;
   const visited = new Set<string>();
-  const seenIds = new Set<string>();
   let next: string | undefined = first;
   let pages = 0;
   while (next) {
     const key = new URL(next, base).toString();
-    if (visited.has(key)) {
-      return {
-        dataset,
-        records,
-        exchangeIds,
-        pages,
-        problem: `pagination loops: page ${pages + 1} links back to ${next}`,
-      };
-    }
+    if (visited.has(key))
+      return { exchangeIds, pages, problem: `pagination loops: page ${pages + 1} links back to ${next}` };
     visited.add(key);
     let response: HarnessResponse;
     try {
@@ -184,7 +190,7 @@ export async function crawlDataset(
     } catch (error) {
       if (error instanceof HarnessError) {
         if (error.exchangeId) exchangeIds.push(error.exchangeId);
-        return { dataset, records, exchangeIds, pages, problem: error.message };
+        return { exchangeIds, pages, problem: error.message };
       }
       throw error;
     }
@@ -192,8 +198,6 @@ export async function crawlDataset(
     pages += 1;
     if (response.status !== 200) {
       return {
-        dataset,
-        records,
         exchangeIds,
         pages,
         problem: `${operation.path} answered ${response.status} (${response.exchange.id})`,
@@ -203,7 +207,7 @@ export async function crawlDataset(
     try {
       body = response.json();
     } catch (error) {
-      return { dataset, records, exchangeIds, pages, problem: (error as Error).message };
+      return { exchangeIds, pages, problem: (error as Error).message };
     }
     const items = Array.isArray(body)
       ? body
@@ -212,39 +216,42 @@ export async function crawlDataset(
         : undefined;
     if (!Array.isArray(items)) {
       return {
-        dataset,
-        records,
         exchangeIds,
         pages,
         problem: `${operation.path} answered without a list of records (${response.exchange.id})`,
       };
     }
-    for (const item of items) {
-      if (!isObject(item)) continue;
-      const id = String(item[dataset.idField]);
-      if (seenIds.has(id)) {
-        return {
-          dataset,
-          records,
-          exchangeIds,
-          pages,
-          problem: `record ${id} came back twice while paging: the pages overlap or loop`,
-        };
-      }
-      seenIds.add(id);
-      records.push(item);
-    }
-    if (records.length >= CRAWL_RECORD_CAP) {
-      return {
-        dataset,
-        records,
-        exchangeIds,
-        pages,
-        problem: `stopped after ${CRAWL_RECORD_CAP} records (the crawl cap)`,
-      };
-    }
+    const stop = visit(items.filter(isObject));
+    if (stop) return { exchangeIds, pages, problem: stop };
     const bodyNext = isObject(body) && typeof body.next === 'string' ? body.next : undefined;
     next = style === 'array' ? undefined : (linkTarget(response.header('link'), 'next') ?? bodyNext);
   }
-  return { dataset, records, exchangeIds, pages };
+  return { exchangeIds, pages };
+}
+
+/**
+ * Every record of a dataset, read through its list operation to the end in the style its profile declares,
+ * stopping (with the reason) at a loop, a repeated record, an error or the crawl cap.
+ */
+export async function crawlDataset(
+  http: HarnessHttp,
+  base: URL,
+  operation: { method: string; path: string } | undefined,
+  dataset: ReferenceDataset,
+  auth: 'primary' | 'none',
+): Promise<CrawledDataset> {
+  const records: JsonObject[] = [];
+  const seenIds = new Set<string>();
+  const walk = await walkDataset(http, base, operation, dataset, auth, (items) => {
+    for (const item of items) {
+      const id = String(item[dataset.idField]);
+      if (seenIds.has(id)) return `record ${id} came back twice while paging: the pages overlap or loop`;
+      seenIds.add(id);
+      records.push(item);
+    }
+    return records.length >= CRAWL_RECORD_CAP
+      ? `stopped after ${CRAWL_RECORD_CAP} records (the crawl cap)`
+      : undefined;
+  });
+  return { dataset, records, ...walk };
 }

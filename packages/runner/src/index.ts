@@ -7,7 +7,15 @@ export {
 } from './attestation.ts';
 export { AuthError, TokenManager } from './auth.ts';
 export { CONFIG_KEYS, ConfigError, DEFAULTS, didYouMean, resolveRunConfig } from './config.ts';
-export { CRAWL_RECORD_CAP, crawlDataset, createRunContext, isLoopback, linkTarget } from './context.ts';
+export {
+  CRAWL_RECORD_CAP,
+  crawlDataset,
+  createRunContext,
+  type DatasetWalk,
+  isLoopback,
+  linkTarget,
+  walkDataset,
+} from './context.ts';
 export {
   type Auth,
   createHarnessHttp,

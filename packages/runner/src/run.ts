@@ -216,6 +216,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     };
   } finally {
     clearTimeout(timer);
+    ctx.close();
     await dispatcher?.close();
   }
 }

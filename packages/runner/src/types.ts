@@ -105,6 +105,11 @@ export interface RunContext {
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
   /** Resolved path of an operation in the reference document. */
   operationPath(operationId: string): { method: string; path: string } | undefined;
+  /**
+   * A directory for this run's temporary files (sorted id lists spilled to disk), made on first use and
+   * removed with everything in it when the run ends.
+   */
+  scratchDirectory(): string;
   /** True when the target is on loopback over plain http (TLS checks do not apply). */
   readonly isLoopbackHttp: boolean;
   /** A client for the round-trip target, when the run has one (its exchanges are in the report too). */

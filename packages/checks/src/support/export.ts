@@ -12,6 +12,7 @@ import {
 } from '@council-conform/runner';
 import { CsvStreamChecker } from './csv-stream.ts';
 import { isObject } from './json.ts';
+import { SortedIdSpill } from './sorted-ids.ts';
 
 export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
 export const CSV_MEDIA_TYPE = 'text/csv';
@@ -164,8 +165,8 @@ export interface FileAnalysis {
   readonly invalidCount: number;
   readonly csvProblems: readonly { record: number; message: string }[];
   readonly ddmmyyyyDates: number;
-  /** NDJSON: every record id, for completeness. */
-  readonly ids: ReadonlySet<string>;
+  /** NDJSON: every record id, for completeness (sorted on demand, spilled to disk when there are many). */
+  readonly ids: SortedIdSpill;
   /** NDJSON: up to `FIDELITY_SAMPLE` records by id, for fidelity. */
   readonly sample: ReadonlyMap<string, JsonObject>;
   readonly error?: string;
@@ -226,7 +227,7 @@ async function analyseFile(
   let invalidCount = 0;
   let ddmmyyyyDates = 0;
   const invalid: InvalidRecord[] = [];
-  const ids = new IdSet();
+  const ids = new SortedIdSpill(ctx.scratchDirectory, `export-${file.dataset}-${file.format}`);
   const sample = new Map<string, JsonObject>();
   const isCsv = file.format === 'csv' || /text\/csv/i.test(file.mediaType);
   const isNdjson = file.format === 'ndjson' || /ndjson/i.test(file.mediaType);
@@ -440,119 +441,4 @@ function incompleteFrom(bytes: Buffer): number {
     return length > back ? bytes.length - back : bytes.length;
   }
   return bytes.length;
-}
-
-/**
- * The set of every exported id, kept off the JavaScript heap: a million ids as strings in a Set cost about
- * 80 MB and slow every garbage collection down as they grow; here they take about 40 MB of typed arrays
- * that the collector never walks. A ReadonlySet like any other: same values, in insertion order.
- */
-export class IdSet implements ReadonlySet<string> {
-  private units = new Uint16Array(1 << 16);
-  private used = 0;
-  /** Where each id's code units start in `units`; id i ends where id i + 1 starts. */
-  private starts = new Uint32Array(1 << 12);
-  private hashes = new Uint32Array(1 << 12);
-  /** Open addressing, linear probing: 0 is empty, otherwise the id's index + 1. */
-  private slots = new Int32Array(1 << 13);
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  private hashOf(id: string): number {
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-    return hash >>> 0;
-  }
-
-  private equals(index: number, id: string, hash: number): boolean {
-    if (this.hashes[index] !== hash) return false;
-    const start = this.starts[index] as number;
-    const end = index + 1 < this.count ? (this.starts[index + 1] as number) : this.used;
-    if (end - start !== id.length) return false;
-    for (let i = 0; i < id.length; i++) if (this.units[start + i] !== id.charCodeAt(i)) return false;
-    return true;
-  }
-
-  /** The slot holding `id`, or the empty slot where it would go. */
-  private slotOf(id: string, hash: number): number {
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number;
-      if (entry === 0 || this.equals(entry - 1, id, hash)) return slot;
-    }
-  }
-
-  has(id: string): boolean {
-    return typeof id === 'string' && this.slots[this.slotOf(id, this.hashOf(id))] !== 0;
-  }
-
-  add(id: string): this {
-    const hash = this.hashOf(id);
-    const slot = this.slotOf(id, hash);
-    if (this.slots[slot] !== 0) return this;
-    if (this.used + id.length > this.units.length) {
-      const units = new Uint16Array(Math.max(this.units.length * 2, this.used + id.length));
-      units.set(this.units.subarray(0, this.used));
-      this.units = units;
-    }
-    for (let i = 0; i < id.length; i++) this.units[this.used + i] = id.charCodeAt(i);
-    if (this.count === this.starts.length) {
-      const starts = new Uint32Array(this.starts.length * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const hashes = new Uint32Array(this.hashes.length * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-    }
-    this.starts[this.count] = this.used;
-    this.hashes[this.count] = hash;
-    this.used += id.length;
-    this.count += 1;
-    this.slots[slot] = this.count;
-    if (this.count * 2 > this.slots.length) this.rehash();
-    return this;
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let index = 0; index < this.count; index++) {
-      let slot = (this.hashes[index] as number) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = index + 1;
-    }
-    this.slots = slots;
-  }
-
-  private at(index: number): string {
-    const start = this.starts[index] as number;
-    const end = index + 1 < this.count ? (this.starts[index + 1] as number) : this.used;
-    let out = '';
-    for (let from = start; from < end; from += 4096)
-      out += String.fromCharCode(...this.units.subarray(from, Math.min(end, from + 4096)));
-    return out;
-  }
-
-  *values(): SetIterator<string> {
-    for (let index = 0; index < this.count; index++) yield this.at(index);
-  }
-
-  keys(): SetIterator<string> {
-    return this.values();
-  }
-
-  *entries(): SetIterator<[string, string]> {
-    for (const id of this.values()) yield [id, id];
-  }
-
-  [Symbol.iterator](): SetIterator<string> {
-    return this.values();
-  }
-
-  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
-    for (const id of this.values()) callback.call(thisArg, id, id, this);
-  }
 }
