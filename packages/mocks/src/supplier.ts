@@ -149,6 +149,31 @@ function decodeCursor(cursor: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * An id for the n-th record a mock creates, in the shape of the spec's example id (its prefix, and its
+ * digits' width, so a pattern on the id still holds): `REP-000123` gives `REP-900001`.
+ */
+export function freshId(exampleId: string, n: number): string {
+  const digits = /\d+$/.exec(exampleId)?.[0];
+  if (!digits) return `${exampleId || 'created'}-${n}`;
+  const width = digits.length;
+  const number = String(9 * 10 ** Math.max(0, width - 1) + n)
+    .slice(-width)
+    .padStart(width, '0');
+  return `${exampleId.slice(0, exampleId.length - width)}${number}`;
+}
+
+/**
+ * What a caller sent laid over the spec's example answer: nested objects merge, so a request that gives only
+ * `priority.code` keeps the example's derived `priority.description` rather than losing it.
+ */
+function overlay(example: unknown, given: unknown): unknown {
+  if (!isObject(example) || !isObject(given)) return given;
+  const out: JsonObject = { ...example };
+  for (const [key, value] of Object.entries(given)) out[key] = overlay(example[key], value);
+  return out;
+}
+
 export async function createMockSupplier(
   specId: string,
   options: MockSupplierOptions = {},
@@ -181,6 +206,15 @@ export async function createMockSupplier(
     datasetByOperation.set(dataset.list, { dataset, role: 'list' });
     datasetByOperation.set(dataset.get, { dataset, role: 'get' });
   }
+  // Where each dataset's collection lives: a POST there that answers with a record creates one.
+  const datasetByListPath = new Map<string, DatasetProfile>();
+  for (const route of routes)
+    if (route.method === 'get' && route.entry.operationId) {
+      const listed = datasetByOperation.get(route.entry.operationId);
+      if (listed?.role === 'list' && !datasetByListPath.has(route.entry.path))
+        datasetByListPath.set(route.entry.path, listed.dataset);
+    }
+  let createdCount = 0;
   const firstDataset = profile.datasets[0];
   const legacyOperationId = firstDataset
     ? `legacy${firstDataset.list.charAt(0).toUpperCase()}${firstDataset.list.slice(1)}`
@@ -414,7 +448,7 @@ export async function createMockSupplier(
         isPublicDataset: mapped.dataset.classification === 'public',
       });
     }
-    return finish(await genericOperation(route, request, instance), context);
+    return finish(await genericOperation(route, request, instance, tenant), context);
   }
 
   function bearerToken(request: Request, url: URL): string | undefined {
@@ -1018,7 +1052,12 @@ export async function createMockSupplier(
     });
   }
 
-  async function genericOperation(route: Route, request: Request, instance: string): Promise<Response> {
+  async function genericOperation(
+    route: Route,
+    request: Request,
+    instance: string,
+    tenant: string,
+  ): Promise<Response> {
     const operation = route.entry.operation;
     const requestBody = operation.requestBody as JsonObject | undefined;
     let body: unknown;
@@ -1107,9 +1146,48 @@ export async function createMockSupplier(
       const schemaProps = Object.keys(
         ((resolveSchema(mediaType.schema) as JsonObject)?.properties as JsonObject) ?? {},
       );
-      for (const key of schemaProps) if (key in body) value = { ...(value as JsonObject), [key]: body[key] };
+      for (const key of schemaProps)
+        if (key in body)
+          value = { ...(value as JsonObject), [key]: overlay((value as JsonObject)[key], body[key]) };
+    }
+    if (route.method === 'post' && isObject(value)) {
+      const created = await storeCreated(route.entry.path, value, tenant);
+      if (created) {
+        const location = created.location ? { location: `${basePath}${created.location}` } : {};
+        return json(created.record, Number(status), location, mediaTypeName);
+      }
     }
     return json(value, Number(status), {}, mediaTypeName);
+  }
+
+  /**
+   * A POST to a dataset's collection whose answer is one of the dataset's records creates that record: it is
+   * stored under a fresh id, so it can be read, listed and exported afterwards, as on a real system. An answer
+   * that is not a valid record of the dataset (an acknowledgement, a token) creates nothing here.
+   */
+  async function storeCreated(
+    path: string,
+    answer: JsonObject,
+    tenant: string,
+  ): Promise<{ record: JsonObject; location?: string } | undefined> {
+    const dataset = datasetByListPath.get(path);
+    if (!dataset) return undefined;
+    const scope = scopeOf(dataset, tenant);
+    const exampleId = String(answer[dataset.idField] ?? '');
+    let record: JsonObject | undefined;
+    for (let attempt = 0; attempt < 1000 && !record; attempt++) {
+      const id = freshId(exampleId, (createdCount += 1));
+      if (!(await store.get(scope, id))) record = { ...answer, [dataset.idField]: id };
+    }
+    if (!record) return undefined;
+    const stamp = new Date(now()).toISOString();
+    for (const field of ['modified_at', 'updated_at', 'last_modified'])
+      if (typeof record[field] === 'string') record = { ...record, [field]: stamp };
+    if (validator.validate(`/components/schemas/${dataset.schema}`, record).length > 0) return undefined;
+    const id = String(record[dataset.idField]);
+    await store.upsert(scope, [{ id, record }]);
+    const get = routes.find((r) => r.method === 'get' && r.entry.operationId === dataset.get)?.entry.path;
+    return { record, ...(get ? { location: get.replace(/\{[^}]+\}$/, encodeURIComponent(id)) } : {}) };
   }
 
   function resolveSchema(schema: unknown): unknown {

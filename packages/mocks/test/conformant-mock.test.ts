@@ -152,3 +152,51 @@ describe.each(specs)('conformant mock of %s', (specId) => {
     expect(importAttempt.status).toBe(501);
   });
 });
+
+describe('records created through the API', () => {
+  it('stores a raised repair under a fresh id, so it can be read back, listed and exported', async () => {
+    const supplier = await createMockSupplier('housing-repairs', {
+      rateLimit: { limit: 10_000, windowMs: 1000 },
+    });
+    const client = clientFor(supplier);
+    const token = await client.token(0);
+    const operation = (
+      supplier.spec.document.paths as Record<string, Record<string, Record<string, unknown>>>
+    )['/repair-requests']?.post;
+    const example = (operation?.requestBody as { content: Record<string, { example: unknown }> }).content[
+      'application/json'
+    ]?.example as Record<string, unknown>;
+    const before = await readAllPages(client, listPath(supplier, 'repair_requests'), token);
+    const raised = await client.json('/repair-requests', {
+      method: 'POST',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...example, description_of_work: 'Front door lock jammed' }),
+    });
+    expect(raised.response.status).toBe(201);
+    const record = raised.body as { id: string; description_of_work: string };
+    expect(record.description_of_work).toBe('Front door lock jammed');
+    expect(before.map((r) => r.id)).not.toContain(record.id);
+    const location = raised.response.headers.get('location');
+    expect(location).toBe(`/repair-requests/${record.id}`);
+    const read = await client.json(location as string, { token });
+    expect(read.response.status).toBe(200);
+    expect(read.body).toEqual(record);
+    const after = await readAllPages(client, listPath(supplier, 'repair_requests'), token);
+    expect(after.map((r) => r.id)).toContain(record.id);
+    const second = await client.json('/repair-requests', {
+      method: 'POST',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(example),
+    });
+    expect((second.body as { id: string }).id).not.toBe(record.id);
+    const manifest = await runExport(client, token);
+    const exported = manifest.files.find((f) => f.dataset === 'repair_requests' && f.format === 'ndjson');
+    expect(exported?.records).toBe(before.length + 2);
+    // Another tenant's view of a personal dataset does not gain the first tenant's repair.
+    const otherToken = await client.token(1);
+    const other = await client.call(location as string, { token: otherToken });
+    expect(other.status).not.toBe(200);
+  });
+});
