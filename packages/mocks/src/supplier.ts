@@ -1153,7 +1153,9 @@ export async function createMockSupplier(
     if (route.method === 'post' && isObject(value)) {
       const created = await storeCreated(route.entry.path, value, tenant);
       if (created) {
-        const location = created.location ? { location: `${basePath}${created.location}` } : {};
+        const location: Record<string, string> = created.location
+          ? { location: `${basePath}${created.location}` }
+          : {};
         return json(created.record, Number(status), location, mediaTypeName);
       }
     }
@@ -1176,7 +1178,8 @@ export async function createMockSupplier(
     const exampleId = String(answer[dataset.idField] ?? '');
     let record: JsonObject | undefined;
     for (let attempt = 0; attempt < 1000 && !record; attempt++) {
-      const id = freshId(exampleId, (createdCount += 1));
+      createdCount += 1;
+      const id = freshId(exampleId, createdCount);
       if (!(await store.get(scope, id))) record = { ...answer, [dataset.idField]: id };
     }
     if (!record) return undefined;

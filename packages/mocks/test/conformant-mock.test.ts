@@ -160,12 +160,11 @@ describe('records created through the API', () => {
     });
     const client = clientFor(supplier);
     const token = await client.token(0);
-    const operation = (
-      supplier.spec.document.paths as Record<string, Record<string, Record<string, unknown>>>
-    )['/repair-requests']?.post;
-    const example = (operation?.requestBody as { content: Record<string, { example: unknown }> }).content[
-      'application/json'
-    ]?.example as Record<string, unknown>;
+    const paths = supplier.spec.document.paths as Record<string, { post: { requestBody: unknown } }>;
+    const requestBody = paths['/repair-requests']?.post.requestBody as {
+      content: { 'application/json': { example: Record<string, unknown> } };
+    };
+    const example = requestBody.content['application/json'].example;
     const before = await readAllPages(client, listPath(supplier, 'repair_requests'), token);
     const raised = await client.json('/repair-requests', {
       method: 'POST',

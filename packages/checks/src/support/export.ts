@@ -12,6 +12,8 @@ import {
 } from '@council-conform/runner';
 import { CsvStreamChecker } from './csv-stream.ts';
 import { isObject } from './json.ts';
+import { NdjsonRecordPipeline, type NdjsonTotals } from './ndjson-pipeline.ts';
+import { countDdmmyyyy, type InvalidRecord } from './ndjson-records.ts';
 import { SortedIdSpill } from './sorted-ids.ts';
 
 export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
@@ -145,11 +147,6 @@ export function runExport(ctx: RunContext): Promise<ExportRun> {
   });
 }
 
-export interface InvalidRecord {
-  readonly line: number;
-  readonly message: string;
-}
-
 export interface FileAnalysis {
   readonly file: ManifestFile;
   readonly exchangeId?: string;
@@ -173,22 +170,6 @@ export interface FileAnalysis {
 }
 
 export const FIDELITY_SAMPLE = 200;
-const DDMMYYYY = /(?<![\d/])(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])\/\d{4}(?![\d/])/g;
-
-const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
-
-/** dd/mm/yyyy dates in `text`. Most text has none: finding no `9/99/` first is far cheaper than the regex. */
-function countDdmmyyyy(text: string): number {
-  for (let at = text.indexOf('/'); at !== -1; at = text.indexOf('/', at + 1)) {
-    if (
-      text.charCodeAt(at + 3) === 0x2f &&
-      isDigit(text.charCodeAt(at - 1)) &&
-      isDigit(text.charCodeAt(at + 1))
-    )
-      return text.match(DDMMYYYY)?.length ?? 0;
-  }
-  return 0;
-}
 
 /**
  * Downloads every file of the completed export once, streaming: hash, byte and record counts, strict UTF-8,
@@ -215,120 +196,27 @@ async function analyseFile(
 ): Promise<FileAnalysis> {
   const hash = createHash('sha256');
   let utf8 = true;
-  // Strict UTF-8 for every format but NDJSON, which checks each run of whole lines itself.
+  // Strict UTF-8 for every format but NDJSON, whose pipeline checks each batch of whole lines itself.
   const utf8Check = new Utf8Check();
-  // Text for CSV, and for NDJSON once a byte is not UTF-8: decoded leniently, bad bytes as U+FFFD.
-  let lenient: StringDecoder | undefined;
-  let pending = '';
-  // NDJSON while every byte so far is UTF-8: the bytes of the line begun but not yet ended.
-  let carry: Buffer[] = [];
-  let records = 0;
-  let line = 0;
-  let invalidCount = 0;
   let ddmmyyyyDates = 0;
-  const invalid: InvalidRecord[] = [];
   const ids = new SortedIdSpill(ctx.scratchDirectory, `export-${file.dataset}-${file.format}`);
   const sample = new Map<string, JsonObject>();
   const isCsv = file.format === 'csv' || /text\/csv/i.test(file.mediaType);
-  const isNdjson = file.format === 'ndjson' || /ndjson/i.test(file.mediaType);
+  const isNdjson = !isCsv && (file.format === 'ndjson' || /ndjson/i.test(file.mediaType));
   const csv = isCsv ? new CsvStreamChecker() : undefined;
-  const schemaPointer = dataset ? `/components/schemas/${dataset.schema}` : undefined;
-
-  const noteInvalid = (message: string) => {
-    invalidCount += 1;
-    if (invalid.length < 10) invalid.push({ line, message });
-  };
-  const handleLine = (text: string) => {
-    line += 1;
-    // An object line starts with "{", which is not white space: trim only what might be blank.
-    if (text.charCodeAt(0) !== 0x7b && text.trim() === '') return;
-    records += 1;
-    ddmmyyyyDates += countDdmmyyyy(text);
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch (error) {
-      noteInvalid(`not JSON: ${(error as Error).message}`);
-      return;
-    }
-    if (!isObject(record)) {
-      noteInvalid('not a JSON object');
-      return;
-    }
-    if (schemaPointer) {
-      const errors = ctx.referenceValidator.validate(schemaPointer, record);
-      if (errors.length > 0)
-        noteInvalid(
-          errors
-            .slice(0, 3)
-            .map((e) => e.message)
-            .join('; '),
-        );
-    }
-    if (dataset) {
-      const id = String(record[dataset.idField]);
-      ids.add(id);
-      if (sample.size < FIDELITY_SAMPLE) sample.set(id, record);
-    }
-  };
-
-  // NDJSON after the first byte that is not UTF-8: lines split from the lenient text, as they arrive.
-  const handleText = (text: string) => {
-    pending += text;
-    let start = 0;
-    let newline = pending.indexOf('\n');
-    while (newline !== -1) {
-      handleLine(pending.slice(start, newline));
-      start = newline + 1;
-      newline = pending.indexOf('\n', start);
-    }
-    pending = pending.slice(start);
-  };
-  // Every whole line so far was valid UTF-8 and is handled, so a lenient decoder would now hold only the
-  // line begun (`carry`): start one from there, so the text is what it would have been all along.
-  const fallBack = (rest: Buffer) => {
-    utf8 = false;
-    lenient = new StringDecoder('utf8');
-    pending = carry.length > 0 ? lenient.write(Buffer.concat(carry)) : '';
-    carry = [];
-    handleText(lenient.write(rest));
-  };
-  // NDJSON while the bytes are UTF-8: lines are cut from the bytes at each \n (never inside a UTF-8
-  // sequence) and decoded one by one, so an ASCII line stays a one-byte string for JSON.parse.
-  const handleBytes = (chunk: Buffer) => {
-    let newline = chunk.indexOf(0x0a);
-    if (newline === -1) {
-      carry.push(Buffer.from(chunk));
-      return;
-    }
-    let start = 0;
-    if (carry.length > 0) {
-      carry.push(chunk.subarray(0, newline + 1));
-      const first = Buffer.concat(carry);
-      carry.pop();
-      if (!isUtf8(first)) {
-        fallBack(chunk);
-        return;
-      }
-      carry = [];
-      handleLine(first.toString('utf8', 0, first.length - 1));
-      start = newline + 1;
-      newline = chunk.indexOf(0x0a, start);
-    }
-    const last = chunk.lastIndexOf(0x0a);
-    if (last >= start) {
-      if (!isUtf8(chunk.subarray(start, last + 1))) {
-        fallBack(chunk.subarray(start));
-        return;
-      }
-      while (newline !== -1) {
-        handleLine(chunk.toString('utf8', start, newline));
-        start = newline + 1;
-        newline = chunk.indexOf(0x0a, start);
-      }
-    }
-    if (start < chunk.length) carry.push(Buffer.from(chunk.subarray(start)));
-  };
+  const csvText = isCsv ? new StringDecoder('utf8') : undefined;
+  const ndjson = isNdjson
+    ? new NdjsonRecordPipeline({
+        validator: ctx.referenceValidator,
+        ...(dataset
+          ? { schemaPointer: `/components/schemas/${dataset.schema}`, idField: dataset.idField }
+          : {}),
+        sampleSize: FIDELITY_SAMPLE,
+        ids,
+        sample,
+      })
+    : undefined;
+  let totals: NdjsonTotals | undefined;
 
   const url = new URL(file.url, ctx.config.targetUrl).toString();
   try {
@@ -336,34 +224,26 @@ async function analyseFile(
       { url, auth: 'primary', note: `download export file ${file.dataset}.${file.format}` },
       (chunk) => {
         hash.update(chunk);
-        if (csv) {
-          if (!utf8Check.write(chunk)) utf8 = false;
-          lenient ??= new StringDecoder('utf8');
-          const text = lenient.write(chunk);
+        if (ndjson) return ndjson.write(chunk);
+        if (!utf8Check.write(chunk)) utf8 = false;
+        if (csv && csvText) {
+          const text = csvText.write(chunk);
           csv.write(text);
           ddmmyyyyDates += countDdmmyyyy(text);
-        } else if (isNdjson) {
-          if (lenient) handleText(lenient.write(chunk));
-          else handleBytes(chunk);
-        } else if (!utf8Check.write(chunk)) utf8 = false;
+        }
       },
     );
     if (result.status === 200) {
-      if (csv) {
+      if (ndjson) totals = ndjson.end();
+      else {
         if (!utf8Check.end()) utf8 = false;
-        csv.write(lenient?.end() ?? '');
-        csv.end();
-      } else if (isNdjson) {
-        if (!lenient && carry.length > 0) {
-          const last = Buffer.concat(carry);
-          if (isUtf8(last)) {
-            carry = [];
-            pending = last.toString('utf8');
-          } else fallBack(Buffer.alloc(0));
+        if (csv && csvText) {
+          const text = csvText.end();
+          csv.write(text);
+          ddmmyyyyDates += countDdmmyyyy(text);
+          csv.end();
         }
-        pending += lenient?.end() ?? '';
-        if (pending !== '') handleLine(pending);
-      } else if (!utf8Check.end()) utf8 = false;
+      }
     }
     return {
       file,
@@ -372,12 +252,12 @@ async function analyseFile(
       contentType: result.headers['content-type'] ?? '',
       bytes: result.bytes,
       sha256: hash.digest('hex'),
-      records: csv ? csv.records : records,
-      utf8,
-      invalid,
-      invalidCount,
+      records: csv ? csv.records : (totals?.records ?? 0),
+      utf8: totals?.utf8 ?? utf8,
+      invalid: totals?.invalid ?? [],
+      invalidCount: totals?.invalidCount ?? 0,
       csvProblems: csv?.problems ?? [],
-      ddmmyyyyDates,
+      ddmmyyyyDates: ddmmyyyyDates + (totals?.ddmmyyyyDates ?? 0),
       ids,
       sample,
     };
@@ -392,8 +272,8 @@ async function analyseFile(
       sha256: '',
       records: 0,
       utf8,
-      invalid,
-      invalidCount,
+      invalid: [],
+      invalidCount: 0,
       csvProblems: [],
       ddmmyyyyDates,
       ids,

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSchemaValidator, type JsonObject } from '@council-conform/openapi';
+import { createRng } from '@council-conform/synthetic-data';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BATCH_BYTES, NdjsonRecordPipeline } from '../src/support/ndjson-pipeline.ts';
+import { SortedIdSpill } from '../src/support/sorted-ids.ts';
+
+const document: JsonObject = {
+  openapi: '3.1.0',
+  info: { title: 't', version: '1' },
+  paths: {},
+  components: {
+    schemas: {
+      Thing: {
+        type: 'object',
+        required: ['id', 'name'],
+        properties: { id: { type: 'string' }, name: { type: 'string' }, when: { type: 'string' } },
+      },
+    },
+  },
+};
+
+const directory = mkdtempSync(join(tmpdir(), 'ndjson-pipeline-test-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+/** An export with every kind of line the analyser must tell apart, cut into chunks of random sizes. */
+function awkwardExport(): Buffer {
+  const rng = createRng('awkward-ndjson');
+  const lines: (string | Buffer)[] = [];
+  for (let n = 0; n < 12_000; n++) {
+    const kind = rng.int(0, 99);
+    if (kind < 85) {
+      lines.push(`${JSON.stringify({ id: `t-${n}`, name: 'Thing é ✓'.repeat(rng.int(1, 40)) })}\n`);
+    } else if (kind < 88)
+      lines.push(`${JSON.stringify({ id: `t-${n}` })}\n`); // invalid: no name
+    else if (kind < 90)
+      lines.push('{"id": "broken\n'); // not JSON
+    else if (kind < 92)
+      lines.push('[1,2,3]\r\n'); // not an object
+    else if (kind < 94)
+      lines.push('   \n'); // blank
+    else if (kind < 96) lines.push(`${JSON.stringify({ id: `t-${n}`, name: 'x', when: '31/12/2024' })}\r\n`);
+    else if (kind < 97)
+      lines.push(
+        Buffer.concat([
+          Buffer.from(`{"id":"t-${n}","name":"`),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('"}\n'),
+        ]),
+      );
+    else {
+      lines.push(
+        `${JSON.stringify({ id: `t-${n}`, name: 'long'.repeat((rng.int(1, 3) * BATCH_BYTES) / 8) })}\n`,
+      );
+    }
+  }
+  lines.push(JSON.stringify({ id: 'last-without-newline', name: 'end' }));
+  return Buffer.concat(lines.map((l) => (typeof l === 'string' ? Buffer.from(l) : l)));
+}
+
+/** Judges `bytes` fed in chunks of random sizes (or, with no seed, as one chunk). */
+async function judge(bytes: Buffer, chunkSeed?: string) {
+  const ids = new SortedIdSpill(() => directory, chunkSeed ?? 'whole', 1000);
+  const sample = new Map<string, JsonObject>();
+  const pipeline = new NdjsonRecordPipeline({
+    validator: createSchemaValidator(document),
+    schemaPointer: '/components/schemas/Thing',
+    idField: 'id',
+    sampleSize: 50,
+    ids,
+    sample,
+  });
+  const rng = chunkSeed ? createRng(chunkSeed) : undefined;
+  for (let at = 0; at < bytes.length; ) {
+    const size = rng ? rng.int(1, 300_000) : bytes.length;
+    pipeline.write(Buffer.from(bytes.subarray(at, at + size)));
+    at += size;
+  }
+  const totals = pipeline.end();
+  const sortedIds: string[] = [];
+  for await (const id of ids.sorted()) sortedIds.push(id);
+  return { totals, sortedIds, sample: [...sample.keys()] };
+}
+
+describe('NdjsonRecordPipeline', () => {
+  it('judges a large awkward export the same however the network cuts it', async () => {
+    const bytes = awkwardExport();
+    const inline = await judge(bytes);
+    expect(await judge(bytes, 'chunks-a')).toEqual(inline);
+    expect(await judge(bytes, 'chunks-b')).toEqual(inline);
+    // And what it judged is right, not just consistent.
+    expect(inline.totals.utf8).toBe(false);
+    expect(inline.totals.invalidCount).toBeGreaterThan(500);
+    expect(inline.totals.invalid).toHaveLength(10);
+    expect(inline.totals.invalid[0]?.line).toBeGreaterThan(0);
+    expect(inline.totals.ddmmyyyyDates).toBeGreaterThan(100);
+    expect(inline.sortedIds).toContain('last-without-newline');
+    expect(inline.sample).toHaveLength(50);
+  }, 60_000);
+
+  it('numbers lines from 1 across batches and finds a broken one exactly', async () => {
+    const good = (n: number) => `${JSON.stringify({ id: `g-${n}`, name: 'n'.repeat(500) })}\n`;
+    const lines = Array.from({ length: 5_000 }, (_, n) => good(n));
+    lines[4_321] = '{"id":"g-4321",\n';
+    const result = await judge(Buffer.from(lines.join('')), 'chunks-c');
+    expect(result.totals.records).toBe(5_000);
+    expect(result.totals.utf8).toBe(true);
+    expect(result.totals.invalid).toEqual([{ line: 4_322, message: expect.stringMatching(/^not JSON/) }]);
+  }, 60_000);
+});
