@@ -39,7 +39,7 @@ async function context(
   specId: string,
   target: string,
   local?: string,
-): Promise<{ ctx: RunContext; pointer: string }> {
+): Promise<{ ctx: RunContext & { close(): void }; pointer: string }> {
   const { reference, personalFields } = await loadReference(specId);
   const config = resolveRunConfig({
     target,
@@ -106,6 +106,8 @@ async function stream(target: string, specId: string, expected: number, local?: 
   const analyses = await analyseExport(ctx);
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  const spilledRuns = analyses[0]?.ids.spilledRuns ?? 0;
+  ctx.close();
   const analysis = analyses[0];
   if (!analysis || analyses.length !== 1) throw new Error(`expected one file, got ${analyses.length}`);
   const problems = [
@@ -130,6 +132,7 @@ async function stream(target: string, specId: string, expected: number, local?: 
       cpuUserMs: cpu.user / 1000,
       cpuSystemMs: cpu.system / 1000,
       ids: analysis.ids.size,
+      idRunsOnDisk: spilledRuns,
       peakRssBeforeBytes: rssBefore,
       peakRssBytes: peakRss(),
     })}\n`,
