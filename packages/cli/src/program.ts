@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerClauses } from './commands/clauses.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerCertificateCommands } from './commands/keys.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerMock } from './commands/mock.ts';
 import { registerRun } from './commands/run.ts';
@@ -18,6 +19,7 @@ const COMMANDS = [
   registerRun,
   registerMock,
   registerDemo,
+  registerCertificateCommands,
 ] as const;
 
 export function createProgram(io: CliIo): Command {

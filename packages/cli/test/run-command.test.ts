@@ -6,9 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/index.ts';
-import { capture } from './support.ts';
-
-const repoRoot = join(import.meta.dirname, '..', '..', '..');
+import { capture, mockRunArgs, repoRoot } from './support.ts';
 
 interface Served {
   url: string;
@@ -42,36 +40,14 @@ afterAll(async () => {
 
 /** Flags for a sandbox run against a served mock, both tenants on client credentials given on argv. */
 function runArgs(served: Served, outputs: string): string[] {
-  const [a, b] = served.supplier.tenants;
   return [
-    'run',
-    '--profile',
-    'street-reports',
-    '--target',
-    served.url,
-    '--mode',
-    'sandbox',
-    '--client-id',
-    a!.clientId,
-    '--client-secret',
-    a!.clientSecret,
-    '--second-client-id',
-    b!.clientId,
-    '--second-client-secret',
-    b!.clientSecret,
-    '--rps',
-    '250',
-    '--attestation',
-    join(repoRoot, 'docs', 'examples', 'attestation.yaml'),
-    '--report',
-    join(outputs, 'report.json'),
+    ...mockRunArgs(served.supplier, served.url, join(outputs, 'report.json')),
     '--html',
     join(outputs, 'report.html'),
     '--junit',
     join(outputs, 'junit.xml'),
     '--markdown',
     join(outputs, 'report.md'),
-    ...served.supplier.features.flatMap((feature) => ['--feature', feature]),
   ];
 }
 

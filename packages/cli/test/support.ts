@@ -1,4 +1,40 @@
+import { join } from 'node:path';
+import type { MockSupplier } from '@council-conform/mocks';
 import type { CliIo } from '../src/index.ts';
+
+export const repoRoot = join(import.meta.dirname, '..', '..', '..');
+
+/**
+ * `conform run` arguments for a sandbox run of street-reports against a served mock: both tenants on client
+ * credentials given on argv, the example attestation, every feature the mock offers, the report to `report`.
+ */
+export function mockRunArgs(supplier: MockSupplier, url: string, report: string): string[] {
+  const [a, b] = supplier.tenants;
+  return [
+    'run',
+    '--profile',
+    'street-reports',
+    '--target',
+    url,
+    '--mode',
+    'sandbox',
+    '--client-id',
+    a!.clientId,
+    '--client-secret',
+    a!.clientSecret,
+    '--second-client-id',
+    b!.clientId,
+    '--second-client-secret',
+    b!.clientSecret,
+    '--rps',
+    '250',
+    '--attestation',
+    join(repoRoot, 'docs', 'examples', 'attestation.yaml'),
+    '--report',
+    report,
+    ...supplier.features.flatMap((feature) => ['--feature', feature]),
+  ];
+}
 
 /** A CliIo that keeps what the command printed, for assertions. */
 export function capture(): CliIo & { stdout: () => string; stderr: () => string } {
