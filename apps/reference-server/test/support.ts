@@ -65,9 +65,4 @@ export async function runAgainstReference(
   });
 }
 
-/** Must checks that failed or errored, with their messages, so a red test says why. */
-export function badMustChecks(report: RunReport): string[] {
-  return report.checks
-    .filter((c) => c.severity === 'must' && (c.status === 'fail' || c.status === 'error'))
-    .map((c) => `${c.id}: ${c.status}: ${c.message}`);
-}
+export { badMustChecks } from '@council-conform/checks/testing';

@@ -1,3 +1,11 @@
+export { DEMO_FAULT, DEMO_SPEC, demoRun } from './commands/demo.ts';
+export {
+  type DemoPublication,
+  type PublishedDemo,
+  publishDemoResults,
+  writeDemoAttestation,
+} from './commands/demo-dashboard.ts';
+export { type PublishOutcome, publishSignedReport } from './commands/publish.ts';
 export { EXIT, UsageError } from './errors.ts';
 export { type CliIo, processIo } from './io.ts';
 export { CLI_VERSION, createProgram, runCli } from './program.ts';

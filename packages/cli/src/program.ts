@@ -4,6 +4,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerCertificateCommands } from './commands/keys.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerMock } from './commands/mock.ts';
+import { registerPublish } from './commands/publish.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSpecs } from './commands/specs.ts';
 import { EXIT } from './errors.ts';
@@ -20,6 +21,7 @@ const COMMANDS = [
   registerMock,
   registerDemo,
   registerCertificateCommands,
+  registerPublish,
 ] as const;
 
 export function createProgram(io: CliIo): Command {

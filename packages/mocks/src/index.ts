@@ -1,5 +1,6 @@
 export { toCsv } from './csv.ts';
 export { FAULT_IDS, FAULTS, type Fault, type FaultId, getFault, isFaultId } from './faults.ts';
+export { type ServedMockPair, serveMockWithRoundTrip } from './pair.ts';
 export { PROBLEM } from './problems.ts';
 export {
   type MockServerOptions,

@@ -1,5 +1,12 @@
 export { createMemoryRecordStore } from './memory-store.ts';
-export { MIGRATIONS, type Migration, migrate } from './migrations.ts';
+export {
+  DEFAULT_MIGRATIONS_TABLE,
+  MIGRATIONS,
+  type MigrateOptions,
+  type Migration,
+  migrate,
+  migrationLockKey,
+} from './migrations.ts';
 export {
   modifiedAtOf,
   type RecordPage,

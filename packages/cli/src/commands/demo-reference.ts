@@ -36,6 +36,7 @@ export async function certifyReferenceServer(
   io: CliIo,
   outDir: string,
   profile: string,
+  attestationPath: string = EXAMPLE_ATTESTATION,
 ): Promise<ReferenceCertification> {
   const { buildReferenceServerImage, listenReferenceServer, readConfig, REFERENCE_IMAGE } = await import(
     '@council-conform/reference-server'
@@ -83,7 +84,7 @@ export async function certifyReferenceServer(
             },
           },
         }),
-        attestationPath: EXAMPLE_ATTESTATION,
+        attestationPath,
         outputs,
         dryRun: false,
       },

@@ -6,37 +6,34 @@ import { listSpecIds, loadSpec, specDir, summariseSpec } from '@council-conform/
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { formatTable } from '../table.ts';
+import { type DemoPublication, publishDemoResults, writeDemoAttestation } from './demo-dashboard.ts';
 import { EXAMPLE_ATTESTATION } from './demo-reference.ts';
 import { conformRun, exitCodeOf, formatRunSummary } from './run.ts';
 
-const DEMO_SPEC = 'street-reports';
+export const DEMO_SPEC = 'street-reports';
 /** A fault a current check catches: personal records answered without a token. */
-const DEMO_FAULT: FaultId = 'personal-endpoint-open';
+export const DEMO_FAULT: FaultId = 'personal-endpoint-open';
 
 /** Serves a mock of the demo spec on a free port and runs `conform run` against it in sandbox mode. */
-async function demoRun(io: CliIo, outDir: string, name: string, faults: readonly FaultId[]) {
-  const { createMockSupplier, mockRoundTripTarget, mockRunTarget, startMockServer } = await import(
-    '@council-conform/mocks'
-  );
+export async function demoRun(
+  io: CliIo,
+  outDir: string,
+  name: string,
+  faults: readonly FaultId[],
+  attestationPath: string,
+) {
+  const { serveMockWithRoundTrip } = await import('@council-conform/mocks');
   const { resolveRunConfig } = await import('@council-conform/runner');
-  const supplier = await createMockSupplier(DEMO_SPEC, { faults, rateLimit: { limit: 400, windowMs: 1000 } });
-  const server = await startMockServer(supplier);
   // The easy-exit round trip carries the export into a second, empty implementation of the profile.
-  const other = await createMockSupplier(DEMO_SPEC, {
-    seed: false,
-    features: supplier.spec.profile.operations.optional,
-    rateLimit: { limit: 10_000, windowMs: 1000 },
-  });
-  const otherServer = await startMockServer(other);
+  const served = await serveMockWithRoundTrip(DEMO_SPEC, faults);
   try {
     const config = resolveRunConfig({
-      ...mockRunTarget(supplier, server.url),
+      ...served.runTarget,
       mode: 'sandbox',
       requestsPerSecond: 250,
       requestTimeoutMs: 5_000,
       runBudgetMs: 60_000,
       maxRetryAfterMs: 2_000,
-      roundTrip: mockRoundTripTarget(other, otherServer.url),
     });
     const outputs = {
       json: join(outDir, `${name}.json`),
@@ -48,7 +45,7 @@ async function demoRun(io: CliIo, outDir: string, name: string, faults: readonly
       {
         profile: DEMO_SPEC,
         config,
-        attestationPath: EXAMPLE_ATTESTATION,
+        attestationPath,
         outputs,
         dryRun: false,
       },
@@ -56,8 +53,7 @@ async function demoRun(io: CliIo, outDir: string, name: string, faults: readonly
       { progress: false, summary: false },
     );
   } finally {
-    await server.close();
-    await otherServer.close();
+    await served.close();
   }
 }
 
@@ -70,7 +66,13 @@ export function registerDemo(program: Command, io: CliIo): void {
     .command('demo')
     .description('a tour on embedded defaults: the clause catalogue and every reference spec, checked')
     .option('--out <dir>', 'where to write the demo’s reports', 'demo-output')
-    .action(async (options: { out: string }) => {
+    .option(
+      '--dashboard-port <port>',
+      'where the dashboard serves the demo’s results (busy: any free port)',
+      '8090',
+    )
+    .option('--no-serve', 'stop once the results are published instead of serving the dashboard until Ctrl-C')
+    .action(async (options: { out: string; dashboardPort: string; serve: boolean }) => {
       io.out('Council Conform demo\n');
       const automated = CLAUSES.filter((clause) => clause.assessment !== 'attested').length;
       io.out(
@@ -116,17 +118,32 @@ export function registerDemo(program: Command, io: CliIo): void {
         `\n3. \`conform run\` against two mock ${DEMO_SPEC} suppliers served on 127.0.0.1, in sandbox mode at 250 requests/s, with the example supplier attestation (docs/examples/attestation.yaml) and a second, empty implementation to carry the export into for the easy-exit round trip.`,
       );
       const { getFault } = await import('@council-conform/mocks');
+      // Each run is its own (invented) supplier's product, so the dashboard can rank them.
       const runs = [
-        { name: 'conformant', title: 'a conformant supplier', faults: [] as FaultId[] },
+        {
+          name: 'conformant',
+          title: 'a conformant supplier',
+          faults: [] as FaultId[],
+          attestation: EXAMPLE_ATTESTATION,
+        },
         {
           name: `faulty-${DEMO_FAULT}`,
           title: `a faulty supplier: ${getFault(DEMO_FAULT).story}`,
           faults: [DEMO_FAULT],
+          attestation: await writeDemoAttestation(
+            outDir,
+            'faulty',
+            'Leaky Civic Systems Ltd',
+            'OpenDoor Street Reports 1.0',
+          ),
         },
       ];
       let unexpected = false;
+      const publications: DemoPublication[] = [];
       for (const run of runs) {
-        const { report, written } = await demoRun(io, outDir, run.name, run.faults);
+        const { report, written } = await demoRun(io, outDir, run.name, run.faults, run.attestation);
+        // The conformant supplier's run is certified; the faulty supplier only vouches for itself.
+        publications.push({ name: run.name, report, certify: run.faults.length === 0 });
         const exit = exitCodeOf(report);
         io.out(`\n3${run === runs[0] ? 'a' : 'b'}. Against ${run.title}`);
         io.out(await formatRunSummary(report));
@@ -140,7 +157,18 @@ export function registerDemo(program: Command, io: CliIo): void {
         `\n4. Certifying the reference server (apps/reference-server) for ${DEMO_SPEC}: its FROM-scratch image in a throwaway container when a container engine answers, with the easy-exit round trip into a second, empty reference server.`,
       );
       const { certifyReferenceServer } = await import('./demo-reference.ts');
-      const certified = await certifyReferenceServer(io, outDir, DEMO_SPEC);
+      const certified = await certifyReferenceServer(
+        io,
+        outDir,
+        DEMO_SPEC,
+        await writeDemoAttestation(
+          outDir,
+          'reference-server',
+          'Council Conform project',
+          'Council Conform reference server',
+        ),
+      );
+      publications.push({ name: 'reference-server', report: certified.report, certify: true });
       if (certified.where === 'in-process')
         io.out(
           `No container engine here (${certified.fallbackReason}), so the reference server ran in this process on embedded PGlite instead of in its container.`,
@@ -155,6 +183,24 @@ export function registerDemo(program: Command, io: CliIo): void {
       );
       io.out(`Reports: ${certified.written.map((path) => relative(process.cwd(), path) || path).join(', ')}`);
       if (exitCodeOf(certified.report) !== 0) unexpected = true;
+      io.out(
+        '\n5. Signing the three reports (each by its supplier’s key; the conformant supplier and the reference server also by a demo certifier’s key) and publishing them to the dashboard (apps/dashboard) on embedded PGlite, through its ingest API as `conform publish` does.',
+      );
+      const demo = await startDemoDashboard(outDir, publications, Number(options.dashboardPort));
+      io.out(
+        formatTable(
+          ['Product', 'Published as', 'Level', 'Signed report'],
+          demo.published.map((p) => [
+            p.product,
+            p.status,
+            publications.find((run) => run.name === p.name)?.report.level ?? '',
+            relative(process.cwd(), p.signedPath) || p.signedPath,
+          ]),
+        ),
+      );
+      io.out(
+        `Verify one offline: pnpm conform verify ${relative(process.cwd(), demo.published[0]?.signedPath ?? '') || '<file>'} --certifier-key ${relative(process.cwd(), demo.certifierPublicKey)}`,
+      );
       io.out(
         `\nNext: \`pnpm conform run --help\`, \`pnpm conform mock --profile ${DEMO_SPEC}\`, docs/suppliers.md; \`pnpm conform clauses\`, \`pnpm conform specs\`.`,
       );
@@ -174,5 +220,28 @@ export function registerDemo(program: Command, io: CliIo): void {
         io.err(`${invalid} reference spec(s) are not valid OpenAPI 3.1`);
         process.exitCode = 1;
       }
+      if (!options.serve) {
+        await demo.close();
+        io.out(`\nThe dashboard showed the league table at ${demo.url} and has stopped (--no-serve).`);
+        return;
+      }
+      io.out(
+        `\nThe dashboard is serving the demo’s results at ${demo.url} (league table, product pages, open data). Ctrl-C stops it.`,
+      );
+      await new Promise<void>((stop) => {
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await demo.close();
     });
+}
+
+/** The dashboard on the port asked for, or on any free one when that is taken (another demo, say). */
+async function startDemoDashboard(outDir: string, runs: readonly DemoPublication[], port: number) {
+  try {
+    return await publishDemoResults(outDir, runs, { port });
+  } catch (error) {
+    if (!/already in use/.test((error as Error).message)) throw error;
+    return publishDemoResults(outDir, runs, { port: 0 });
+  }
 }

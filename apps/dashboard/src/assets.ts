@@ -1,0 +1,72 @@
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+import { GOVUK_FRONTEND_DIR } from './views.ts';
+
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * The dashboard's own few rules. The first two give GOV.UK Frontend's font family to the system's Arial: GDS
+ * Transport is licensed for GOV.UK services only, and a later @font-face for the same face replaces the earlier
+ * one, so the font files are never fetched.
+ */
+export const DASHBOARD_CSS = `@font-face { font-family: "GDS Transport"; font-weight: 400; src: local("Arial"), local("Helvetica"), local("Liberation Sans"); }
+@font-face { font-family: "GDS Transport"; font-weight: 700; src: local("Arial Bold"), local("Arial-BoldMT"), local("Helvetica Bold"), local("Liberation Sans Bold"); }
+.app-code { font-family: monospace; font-size: 0.9em; overflow-wrap: anywhere; }
+.app-command { background: #f3f2f1; padding: 15px; margin: 0 0 20px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 16px; }
+.app-league-table .govuk-table__header, .app-league-table .govuk-table__cell { font-size: 1rem; }
+.app-sort-link { white-space: nowrap; }
+.app-of { color: #505a5f; }
+.app-contract-clause .govuk-list { font-size: inherit; }
+`;
+
+export interface Asset {
+  readonly type: string;
+  read(): Promise<Buffer | string>;
+}
+
+/**
+ * Every file that may be served under /assets, listed once at start: a request names an entry of this map or
+ * gets a 404, so no path from a request ever reaches the file system.
+ */
+export function listAssets(): Map<string, Asset> {
+  const dist = join(GOVUK_FRONTEND_DIR, 'dist', 'govuk');
+  const assets = new Map<string, Asset>();
+  const file = (path: string): Asset => {
+    let cached: Promise<Buffer> | undefined;
+    return {
+      type: TYPES[extname(path)] ?? 'application/octet-stream',
+      read: () => {
+        cached ??= readFile(path);
+        return cached;
+      },
+    };
+  };
+  // The compiled stylesheet asks for /assets/fonts/… and /assets/images/…, so the assets folder is the root.
+  const root = join(dist, 'assets');
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    assets.set(`/assets/${relative(root, path).split(sep).join('/')}`, file(path));
+  }
+  for (const name of [
+    'govuk-frontend.min.css',
+    'govuk-frontend.min.css.map',
+    'govuk-frontend.min.js',
+    'govuk-frontend.min.js.map',
+  ])
+    assets.set(`/assets/${name}`, file(join(dist, name)));
+  assets.set('/assets/dashboard.css', { type: TYPES['.css'] as string, read: async () => DASHBOARD_CSS });
+  return assets;
+}

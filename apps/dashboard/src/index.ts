@@ -1,0 +1,47 @@
+export { badgeSvg } from './badge.ts';
+export {
+  ConfigurationError,
+  DASHBOARD_ENV,
+  type DashboardConfig,
+  MIN_TOKEN_LENGTH,
+  parseUploadTokens,
+  readCertifierKeys,
+  readConfig,
+  type UploadToken,
+} from './config.ts';
+export { PROBLEM } from './http.ts';
+export { productIdOf, reportIdOf, supplierIdOf } from './ids.ts';
+export { type LeagueChoices, type ParsedLeagueQuery, parseLeagueQuery } from './league-query.ts';
+export { DASHBOARD_MIGRATIONS, DASHBOARD_MIGRATIONS_TABLE } from './migrations.ts';
+export { csvCell, LICENCE, leagueTableCsv, leagueTableJson } from './open-data.ts';
+export type { RateLimit } from './rate-limit.ts';
+export {
+  createDashboardServer,
+  type DashboardOptions,
+  type DashboardServer,
+  DEFAULT_MAX_REPORT_BYTES,
+  type ListenOptions,
+  listenDashboard,
+  type RunningDashboard,
+} from './server.ts';
+export {
+  CLAUSE_COUNT,
+  CLAUSE_MET,
+  createResultsStore,
+  type Dispute,
+  type IngestInput,
+  type IngestResult,
+  type LeagueQuery,
+  type LeagueRow,
+  type ListingStatus,
+  type OpenResultsStoreOptions,
+  openResultsStore,
+  type ProductDetail,
+  type RegisteredKey,
+  type ReportDetail,
+  type ReportStatus,
+  type ResultsStore,
+  ResultsStoreError,
+  SORT_KEYS,
+  type SortKey,
+} from './store.ts';

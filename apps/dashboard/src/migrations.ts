@@ -1,0 +1,103 @@
+import type { Migration } from '@council-conform/storage';
+
+/** Its own history table, so the dashboard can share a database with the reference server's records. */
+export const DASHBOARD_MIGRATIONS_TABLE = 'council_conform_dashboard_migrations';
+
+/**
+ * Append only: a released migration is never edited, since databases out there have already run it. Split on
+ * `;` by the migrator, so no statement may hold one inside a string.
+ */
+export const DASHBOARD_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'results',
+    sql: `
+      CREATE TABLE dashboard_suppliers (
+        id text PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE dashboard_products (
+        id text PRIMARY KEY,
+        supplier_id text NOT NULL REFERENCES dashboard_suppliers (id),
+        name text NOT NULL,
+        profile text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (supplier_id, name, profile)
+      );
+      CREATE TABLE dashboard_keys (
+        key_id text PRIMARY KEY,
+        public_key_pem text NOT NULL,
+        role text NOT NULL CHECK (role IN ('certifier', 'supplier')),
+        owner text NOT NULL,
+        registered_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE dashboard_reports (
+        id text PRIMARY KEY,
+        product_id text NOT NULL REFERENCES dashboard_products (id),
+        profile text NOT NULL,
+        spec_version text NOT NULL,
+        level text NOT NULL CHECK (level IN ('gold', 'silver', 'bronze', 'none')),
+        level_rank integer NOT NULL,
+        status text NOT NULL CHECK (status IN ('certified', 'self-assessed')),
+        clauses_met integer NOT NULL,
+        issued_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        run_started_at timestamptz NOT NULL,
+        run_finished_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        body text NOT NULL
+      );
+      CREATE INDEX dashboard_reports_by_product ON dashboard_reports (product_id, run_finished_at DESC);
+      CREATE TABLE dashboard_report_signatures (
+        report_id text NOT NULL REFERENCES dashboard_reports (id),
+        key_id text NOT NULL,
+        role text NOT NULL CHECK (role IN ('certifier', 'supplier')),
+        signer_name text,
+        signed_at timestamptz NOT NULL,
+        PRIMARY KEY (report_id, key_id)
+      );
+      CREATE TABLE dashboard_clause_results (
+        report_id text NOT NULL REFERENCES dashboard_reports (id),
+        clause text NOT NULL,
+        number integer NOT NULL,
+        title text NOT NULL,
+        assessment text NOT NULL,
+        status text NOT NULL,
+        automated_status text,
+        attested_statement text,
+        attested_evidence text,
+        checks text NOT NULL,
+        PRIMARY KEY (report_id, clause)
+      );
+      CREATE INDEX dashboard_clause_results_by_clause ON dashboard_clause_results (clause, status);
+      CREATE TABLE dashboard_check_results (
+        report_id text NOT NULL REFERENCES dashboard_reports (id),
+        position integer NOT NULL,
+        check_id text NOT NULL,
+        clause text NOT NULL,
+        severity text NOT NULL,
+        title text NOT NULL,
+        status text NOT NULL,
+        message text NOT NULL,
+        violations text,
+        PRIMARY KEY (report_id, check_id)
+      );
+      CREATE TABLE dashboard_disputes (
+        id text PRIMARY KEY,
+        report_id text NOT NULL REFERENCES dashboard_reports (id),
+        check_id text NOT NULL,
+        reason text NOT NULL,
+        state text NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'accepted', 'rejected')),
+        opened_at timestamptz NOT NULL,
+        decision_reason text,
+        decided_at timestamptz,
+        waiver_expires_at timestamptz,
+        CHECK ((state = 'open') = (decided_at IS NULL)),
+        CHECK ((state = 'accepted') = (waiver_expires_at IS NOT NULL)),
+        FOREIGN KEY (report_id, check_id) REFERENCES dashboard_check_results (report_id, check_id)
+      );
+      CREATE INDEX dashboard_disputes_by_report ON dashboard_disputes (report_id)
+    `,
+  },
+];

@@ -1,0 +1,1007 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  CertificateError,
+  isDueForRecertification,
+  keyIdOf,
+  RECERTIFY_WITHIN_DAYS,
+  type TrustedKey,
+  verifySignedReport,
+} from '@council-conform/certificates';
+import { CHECKS } from '@council-conform/checks';
+import { CLAUSES, getClause, isClauseId } from '@council-conform/clauses';
+import { LEVEL_RULES } from '@council-conform/runner';
+import { listAssets } from './assets.ts';
+import { badgeSvg } from './badge.ts';
+import { ConfigurationError, MIN_TOKEN_LENGTH, type UploadToken } from './config.ts';
+import { BodyTooLargeError, json, PROBLEM, problem, type Reply, readBody, send } from './http.ts';
+import { ID_PATTERN, REPORT_ID_PATTERN } from './ids.ts';
+import { leagueSearch, parseLeagueQuery } from './league-query.ts';
+import { LICENCE, leagueTableCsv, leagueTableJson } from './open-data.ts';
+import { createRateLimiter, type RateLimit } from './rate-limit.ts';
+import { reportShapeProblems } from './report-shape.ts';
+import {
+  CLAUSE_COUNT,
+  type Dispute,
+  type LeagueRow,
+  type ListingStatus,
+  NATURAL_ORDER,
+  type ReportSummary,
+  type ResultsStore,
+  ResultsStoreError,
+  SORT_KEYS,
+  type SortKey,
+} from './store.ts';
+import { createViews, govukDate, LEVEL_LABELS, STATUS_LABELS } from './views.ts';
+
+export interface DashboardOptions {
+  readonly store: ResultsStore;
+  /**
+   * Keys trusted whatever the store holds: LOTI's certifier keys (CONFORM_CERTIFIER_KEYS). Supplier keys are
+   * normally registered through the API instead, but may be given here too.
+   */
+  readonly trustedKeys: readonly TrustedKey[];
+  /** Bearer tokens allowed to write; a plain string is an uploader's token. */
+  readonly uploadTokens: readonly (UploadToken | string)[];
+  /** The clock expiry is judged by. Default: the system clock. */
+  readonly now?: () => Date;
+  /** Write requests per client. Default 60 a minute. */
+  readonly rateLimit?: RateLimit;
+  /** Largest signed report accepted. Default 20 MB. */
+  readonly maxReportBytes?: number;
+  /**
+   * Where the public reaches the dashboard (https://conform.loti.example), for the badge snippet suppliers
+   * copy onto their own sites. Default: the Host the request named, over http.
+   */
+  readonly publicUrl?: string;
+}
+
+export interface DashboardServer {
+  readonly store: ResultsStore;
+  /** The whole dashboard over node:http, for `http.createServer` and supertest. Never throws. */
+  readonly listener: RequestListener;
+}
+
+export const DEFAULT_MAX_REPORT_BYTES = 20 * 1024 * 1024;
+const MAX_FORM_BYTES = 64 * 1024;
+const MAX_TEXT = 2000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+
+interface KnownToken {
+  readonly digest: Buffer;
+  readonly role: UploadToken['role'];
+  /** Names the client to the rate limiter without keeping the token itself in a map. */
+  readonly clientId: string;
+}
+
+const NAVIGATION = [
+  { href: '/', text: 'League table' },
+  { href: '/clauses', text: 'The 14 clauses' },
+  { href: '/councils', text: 'For councils' },
+];
+
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'key';
+
+function levelMeanings(): { label: string; meaning: string }[] {
+  // Quoted and joined with semicolons, since clause titles have commas of their own ("Open, documented API").
+  const titles = (ids: readonly string[]) =>
+    ids.map((id) => `“${isClauseId(id) ? getClause(id).title : id}”`).join('; ');
+  return LEVEL_RULES.map((rule, index) => {
+    const below = LEVEL_RULES[index - 1];
+    const start = below ? `everything for ${LEVEL_LABELS[below.level]}, and ` : '';
+    const attested = rule.attestedAll ? ', with every clause that needs the supplier’s word attested' : '';
+    return {
+      label: LEVEL_LABELS[rule.level],
+      meaning: `${start}${titles(rule.clauses)} passed by test${attested}`,
+    };
+  });
+}
+
+/**
+ * The dashboard: ingest of signed reports (verified against LOTI's certifier keys and the suppliers' registered
+ * keys), disputes, the public pages and the open data. Registers the configured certifier keys in the store so
+ * that pages can show them.
+ */
+export async function createDashboardServer(options: DashboardOptions): Promise<DashboardServer> {
+  const { store } = options;
+  const now = options.now ?? (() => new Date());
+  const maxReportBytes = options.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES;
+  const limiter = createRateLimiter(options.rateLimit ?? { limit: 60, windowMs: 60_000 });
+  const views = createViews();
+  const assets = listAssets();
+
+  const tokens: KnownToken[] = options.uploadTokens.map((entry, index) => {
+    const { token, role } = typeof entry === 'string' ? { token: entry, role: 'uploader' as const } : entry;
+    if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH)
+      throw new ConfigurationError(
+        `upload token ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters`,
+      );
+    return { digest: digest(token), role, clientId: digest(token).subarray(0, 8).toString('hex') };
+  });
+
+  const configured = options.trustedKeys.map((key, index) => {
+    try {
+      return { ...key, keyId: keyIdOf(key.publicKeyPem) };
+    } catch (error) {
+      throw new ConfigurationError(`trusted key ${index + 1}: ${(error as Error).message}`);
+    }
+  });
+  const configuredIds = new Set(configured.map((key) => key.keyId));
+  for (const key of configured) {
+    const { key: stored } = await store.registerKey({
+      keyId: key.keyId,
+      publicKeyPem: key.publicKeyPem,
+      role: key.role,
+      owner: key.name ?? key.keyId,
+      registeredAt: now(),
+    });
+    if (stored.role !== key.role)
+      console.warn(
+        `dashboard: ${key.keyId} is configured as a ${key.role} key but was registered as a ${stored.role} key; the configuration decides`,
+      );
+  }
+
+  /** Configuration first; a registered key the configuration also names is not listed twice. */
+  async function trustList(): Promise<TrustedKey[]> {
+    const registered = (await store.keys('supplier')).filter((key) => !configuredIds.has(key.keyId));
+    return [
+      ...configured.map(({ publicKeyPem, role, name }) => ({
+        publicKeyPem,
+        role,
+        ...(name ? { name } : {}),
+      })),
+      ...registered.map((key) => ({ publicKeyPem: key.publicKeyPem, role: key.role, name: key.owner })),
+    ];
+  }
+
+  function authenticate(request: IncomingMessage): KnownToken | undefined {
+    const match = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
+    if (!match) return undefined;
+    const given = digest(match[1] as string);
+    // Digests of equal length, compared in constant time, so timing tells nothing about a token's prefix.
+    return tokens.find((token) => timingSafeEqual(token.digest, given));
+  }
+
+  // ---- pages ----
+
+  function page(
+    template: string,
+    title: string,
+    path: string,
+    context: Record<string, unknown>,
+    status = 200,
+  ): Reply {
+    const nonce = randomBytes(16).toString('base64');
+    const navigation = NAVIGATION.map((item) => ({
+      ...item,
+      active: item.href === '/' ? path === '/' : path.startsWith(item.href),
+    }));
+    const body = views.render(template, {
+      ...context,
+      title,
+      navigation,
+      cspNonce: nonce,
+      clauseCount: CLAUSE_COUNT,
+    });
+    return {
+      status,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self'; img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+        'cache-control': 'no-cache',
+      },
+      body,
+    };
+  }
+
+  const notFoundPage = (path: string) =>
+    page(
+      'error.njk',
+      'Page not found',
+      path,
+      {
+        paragraphs: [
+          'If you typed the web address, check it is correct.',
+          'If you pasted the web address, check you copied the entire address.',
+          'A product or supplier that has never published a report has no page.',
+        ],
+      },
+      404,
+    );
+
+  const listingStatus = (row: { status: LeagueRow['status']; expiresAt: string }): ListingStatus =>
+    Date.parse(row.expiresAt) < now().getTime() ? 'expired' : row.status;
+
+  async function leaguePage(url: URL): Promise<Reply> {
+    const [systemTypes, suppliers] = await Promise.all([store.systemTypes(), store.suppliers()]);
+    const parsed = parseLeagueQuery(url.searchParams, {
+      systemTypes,
+      supplierIds: suppliers.map((s) => s.id),
+    });
+    const rows = await store.leagueTable({
+      ...parsed.filter,
+      sort: parsed.sort,
+      order: parsed.order,
+      now: now(),
+    });
+    const errorOf = (param: string) => parsed.errors.find((e) => e.param === param)?.message;
+    const options = (
+      selected: string | undefined,
+      values: { value: string; text: string }[],
+      all: string,
+    ) => [
+      { value: '', text: all, selected: !selected },
+      ...values.map((item) => ({ ...item, selected: item.value === selected })),
+    ];
+    const filters = [
+      {
+        name: 'system',
+        label: 'System type',
+        items: options(
+          parsed.filter.systemType,
+          systemTypes.map((value) => ({ value, text: value })),
+          'All system types',
+        ),
+        error: errorOf('system'),
+      },
+      {
+        name: 'supplier',
+        label: 'Supplier',
+        items: options(
+          parsed.filter.supplierId,
+          suppliers.map((s) => ({ value: s.id, text: s.name })),
+          'All suppliers',
+        ),
+        error: errorOf('supplier'),
+      },
+      {
+        name: 'level',
+        label: 'Level',
+        items: options(
+          parsed.filter.level,
+          Object.entries(LEVEL_LABELS).map(([value, text]) => ({ value, text })),
+          'All levels',
+        ),
+        error: errorOf('level'),
+      },
+      {
+        name: 'status',
+        label: 'Certificate',
+        items: options(
+          parsed.filter.status,
+          Object.entries(STATUS_LABELS).map(([value, text]) => ({ value, text })),
+          'Any certificate',
+        ),
+        error: errorOf('status'),
+      },
+    ];
+    const labels: Record<SortKey, string> = {
+      rank: 'Position',
+      product: 'Product',
+      supplier: 'Supplier',
+      system: 'System type',
+      level: 'Level',
+      clauses: 'Clauses passed',
+      status: 'Certificate',
+      run: 'Last run',
+    };
+    const columns = SORT_KEYS.map((key) => {
+      const active = key === parsed.sort;
+      const flipped = parsed.order === 'asc' ? 'desc' : 'asc';
+      const order = active ? flipped : NATURAL_ORDER[key];
+      return {
+        key,
+        label: labels[key],
+        numeric: key === 'rank' || key === 'clauses',
+        href: `/${leagueSearch(parsed.filter, key, order)}`,
+        ariaSort: active ? (parsed.order === 'asc' ? 'ascending' : 'descending') : 'none',
+        sortHint: `sort ${order === 'asc' ? 'ascending' : 'descending'}`,
+      };
+    });
+    const search = leagueSearch(parsed.filter, parsed.sort, parsed.order);
+    return page(
+      'league.njk',
+      'League table',
+      url.pathname,
+      {
+        // Each message links to what it is about: a filter's field, or the table a sort applies to.
+        errors: parsed.errors.map((e) => ({
+          text: e.message,
+          href: e.param === 'sort' || e.param === 'order' ? '#league-table' : `#${e.param}`,
+        })),
+        filters,
+        sort: { key: parsed.sort, order: parsed.order },
+        columns,
+        rows: rows.map((row) => ({ ...row, listingStatus: listingStatus(row) })),
+        filtered: Object.values(parsed.filter).some(Boolean),
+        downloads: { csv: `/data/league-table.csv${search}`, json: `/data/league-table.json${search}` },
+      },
+      parsed.errors.length > 0 ? 400 : 200,
+    );
+  }
+
+  function dueFor(summary: ReportSummary, latestSpecVersion: string | undefined): string | undefined {
+    const at = now();
+    if (Date.parse(summary.expiresAt) - at.getTime() <= RECERTIFY_WITHIN_DAYS * DAY_MS)
+      return `it expires on ${govukDate(summary.expiresAt)}.`;
+    try {
+      if (latestSpecVersion && isDueForRecertification(summary, latestSpecVersion, at))
+        return `version ${latestSpecVersion} of the ${summary.profile} reference spec is a major release since this run (${summary.specVersion}).`;
+    } catch {
+      // A version that is not semantic cannot be compared; expiry alone decides then.
+    }
+    return undefined;
+  }
+
+  /** Only a host name and port reach a snippet: a Host header is the client's to choose. */
+  function originOf(request: IncomingMessage): string {
+    if (options.publicUrl) return options.publicUrl.replace(/\/+$/, '');
+    const host = request.headers.host ?? '';
+    return `http://${/^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:.]+\](:\d+)?$/.test(host) ? host : 'localhost'}`;
+  }
+
+  async function productPage(url: URL, id: string, origin: string): Promise<Reply> {
+    const product = await store.product(id);
+    if (!product || product.reports.length === 0) return notFoundPage(url.pathname);
+    const requested = url.searchParams.get('report');
+    const summary = requested ? product.reports.find((r) => r.id === requested) : product.reports[0];
+    if (!summary) return notFoundPage(url.pathname);
+    const [detail, latestSpecVersion, disputes] = await Promise.all([
+      store.report(summary.id),
+      store.latestSpecVersion(product.systemType),
+      store.disputesForProduct(product.id),
+    ]);
+    if (!detail) return notFoundPage(url.pathname);
+    const at = now().getTime();
+    const lapsed = (d: Dispute) => d.waiverExpiresAt !== null && Date.parse(d.waiverExpiresAt) < at;
+    const waivers = disputes.filter((d) => d.state === 'accepted').map((d) => ({ ...d, lapsed: lapsed(d) }));
+    const activeWaivers = new Map(
+      waivers.filter((w) => w.reportId === summary.id && !w.lapsed).map((w) => [w.checkId, w]),
+    );
+    const withWaiver = (check: (typeof detail.checks)[number]) => ({
+      ...check,
+      waiver: activeWaivers.get(check.checkId),
+      violationCount: check.violations.reduce((sum, v) => sum + (Number(v.count) || 0), 0),
+    });
+    const checkGroups = detail.clauses.map((clause) => ({
+      ...clause,
+      checks: detail.checks.filter((check) => check.clause === clause.clause).map(withWaiver),
+    }));
+    // "Every check" means every one: a check naming a clause the report does not judge still gets shown.
+    const judged = new Set(detail.clauses.map((clause) => clause.clause));
+    const orphans = detail.checks.filter((check) => !judged.has(check.clause));
+    if (orphans.length > 0)
+      checkGroups.push({
+        clause: 'other',
+        number: detail.clauses.length + 1,
+        title: 'Checks of no clause in this report',
+        assessment: 'automated',
+        status: 'not-assessed',
+        automatedStatus: null,
+        attestedStatement: null,
+        attestedEvidence: [],
+        checks: orphans.map(withWaiver),
+      });
+    const taken = new Set<string>();
+    const signatures = detail.signatures.map((s) => {
+      let base = slug(s.signerName ?? s.keyId.replace('ed25519:', ''));
+      // Two keys of one owner must not be saved over each other.
+      if (taken.has(base)) base = `${base}-${s.keyId.replace('ed25519:', '').slice(0, 8)}`;
+      taken.add(base);
+      return { ...s, fileName: `${base}.pub` };
+    });
+    const fileName = `council-conform-${summary.id.slice(0, 12)}.signed.json`;
+    const keyFlags = signatures
+      .map((s) => `${s.role === 'certifier' ? '--certifier-key' : '--public-key'} ${s.fileName}`)
+      .join(' ');
+    const listing = listingStatus(summary);
+    const dueReason = dueFor(summary, latestSpecVersion);
+    const badgeAlt = `Council Conform: level ${summary.level}, ${listing}`;
+    return page('product.njk', product.name, url.pathname, {
+      breadcrumbs: [
+        { text: 'League table', href: '/' },
+        { text: product.supplierName, href: `/suppliers/${product.supplierId}` },
+      ],
+      product,
+      report: {
+        ...summary,
+        listingStatus: listing,
+        due: dueReason !== undefined,
+        dueReason,
+      },
+      viewingLatest: summary.id === product.reports[0]?.id,
+      latestRunDate: product.reports[0]?.runFinishedAt,
+      signedBy: signatures
+        .map((s) => `${s.signerName ?? s.keyId} (${s.role === 'certifier' ? 'certifier' : 'supplier'})`)
+        .join(', '),
+      waivers,
+      otherDisputes: disputes.filter((d) => d.state !== 'accepted'),
+      clauses: detail.clauses,
+      checkGroups,
+      history: product.reports.map((r) => ({ ...r, listingStatus: listingStatus(r) })),
+      signatures,
+      verify: {
+        download: `/reports/${summary.id}.json`,
+        fileName,
+        command: `pnpm conform verify ${fileName} ${keyFlags}`,
+      },
+      badge: {
+        src: `/badges/${product.id}.svg`,
+        alt: badgeAlt,
+        html: `<a href="${origin}/products/${product.id}"><img src="${origin}/badges/${product.id}.svg" alt="${badgeAlt}"></a>`,
+      },
+    });
+  }
+
+  async function supplierPage(url: URL, id: string): Promise<Reply> {
+    const supplier = await store.supplier(id);
+    if (!supplier) return notFoundPage(url.pathname);
+    const [rows, keys] = await Promise.all([
+      store.leagueTable({ supplierId: id, now: now() }),
+      store.keys('supplier'),
+    ]);
+    return page('supplier.njk', supplier.name, url.pathname, {
+      breadcrumbs: [{ text: 'League table', href: '/' }],
+      supplier,
+      products: rows.map((row) => ({ ...row, listingStatus: listingStatus(row) })),
+      keys: keys.filter((key) => key.owner === supplier.name),
+    });
+  }
+
+  function clausesPage(url: URL): Reply {
+    return page('clauses.njk', 'The 14 clauses', url.pathname, {
+      breadcrumbs: [{ text: 'League table', href: '/' }],
+      clauses: CLAUSES.map((clause) => ({
+        ...clause,
+        checkCount: CHECKS.filter((check) => check.clause === clause.id).length,
+      })),
+    });
+  }
+
+  async function clausePage(url: URL, id: string): Promise<Reply> {
+    if (!isClauseId(id)) return notFoundPage(url.pathname);
+    const clause = getClause(id);
+    return page('clause.njk', `Clause ${clause.number}: ${clause.title}`, url.pathname, {
+      breadcrumbs: [
+        { text: 'League table', href: '/' },
+        { text: 'The 14 clauses', href: '/clauses' },
+      ],
+      clause,
+      checks: CHECKS.filter((check) => check.clause === id).map(({ id, title, severity, description }) => ({
+        id,
+        title,
+        severity,
+        description,
+      })),
+      standings: await store.clauseStandings(id, now()),
+    });
+  }
+
+  async function councilsPage(url: URL): Promise<Reply> {
+    const certifierKeys = configured.filter((key) => key.role === 'certifier');
+    return page('councils.njk', 'For councils', url.pathname, {
+      breadcrumbs: [{ text: 'League table', href: '/' }],
+      levels: levelMeanings(),
+      profiles: await store.systemTypes(),
+      certifierKeys: certifierKeys.map((key) => ({
+        name: key.name ?? key.keyId,
+        keyId: key.keyId,
+        publicKeyPem: key.publicKeyPem,
+      })),
+      exampleKeyFile: `${slug(certifierKeys[0]?.name ?? 'certifier')}.pub`,
+    });
+  }
+
+  // ---- open data ----
+
+  const OPEN = { 'access-control-allow-origin': '*' };
+
+  async function openData(url: URL, format: 'csv' | 'json'): Promise<Reply> {
+    const [systemTypes, suppliers] = await Promise.all([store.systemTypes(), store.suppliers()]);
+    const parsed = parseLeagueQuery(url.searchParams, {
+      systemTypes,
+      supplierIds: suppliers.map((s) => s.id),
+    });
+    if (parsed.errors.length > 0)
+      return problem(
+        400,
+        PROBLEM.validation,
+        parsed.errors.map((e) => `${e.param}: ${e.message}`).join('; '),
+        url.pathname,
+        { errors: parsed.errors.map((e) => ({ pointer: `/query/${e.param}`, detail: e.message })) },
+        OPEN,
+      );
+    const at = now();
+    const rows = await store.leagueTable({
+      ...parsed.filter,
+      sort: parsed.sort,
+      order: parsed.order,
+      now: at,
+    });
+    const headers = {
+      ...OPEN,
+      'cache-control': 'public, max-age=300',
+      link: `<${LICENCE.url}>; rel="license"`,
+      'content-disposition': `attachment; filename="council-conform-league-table.${format}"`,
+    };
+    return format === 'csv'
+      ? {
+          status: 200,
+          headers: { ...headers, 'content-type': 'text/csv; charset=utf-8; header=present' },
+          body: leagueTableCsv(rows),
+        }
+      : {
+          status: 200,
+          headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+          body: leagueTableJson(rows, at),
+        };
+  }
+
+  async function badge(id: string): Promise<Reply> {
+    const [row] = ID_PATTERN.test(id) ? await store.leagueTable({ productId: id, now: now() }) : [];
+    return {
+      status: row ? 200 : 404,
+      headers: {
+        ...OPEN,
+        'content-type': 'image/svg+xml; charset=utf-8',
+        'cache-control': 'public, max-age=300',
+      },
+      body: badgeSvg(row, ID_PATTERN.test(id) ? id : 'unknown'),
+    };
+  }
+
+  async function signedReport(path: string, id: string): Promise<Reply> {
+    const text = await store.signedReportText(id);
+    if (text === undefined)
+      return problem(404, PROBLEM.notFound, `no signed report ${id} is stored`, path, {}, OPEN);
+    return {
+      status: 200,
+      headers: {
+        ...OPEN,
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="council-conform-${id.slice(0, 12)}.signed.json"`,
+        // The id is the hash of the content: the same URL can never serve other bytes.
+        'cache-control': 'public, max-age=31536000, immutable',
+      },
+      body: Buffer.from(text, 'utf8'),
+    };
+  }
+
+  // ---- API ----
+
+  const TEXT_DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  function refuse(path: string, reason: string, detail: string): Reply {
+    return problem(422, PROBLEM.reportRefused, detail, path, { reason });
+  }
+
+  async function readJsonBody(
+    request: IncomingMessage,
+    path: string,
+    limit: number,
+  ): Promise<{ ok: true; value: unknown; text: string } | { ok: false; reply: Reply }> {
+    const type = request.headers['content-type'];
+    if (type && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type))
+      return {
+        ok: false,
+        reply: problem(
+          415,
+          PROBLEM.unsupportedMediaType,
+          `send JSON (Content-Type: application/json), not ${type}`,
+          path,
+        ),
+      };
+    let body: Buffer;
+    try {
+      body = await readBody(request, limit);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        return {
+          ok: false,
+          reply: problem(413, PROBLEM.tooLarge, error.message, path, {}, { connection: 'close' }),
+        };
+      throw error;
+    }
+    let text: string;
+    try {
+      text = TEXT_DECODER.decode(body);
+    } catch {
+      return { ok: false, reply: refuse(path, 'malformed', 'the body is not UTF-8 text') };
+    }
+    try {
+      return { ok: true, value: JSON.parse(text) as unknown, text };
+    } catch (error) {
+      return {
+        ok: false,
+        reply: refuse(path, 'malformed', `the body is not JSON: ${(error as Error).message}`),
+      };
+    }
+  }
+
+  /** PostgreSQL text cannot hold U+0000, so a report carrying one could never be stored whole. */
+  function holdsNul(value: unknown): boolean {
+    if (typeof value === 'string') return value.includes('\u0000');
+    if (Array.isArray(value)) return value.some(holdsNul);
+    if (value !== null && typeof value === 'object')
+      return Object.entries(value).some(([key, item]) => key.includes('\u0000') || holdsNul(item));
+    return false;
+  }
+
+  async function postReport(request: IncomingMessage, path: string): Promise<Reply> {
+    const body = await readJsonBody(request, path, maxReportBytes);
+    if (!body.ok) return body.reply;
+    const at = now();
+    const verdict = verifySignedReport(body.value, { trustedKeys: await trustList(), now: at });
+    if (!verdict.ok) return refuse(path, verdict.reason, verdict.message);
+    const signed = verdict.signedReport;
+    const problems = reportShapeProblems(signed.report);
+    if (holdsNul(body.value))
+      problems.push('the report holds a NUL character (\\u0000), which cannot be stored');
+    if (problems.length > 0) return refuse(path, 'malformed', problems.join('; '));
+    const { supplier } = signed.certificate;
+    if (
+      verdict.status === 'self-assessed' &&
+      !verdict.validSignatures.some((s) => s.role === 'supplier' && s.name === supplier)
+    )
+      return refuse(
+        path,
+        'key-owner-mismatch',
+        `the certificate names the supplier "${supplier}", but it is signed only by supplier keys registered to ${verdict.validSignatures
+          .map((s) => `"${s.name ?? s.keyId}"`)
+          .join(', ')}: a supplier may self-assess only its own products`,
+      );
+    const stored = await store.ingest({
+      signedReport: signed,
+      text: body.text,
+      status: verdict.status,
+      validSignatures: verdict.validSignatures,
+      receivedAt: at,
+    });
+    return json(
+      stored.created ? 201 : 200,
+      {
+        id: stored.id,
+        created: stored.created,
+        status: verdict.status,
+        level: signed.certificate.level,
+        supplier: signed.certificate.supplier,
+        product: signed.certificate.product,
+        profile: signed.certificate.profile,
+        expiresAt: verdict.expiresAt,
+        dueForRecertification: verdict.dueForRecertification,
+        signedBy: verdict.validSignatures,
+        links: {
+          product: `/products/${stored.productId}`,
+          supplier: `/suppliers/${stored.supplierId}`,
+          report: `/reports/${stored.id}.json`,
+          badge: `/badges/${stored.productId}.svg`,
+        },
+      },
+      stored.created ? { location: `/reports/${stored.id}.json` } : {},
+    );
+  }
+
+  const text = (value: unknown, max = MAX_TEXT): value is string =>
+    typeof value === 'string' && value.trim() !== '' && value.length <= max && !value.includes('\u0000');
+
+  async function postSupplierKey(request: IncomingMessage, path: string): Promise<Reply> {
+    const body = await readJsonBody(request, path, MAX_FORM_BYTES);
+    if (!body.ok) return body.reply;
+    const value = body.value as { publicKeyPem?: unknown; supplier?: unknown } | null;
+    if (
+      !value ||
+      typeof value !== 'object' ||
+      !text(value.publicKeyPem, 10_000) ||
+      !text(value.supplier, 200)
+    )
+      return problem(
+        400,
+        PROBLEM.validation,
+        'send {"publicKeyPem": "<the .pub file>", "supplier": "<the supplier name its certificates carry>"}',
+        path,
+      );
+    let keyId: string;
+    try {
+      keyId = keyIdOf(value.publicKeyPem);
+    } catch (error) {
+      if (!(error instanceof CertificateError)) throw error;
+      return problem(422, PROBLEM.validation, error.message, path, { reason: error.reason });
+    }
+    if (configuredIds.has(keyId))
+      return problem(
+        409,
+        PROBLEM.conflict,
+        `${keyId} is configured by LOTI (CONFORM_CERTIFIER_KEYS) and cannot be registered`,
+        path,
+      );
+    const owner = value.supplier.trim();
+    const { created, key } = await store.registerKey({
+      keyId,
+      publicKeyPem: value.publicKeyPem,
+      role: 'supplier',
+      owner,
+      registeredAt: now(),
+    });
+    if (!created && (key.role !== 'supplier' || key.owner !== owner))
+      return problem(
+        409,
+        PROBLEM.conflict,
+        `${keyId} is registered already, to "${key.owner}" (${key.role})`,
+        path,
+      );
+    const { publicKeyPem: _pem, ...shown } = key;
+    return json(created ? 201 : 200, shown);
+  }
+
+  async function postDispute(request: IncomingMessage, path: string): Promise<Reply> {
+    const body = await readJsonBody(request, path, MAX_FORM_BYTES);
+    if (!body.ok) return body.reply;
+    const value = body.value as { reportId?: unknown; checkId?: unknown; reason?: unknown } | null;
+    if (
+      !value ||
+      typeof value !== 'object' ||
+      typeof value.reportId !== 'string' ||
+      !REPORT_ID_PATTERN.test(value.reportId) ||
+      !text(value.checkId, 200) ||
+      !text(value.reason)
+    )
+      return problem(
+        400,
+        PROBLEM.validation,
+        `send {"reportId": "<64 hex digits>", "checkId": "<a check of that report>", "reason": "<why, at most ${MAX_TEXT} characters>"}`,
+        path,
+      );
+    try {
+      const dispute = await store.openDispute({
+        reportId: value.reportId,
+        checkId: value.checkId,
+        reason: value.reason.trim(),
+        openedAt: now(),
+      });
+      return json(201, dispute, { location: `/products/${dispute.productId}#disputes` });
+    } catch (error) {
+      if (!(error instanceof ResultsStoreError)) throw error;
+      const status = error.code === 'REPORT_NOT_FOUND' ? 404 : 422;
+      return problem(status, status === 404 ? PROBLEM.notFound : PROBLEM.validation, error.message, path, {
+        code: error.code,
+      });
+    }
+  }
+
+  async function postDecision(
+    request: IncomingMessage,
+    path: string,
+    id: string,
+    token: KnownToken,
+  ): Promise<Reply> {
+    if (token.role !== 'certifier')
+      return problem(403, PROBLEM.forbidden, 'only a certifier token may decide a dispute', path);
+    const body = await readJsonBody(request, path, MAX_FORM_BYTES);
+    if (!body.ok) return body.reply;
+    const value = body.value as { accept?: unknown; reason?: unknown; waiverExpiresAt?: unknown } | null;
+    const usage =
+      'send {"accept": true, "reason": "<why>", "waiverExpiresAt": "<ISO date-time>"} or {"accept": false, "reason": "<why>"}';
+    if (!value || typeof value !== 'object' || typeof value.accept !== 'boolean' || !text(value.reason))
+      return problem(400, PROBLEM.validation, usage, path);
+    let waiverExpiresAt: Date | null = null;
+    if (value.accept) {
+      const when = typeof value.waiverExpiresAt === 'string' ? new Date(value.waiverExpiresAt) : undefined;
+      if (!when || Number.isNaN(when.getTime()))
+        return problem(400, PROBLEM.validation, `an accepted dispute needs waiverExpiresAt: ${usage}`, path);
+      // A waiver is always for a while: one without an end would hide the failure for good.
+      if (when.getTime() <= now().getTime())
+        return problem(422, PROBLEM.validation, 'waiverExpiresAt must be in the future', path);
+      waiverExpiresAt = when;
+    } else if (value.waiverExpiresAt !== undefined && value.waiverExpiresAt !== null)
+      return problem(
+        400,
+        PROBLEM.validation,
+        'a rejected dispute has no waiver: leave out waiverExpiresAt',
+        path,
+      );
+    try {
+      const dispute = await store.decideDispute({
+        id,
+        accept: value.accept,
+        reason: value.reason.trim(),
+        waiverExpiresAt,
+        decidedAt: now(),
+      });
+      return json(200, dispute);
+    } catch (error) {
+      if (!(error instanceof ResultsStoreError)) throw error;
+      if (error.code === 'DISPUTE_NOT_FOUND') return problem(404, PROBLEM.notFound, error.message, path);
+      return problem(409, PROBLEM.conflict, error.message, path);
+    }
+  }
+
+  async function api(request: IncomingMessage, url: URL): Promise<Reply> {
+    const path = url.pathname;
+    const decision = /^\/api\/disputes\/([^/]+)\/decision$/.exec(path);
+    const known =
+      path === '/api/reports' ||
+      path === '/api/suppliers/keys' ||
+      path === '/api/disputes' ||
+      decision !== null;
+    if (!known) return problem(404, PROBLEM.notFound, `no API operation at ${path}`, path);
+    if (request.method !== 'POST')
+      return problem(405, PROBLEM.methodNotAllowed, `${path} takes POST`, path, {}, { allow: 'POST' });
+    const token = authenticate(request);
+    const rate = limiter(token ? `token:${token.clientId}` : `address:${request.socket.remoteAddress ?? ''}`);
+    if (!rate.allowed)
+      return problem(
+        429,
+        PROBLEM.rateLimited,
+        `too many requests from this client: try again in ${rate.retryAfterSeconds} s`,
+        path,
+        {},
+        { 'retry-after': String(rate.retryAfterSeconds) },
+      );
+    if (!token)
+      return problem(
+        401,
+        PROBLEM.unauthenticated,
+        'send an upload token LOTI gave you as "Authorization: Bearer <token>"',
+        path,
+        {},
+        { 'www-authenticate': 'Bearer realm="council-conform-dashboard"' },
+      );
+    if (path === '/api/reports') return postReport(request, path);
+    if (path === '/api/suppliers/keys') return postSupplierKey(request, path);
+    if (path === '/api/disputes') return postDispute(request, path);
+    const id = decision?.[1] ?? '';
+    if (!ID_PATTERN.test(id)) return problem(404, PROBLEM.notFound, `no dispute ${id}`, path);
+    return postDecision(request, path, id, token);
+  }
+
+  async function health(path: string): Promise<Reply> {
+    try {
+      await store.ping();
+      return json(200, { status: 'ok', storage: store.kind });
+    } catch (error) {
+      return problem(503, PROBLEM.serverError, `storage does not answer: ${(error as Error).message}`, path);
+    }
+  }
+
+  async function route(request: IncomingMessage, url: URL): Promise<Reply> {
+    const path = url.pathname;
+    if (path.startsWith('/api/')) return api(request, url);
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return problem(405, PROBLEM.methodNotAllowed, `${path} takes GET`, path, {}, { allow: 'GET, HEAD' });
+    const asset = assets.get(path);
+    if (asset)
+      return {
+        status: 200,
+        headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=86400' },
+        body: await asset.read(),
+      };
+    if (path === '/') return leaguePage(url);
+    if (path === '/healthz') return health(path);
+    if (path === '/clauses') return clausesPage(url);
+    if (path === '/councils') return councilsPage(url);
+    if (path === '/data/league-table.csv') return openData(url, 'csv');
+    if (path === '/data/league-table.json') return openData(url, 'json');
+    let match = /^\/products\/([^/]+)$/.exec(path);
+    if (match && ID_PATTERN.test(match[1] as string))
+      return productPage(url, match[1] as string, originOf(request));
+    match = /^\/suppliers\/([^/]+)$/.exec(path);
+    if (match && ID_PATTERN.test(match[1] as string)) return supplierPage(url, match[1] as string);
+    match = /^\/clauses\/([^/]+)$/.exec(path);
+    if (match) return clausePage(url, match[1] as string);
+    match = /^\/badges\/([^/]+)\.svg$/.exec(path);
+    if (match) return badge(match[1] as string);
+    match = /^\/reports\/([0-9a-f]{64})\.json$/.exec(path);
+    if (match) return signedReport(path, match[1] as string);
+    return notFoundPage(path);
+  }
+
+  function failure(request: IncomingMessage, path: string, error: unknown): Reply {
+    // A bug must cost one request, not the server; the detail stays in the log, not the answer.
+    console.error(`dashboard: ${request.method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
+    if (path.startsWith('/api/') || path.startsWith('/data/') || path.startsWith('/reports/'))
+      return problem(500, PROBLEM.serverError, 'the dashboard failed to answer; it has been logged', path);
+    try {
+      return page(
+        'error.njk',
+        'Sorry, there is a problem with the service',
+        path,
+        {
+          paragraphs: [
+            'Try again later.',
+            'Nothing you sent has been stored half-way: a report is stored whole or not at all.',
+          ],
+        },
+        500,
+      );
+    } catch {
+      return {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: 'Internal Server Error\n',
+      };
+    }
+  }
+
+  const listener: RequestListener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    let url: URL;
+    try {
+      url = new URL(incoming.url ?? '/', 'http://dashboard.invalid');
+    } catch {
+      send(problem(400, PROBLEM.validation, 'the request target is not a URL path', '/'), outgoing);
+      return;
+    }
+    route(incoming, url)
+      .catch((error: unknown) => failure(incoming, url.pathname, error))
+      .then((reply) => send(reply, outgoing))
+      .catch((error: unknown) => {
+        console.error(`dashboard: writing the answer failed: ${(error as Error).message}`);
+        outgoing.destroy();
+      });
+  };
+
+  return { store, listener };
+}
+
+export interface ListenOptions extends DashboardOptions {
+  /** 0: a free port. Default 8090. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+}
+
+export interface RunningDashboard {
+  readonly url: string;
+  readonly port: number;
+  readonly server: DashboardServer;
+  /** Stops accepting connections and lets requests in flight finish (at most `graceMs`). Does not close the store. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function listenDashboard(options: ListenOptions): Promise<RunningDashboard> {
+  const server = await createDashboardServer(options);
+  const port = options.port ?? 8090;
+  const host = options.host ?? '127.0.0.1';
+  const http = createServer(server.listener);
+  // Slow or silent clients must not hold a socket for ever; a 20 MB upload on a slow line still fits.
+  http.requestTimeout = 120_000;
+  http.headersTimeout = 20_000;
+  const sockets = new Set<Socket>();
+  http.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ConfigurationError(`port ${port} on ${host} is already in use (PORT)`)
+          : error,
+      ),
+    );
+    http.listen(port, host, () => resolve());
+  });
+  const bound = (http.address() as AddressInfo).port;
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${bound}`,
+    port: bound,
+    server,
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      const timer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

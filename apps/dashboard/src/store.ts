@@ -1,0 +1,863 @@
+import { randomUUID } from 'node:crypto';
+import type { SignedReport, SignerRole, ValidSignature } from '@council-conform/certificates';
+import { CLAUSES } from '@council-conform/clauses';
+import type { ClauseStatus, Level } from '@council-conform/runner';
+import {
+  describeDatabaseUrl,
+  migrate,
+  openPglite,
+  openPostgres,
+  type SqlClient,
+} from '@council-conform/storage';
+import { productIdOf, reportIdOf, supplierIdOf } from './ids.ts';
+import { DASHBOARD_MIGRATIONS, DASHBOARD_MIGRATIONS_TABLE } from './migrations.ts';
+
+export type ReportStatus = 'certified' | 'self-assessed';
+/** How a product is listed: a certificate past its expiry counts for nothing, whoever signed it. */
+export type ListingStatus = ReportStatus | 'expired';
+export type DisputeState = 'open' | 'accepted' | 'rejected';
+
+export const LEVELS: readonly Level[] = ['gold', 'silver', 'bronze', 'none'];
+export const LISTING_STATUSES: readonly ListingStatus[] = ['certified', 'self-assessed', 'expired'];
+const LEVEL_RANK: Record<Level, number> = { gold: 3, silver: 2, bronze: 1, none: 0 };
+export const CLAUSE_COUNT = CLAUSES.length;
+/** What a supplier may dispute: a verdict against it, or a check the harness could not run. */
+const DISPUTABLE: ReadonlySet<string> = new Set(['fail', 'warn', 'error']);
+
+/**
+ * A clause counts towards "clauses passed" when tests passed it (with the attestation, where it needs both), or
+ * when it is one only a supplier can speak to and the supplier attested it. `partial` does not count: the test
+ * passed but the statement the clause needs is missing.
+ */
+export const CLAUSE_MET: ReadonlySet<ClauseStatus> = new Set<ClauseStatus>(['pass', 'attested']);
+
+export const SORT_KEYS = [
+  'rank',
+  'product',
+  'supplier',
+  'system',
+  'level',
+  'clauses',
+  'status',
+  'run',
+] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type SortOrder = 'asc' | 'desc';
+
+/** The order a column sorts in first: best or earliest first, as a reader would expect. */
+export const NATURAL_ORDER: Record<SortKey, SortOrder> = {
+  rank: 'asc',
+  product: 'asc',
+  supplier: 'asc',
+  system: 'asc',
+  level: 'desc',
+  clauses: 'desc',
+  status: 'asc',
+  run: 'desc',
+};
+
+// The only text that reaches ORDER BY: chosen by key from this table, never taken from a request.
+const SORT_EXPRESSIONS: Record<SortKey, string> = {
+  rank: 'position',
+  product: 'lower(product_name)',
+  supplier: 'lower(supplier_name)',
+  system: 'system_type',
+  level: 'level_rank',
+  clauses: 'clauses_met',
+  status: 'status_rank',
+  run: 'run_finished_at',
+};
+const RANKING =
+  'expired ASC, level_rank DESC, clauses_met DESC, status_rank ASC, run_finished_at DESC, lower(product_name) ASC, product_id ASC';
+
+export interface LeagueFilter {
+  readonly systemType?: string | undefined;
+  readonly supplierId?: string | undefined;
+  readonly level?: Level | undefined;
+  readonly status?: ListingStatus | undefined;
+  /** One product, ranked among all: for its badge. Not a filter people choose. */
+  readonly productId?: string | undefined;
+}
+
+export interface LeagueQuery extends LeagueFilter {
+  readonly sort?: SortKey;
+  readonly order?: SortOrder;
+  /** What "expired" is judged against. */
+  readonly now: Date;
+}
+
+/** A product as the league table lists it: its latest report decides. */
+export interface LeagueRow {
+  /** Position by level, then clauses passed, expired certificates last; equal products share one. */
+  readonly position: number;
+  readonly productId: string;
+  readonly productName: string;
+  readonly supplierId: string;
+  readonly supplierName: string;
+  /** The profile id the product was judged against. */
+  readonly systemType: string;
+  readonly reportId: string;
+  readonly specVersion: string;
+  readonly level: Level;
+  readonly clausesMet: number;
+  readonly status: ReportStatus;
+  readonly expired: boolean;
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  readonly runFinishedAt: string;
+}
+
+export interface ReportSummary {
+  readonly id: string;
+  readonly productId: string;
+  readonly profile: string;
+  readonly specVersion: string;
+  readonly level: Level;
+  readonly status: ReportStatus;
+  readonly clausesMet: number;
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  readonly runStartedAt: string;
+  readonly runFinishedAt: string;
+  readonly receivedAt: string;
+}
+
+export interface StoredClauseResult {
+  readonly clause: string;
+  readonly number: number;
+  readonly title: string;
+  readonly assessment: string;
+  readonly status: string;
+  readonly automatedStatus: string | null;
+  readonly attestedStatement: string | null;
+  readonly attestedEvidence: readonly string[];
+  readonly checks: readonly string[];
+}
+
+export interface StoredViolationGroup {
+  readonly kind: string;
+  readonly count: number;
+  readonly examples: readonly { message: string; location?: string; exchangeId?: string }[];
+}
+
+export interface StoredCheckResult {
+  readonly checkId: string;
+  readonly clause: string;
+  readonly severity: string;
+  readonly title: string;
+  readonly status: string;
+  readonly message: string;
+  readonly violations: readonly StoredViolationGroup[];
+}
+
+export interface StoredSignature {
+  readonly keyId: string;
+  readonly role: SignerRole;
+  readonly signerName: string | null;
+  readonly signedAt: string;
+  /** From the key register, when the key is there (certifier keys from configuration always are). */
+  readonly publicKeyPem: string | null;
+}
+
+export interface ReportDetail {
+  readonly summary: ReportSummary;
+  readonly clauses: readonly StoredClauseResult[];
+  readonly checks: readonly StoredCheckResult[];
+  readonly signatures: readonly StoredSignature[];
+}
+
+export interface ProductDetail {
+  readonly id: string;
+  readonly name: string;
+  readonly systemType: string;
+  readonly supplierId: string;
+  readonly supplierName: string;
+  /** Newest run first. */
+  readonly reports: readonly ReportSummary[];
+}
+
+export interface Supplier {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface RegisteredKey {
+  readonly keyId: string;
+  readonly publicKeyPem: string;
+  readonly role: SignerRole;
+  /** The supplier or certifier that holds the key. */
+  readonly owner: string;
+  readonly registeredAt: string;
+}
+
+export interface Dispute {
+  readonly id: string;
+  readonly reportId: string;
+  readonly productId: string;
+  readonly checkId: string;
+  readonly checkTitle: string;
+  readonly checkStatus: string;
+  readonly reason: string;
+  readonly state: DisputeState;
+  readonly openedAt: string;
+  readonly decisionReason: string | null;
+  readonly decidedAt: string | null;
+  readonly waiverExpiresAt: string | null;
+}
+
+export interface ClauseStanding {
+  readonly productId: string;
+  readonly productName: string;
+  readonly supplierName: string;
+  readonly systemType: string;
+  readonly status: string;
+  readonly expired: boolean;
+}
+
+export interface IngestInput {
+  /** Verified: the store believes what it is given. */
+  readonly signedReport: SignedReport;
+  /** The request body exactly as received, served back byte for byte. */
+  readonly text: string;
+  readonly status: ReportStatus;
+  readonly validSignatures: readonly ValidSignature[];
+  readonly receivedAt: Date;
+}
+
+export interface IngestResult {
+  readonly id: string;
+  /** False when this signed report was stored before; nothing was written. */
+  readonly created: boolean;
+  readonly productId: string;
+  readonly supplierId: string;
+}
+
+export class ResultsStoreError extends Error {
+  override readonly name = 'ResultsStoreError';
+  constructor(
+    /** Stable, for callers that answer with a status code. */
+    readonly code:
+      | 'DISPUTE_NOT_FOUND'
+      | 'DISPUTE_DECIDED'
+      | 'REPORT_NOT_FOUND'
+      | 'CHECK_NOT_FOUND'
+      | 'CHECK_NOT_DISPUTABLE',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Suppliers, products, keys, verified reports and disputes, on PostgreSQL semantics whether embedded PGlite or a
+ * server. Every write is one transaction.
+ */
+export interface ResultsStore {
+  readonly kind: 'pglite' | 'postgresql';
+  /** Stores a verified report whole, with its product and supplier, or nothing at all. Idempotent by report id. */
+  ingest(input: IngestInput): Promise<IngestResult>;
+  /** Registers a key; one already registered (by key id) is kept as it was and returned. */
+  registerKey(
+    key: Omit<RegisteredKey, 'registeredAt'> & { registeredAt: Date },
+  ): Promise<{ created: boolean; key: RegisteredKey }>;
+  keys(role?: SignerRole): Promise<RegisteredKey[]>;
+  leagueTable(query: LeagueQuery): Promise<LeagueRow[]>;
+  /** Values the league table's filters offer: only those some product has. */
+  systemTypes(): Promise<string[]>;
+  suppliers(): Promise<Supplier[]>;
+  supplier(id: string): Promise<Supplier | undefined>;
+  product(id: string): Promise<ProductDetail | undefined>;
+  report(id: string): Promise<ReportDetail | undefined>;
+  /** The signed report exactly as it was uploaded. */
+  signedReportText(id: string): Promise<string | undefined>;
+  /** Each listed product's result for one clause, from its latest report. */
+  clauseStandings(clause: string, now: Date): Promise<ClauseStanding[]>;
+  /** The highest spec version any stored report of a profile was judged against. */
+  latestSpecVersion(profile: string): Promise<string | undefined>;
+  openDispute(input: { reportId: string; checkId: string; reason: string; openedAt: Date }): Promise<Dispute>;
+  decideDispute(input: {
+    id: string;
+    accept: boolean;
+    reason: string;
+    waiverExpiresAt: Date | null;
+    decidedAt: Date;
+  }): Promise<Dispute>;
+  dispute(id: string): Promise<Dispute | undefined>;
+  /** Every dispute about any of a product's reports, newest first; decided ones are never dropped. */
+  disputesForProduct(productId: string): Promise<Dispute[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenResultsStoreOptions {
+  /** A PostgreSQL server (`postgres://…`). Without it the store is embedded PGlite. */
+  readonly databaseUrl?: string | undefined;
+  /** Where embedded PGlite keeps its files; without it, in memory for the life of the process. */
+  readonly dataDir?: string | undefined;
+}
+
+export async function openResultsStore(options: OpenResultsStoreOptions = {}): Promise<ResultsStore> {
+  const sql = options.databaseUrl
+    ? await openPostgres(options.databaseUrl)
+    : await openPglite(options.dataDir);
+  try {
+    return await createResultsStore(sql, options.databaseUrl ? 'postgresql' : 'pglite');
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    const where = options.databaseUrl ? describeDatabaseUrl(options.databaseUrl) : 'embedded PGlite';
+    throw new Error(`cannot migrate the dashboard database (${where}): ${(error as Error).message}`);
+  }
+}
+
+/** The store over a connection the caller opened (and the store closes): for tests that wrap the client. */
+export async function createResultsStore(
+  sql: SqlClient,
+  kind: 'pglite' | 'postgresql',
+): Promise<ResultsStore> {
+  await migrate(sql, { migrations: DASHBOARD_MIGRATIONS, table: DASHBOARD_MIGRATIONS_TABLE });
+  return sqlResultsStore(sql, kind);
+}
+
+/** PGlite and node-postgres both give timestamptz as a Date; a string is taken as what it says. */
+function iso(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  return new Date(String(value)).toISOString();
+}
+const isoOrNull = (value: unknown) => (value === null || value === undefined ? null : iso(value));
+
+function jsonList<T>(text: unknown): T[] {
+  if (typeof text !== 'string') return [];
+  const value = JSON.parse(text) as unknown;
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+interface ReportRow {
+  id: string;
+  product_id: string;
+  profile: string;
+  spec_version: string;
+  level: Level;
+  status: ReportStatus;
+  clauses_met: number;
+  issued_at: unknown;
+  expires_at: unknown;
+  run_started_at: unknown;
+  run_finished_at: unknown;
+  received_at: unknown;
+}
+
+const REPORT_COLUMNS =
+  'id, product_id, profile, spec_version, level, status, clauses_met, issued_at, expires_at, run_started_at, run_finished_at, received_at';
+
+const reportSummary = (row: ReportRow): ReportSummary => ({
+  id: row.id,
+  productId: row.product_id,
+  profile: row.profile,
+  specVersion: row.spec_version,
+  level: row.level,
+  status: row.status,
+  clausesMet: Number(row.clauses_met),
+  issuedAt: iso(row.issued_at),
+  expiresAt: iso(row.expires_at),
+  runStartedAt: iso(row.run_started_at),
+  runFinishedAt: iso(row.run_finished_at),
+  receivedAt: iso(row.received_at),
+});
+
+interface KeyRow {
+  key_id: string;
+  public_key_pem: string;
+  role: SignerRole;
+  owner: string;
+  registered_at: unknown;
+}
+const registeredKey = (row: KeyRow): RegisteredKey => ({
+  keyId: row.key_id,
+  publicKeyPem: row.public_key_pem,
+  role: row.role,
+  owner: row.owner,
+  registeredAt: iso(row.registered_at),
+});
+
+interface DisputeRow {
+  id: string;
+  report_id: string;
+  product_id: string;
+  check_id: string;
+  check_title: string;
+  check_status: string;
+  reason: string;
+  state: DisputeState;
+  opened_at: unknown;
+  decision_reason: string | null;
+  decided_at: unknown;
+  waiver_expires_at: unknown;
+}
+const DISPUTE_SELECT = `
+  SELECT d.id, d.report_id, r.product_id, d.check_id, c.title AS check_title, c.status AS check_status, d.reason,
+    d.state, d.opened_at, d.decision_reason, d.decided_at, d.waiver_expires_at
+  FROM dashboard_disputes d
+  JOIN dashboard_reports r ON r.id = d.report_id
+  JOIN dashboard_check_results c ON c.report_id = d.report_id AND c.check_id = d.check_id`;
+const dispute = (row: DisputeRow): Dispute => ({
+  id: row.id,
+  reportId: row.report_id,
+  productId: row.product_id,
+  checkId: row.check_id,
+  checkTitle: row.check_title,
+  checkStatus: row.check_status,
+  reason: row.reason,
+  state: row.state,
+  openedAt: iso(row.opened_at),
+  decisionReason: row.decision_reason,
+  decidedAt: isoOrNull(row.decided_at),
+  waiverExpiresAt: isoOrNull(row.waiver_expires_at),
+});
+
+// Each product's latest run; a product is listed by it, so a newer self-assessment replaces an older
+// certificate rather than hiding behind it.
+const CURRENT_REPORTS = `
+  WITH current_reports AS (
+    SELECT DISTINCT ON (r.product_id) r.*
+    FROM dashboard_reports r
+    ORDER BY r.product_id, r.run_finished_at DESC, r.issued_at DESC, r.id
+  )`;
+
+/** Numeric parts compared as numbers, so 1.10.0 is above 1.9.0. */
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.replace(/^v/, '').split(/[.+-]/);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const [x, y] = [pa[i] ?? '', pb[i] ?? ''];
+    const [nx, ny] = [Number(x), Number(y)];
+    const diff =
+      x !== '' && y !== '' && Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): ResultsStore {
+  async function disputeById(runner: SqlClient, id: string): Promise<Dispute | undefined> {
+    const [row] = await runner.query<DisputeRow>(`${DISPUTE_SELECT} WHERE d.id = $1`, [id]);
+    return row ? dispute(row) : undefined;
+  }
+
+  return {
+    kind,
+
+    async ingest({ signedReport, text, status, validSignatures, receivedAt }) {
+      const { certificate, report, signatures } = signedReport;
+      const id = reportIdOf(signedReport);
+      const supplierId = supplierIdOf(certificate.supplier);
+      const productId = productIdOf(certificate.supplier, certificate.product, certificate.profile);
+      const result = { id, productId, supplierId };
+      return sql.transaction(async (tx) => {
+        await tx.query('INSERT INTO dashboard_suppliers (id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+          supplierId,
+          certificate.supplier,
+        ]);
+        await tx.query(
+          'INSERT INTO dashboard_products (id, supplier_id, name, profile) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+          [productId, supplierId, certificate.product, certificate.profile],
+        );
+        // Two uploads of one report at once: the second waits on the first's row and then inserts nothing.
+        const inserted = await tx.query<{ id: string }>(
+          `INSERT INTO dashboard_reports (id, product_id, profile, spec_version, level, level_rank, status,
+             clauses_met, issued_at, expires_at, run_started_at, run_finished_at, received_at, body)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [
+            id,
+            productId,
+            certificate.profile,
+            certificate.specVersion,
+            certificate.level,
+            LEVEL_RANK[certificate.level],
+            status,
+            report.clauses.filter((clause) => CLAUSE_MET.has(clause.status)).length,
+            certificate.issuedAt,
+            certificate.expiresAt,
+            new Date(report.startedAt).toISOString(),
+            new Date(report.finishedAt).toISOString(),
+            receivedAt.toISOString(),
+            text,
+          ],
+        );
+        if (inserted.length === 0) return { ...result, created: false };
+
+        const signedAt = new Map(signatures.map((s) => [s.keyId, s.signedAt]));
+        await tx.query(
+          `INSERT INTO dashboard_report_signatures (report_id, key_id, role, signer_name, signed_at)
+           SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])`,
+          [
+            id,
+            validSignatures.map((s) => s.keyId),
+            validSignatures.map((s) => s.role),
+            validSignatures.map((s) => s.name ?? null),
+            validSignatures.map((s) => signedAt.get(s.keyId) ?? receivedAt.toISOString()),
+          ],
+        );
+        const clauses = report.clauses;
+        await tx.query(
+          `INSERT INTO dashboard_clause_results (report_id, clause, number, title, assessment, status,
+             automated_status, attested_statement, attested_evidence, checks)
+           SELECT $1::text, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
+             $8::text[], $9::text[], $10::text[])`,
+          [
+            id,
+            clauses.map((c) => c.id),
+            clauses.map((c) => c.number),
+            clauses.map((c) => c.title),
+            clauses.map((c) => c.assessment),
+            clauses.map((c) => c.status),
+            clauses.map((c) => c.automated?.status ?? null),
+            clauses.map((c) => c.attested?.statement ?? null),
+            clauses.map((c) => JSON.stringify(c.attested?.evidence ?? [])),
+            clauses.map((c) => JSON.stringify(c.automated?.checks ?? [])),
+          ],
+        );
+        const checks = report.checks;
+        await tx.query(
+          `INSERT INTO dashboard_check_results (report_id, position, check_id, clause, severity, title, status,
+             message, violations)
+           SELECT $1::text, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+             $8::text[], $9::text[])`,
+          [
+            id,
+            checks.map((_, index) => index),
+            checks.map((c) => c.id),
+            checks.map((c) => c.clause),
+            checks.map((c) => c.severity),
+            checks.map((c) => c.title),
+            checks.map((c) => c.status),
+            checks.map((c) => c.message),
+            checks.map((c) => (c.violations ? JSON.stringify(c.violations) : null)),
+          ],
+        );
+        return { ...result, created: true };
+      });
+    },
+
+    async registerKey(key) {
+      return sql.transaction(async (tx) => {
+        const inserted = await tx.query<KeyRow>(
+          `INSERT INTO dashboard_keys (key_id, public_key_pem, role, owner, registered_at)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING RETURNING *`,
+          [key.keyId, key.publicKeyPem, key.role, key.owner, key.registeredAt.toISOString()],
+        );
+        if (inserted[0]) return { created: true, key: registeredKey(inserted[0]) };
+        const [existing] = await tx.query<KeyRow>('SELECT * FROM dashboard_keys WHERE key_id = $1', [
+          key.keyId,
+        ]);
+        return { created: false, key: registeredKey(existing as KeyRow) };
+      });
+    },
+
+    async keys(role) {
+      const rows = await sql.query<KeyRow>(
+        'SELECT * FROM dashboard_keys WHERE $1::text IS NULL OR role = $1 ORDER BY registered_at, key_id',
+        [role ?? null],
+      );
+      return rows.map(registeredKey);
+    },
+
+    async leagueTable(query) {
+      const sort = query.sort ?? 'rank';
+      const expression = SORT_EXPRESSIONS[sort];
+      // Typed already; checked again because this text goes into SQL.
+      if (!Object.hasOwn(SORT_EXPRESSIONS, sort) || (query.order && !['asc', 'desc'].includes(query.order)))
+        throw new RangeError(`cannot sort the league table by "${String(sort)}" ${String(query.order)}`);
+      const order = (query.order ?? NATURAL_ORDER[sort]).toUpperCase();
+      const rows = await sql.query<{
+        position: number | string;
+        product_id: string;
+        product_name: string;
+        supplier_id: string;
+        supplier_name: string;
+        system_type: string;
+        report_id: string;
+        spec_version: string;
+        level: Level;
+        clauses_met: number;
+        status: ReportStatus;
+        expired: boolean;
+        issued_at: unknown;
+        expires_at: unknown;
+        run_finished_at: unknown;
+      }>(
+        `${CURRENT_REPORTS},
+        listed AS (
+          SELECT p.id AS product_id, p.name AS product_name, s.id AS supplier_id, s.name AS supplier_name,
+            p.profile AS system_type, c.id AS report_id, c.spec_version, c.level, c.level_rank, c.status,
+            c.clauses_met, c.issued_at, c.expires_at, c.run_finished_at,
+            (c.expires_at < $1::timestamptz) AS expired
+          FROM current_reports c
+          JOIN dashboard_products p ON p.id = c.product_id
+          JOIN dashboard_suppliers s ON s.id = p.supplier_id
+        ),
+        ranked AS (
+          SELECT listed.*,
+            CASE WHEN expired THEN 2 WHEN status = 'certified' THEN 0 ELSE 1 END AS status_rank,
+            rank() OVER (ORDER BY expired, level_rank DESC, clauses_met DESC) AS position
+          FROM listed
+        )
+        SELECT * FROM ranked
+        WHERE ($2::text IS NULL OR system_type = $2)
+          AND ($3::text IS NULL OR supplier_id = $3)
+          AND ($4::text IS NULL OR level = $4)
+          AND ($5::text IS NULL OR (CASE WHEN expired THEN 'expired' ELSE status END) = $5)
+          AND ($6::text IS NULL OR product_id = $6)
+        ORDER BY ${expression} ${order}, ${RANKING}`,
+        [
+          query.now.toISOString(),
+          query.systemType ?? null,
+          query.supplierId ?? null,
+          query.level ?? null,
+          query.status ?? null,
+          query.productId ?? null,
+        ],
+      );
+      return rows.map((row) => ({
+        position: Number(row.position),
+        productId: row.product_id,
+        productName: row.product_name,
+        supplierId: row.supplier_id,
+        supplierName: row.supplier_name,
+        systemType: row.system_type,
+        reportId: row.report_id,
+        specVersion: row.spec_version,
+        level: row.level,
+        clausesMet: Number(row.clauses_met),
+        status: row.status,
+        expired: row.expired,
+        issuedAt: iso(row.issued_at),
+        expiresAt: iso(row.expires_at),
+        runFinishedAt: iso(row.run_finished_at),
+      }));
+    },
+
+    async systemTypes() {
+      const rows = await sql.query<{ profile: string }>(
+        'SELECT DISTINCT profile FROM dashboard_products ORDER BY profile',
+      );
+      return rows.map((row) => row.profile);
+    },
+
+    async suppliers() {
+      return sql.query<Supplier>('SELECT id, name FROM dashboard_suppliers ORDER BY lower(name), id');
+    },
+
+    async supplier(id) {
+      const [row] = await sql.query<Supplier>('SELECT id, name FROM dashboard_suppliers WHERE id = $1', [id]);
+      return row;
+    },
+
+    async product(id) {
+      const [row] = await sql.query<{
+        id: string;
+        name: string;
+        profile: string;
+        supplier_id: string;
+        supplier_name: string;
+      }>(
+        `SELECT p.id, p.name, p.profile, s.id AS supplier_id, s.name AS supplier_name
+         FROM dashboard_products p JOIN dashboard_suppliers s ON s.id = p.supplier_id WHERE p.id = $1`,
+        [id],
+      );
+      if (!row) return undefined;
+      const reports = await sql.query<ReportRow>(
+        `SELECT ${REPORT_COLUMNS} FROM dashboard_reports WHERE product_id = $1
+         ORDER BY run_finished_at DESC, issued_at DESC, id`,
+        [id],
+      );
+      return {
+        id: row.id,
+        name: row.name,
+        systemType: row.profile,
+        supplierId: row.supplier_id,
+        supplierName: row.supplier_name,
+        reports: reports.map(reportSummary),
+      };
+    },
+
+    async report(id) {
+      const [row] = await sql.query<ReportRow>(
+        `SELECT ${REPORT_COLUMNS} FROM dashboard_reports WHERE id = $1`,
+        [id],
+      );
+      if (!row) return undefined;
+      const clauses = await sql.query<{
+        clause: string;
+        number: number;
+        title: string;
+        assessment: string;
+        status: string;
+        automated_status: string | null;
+        attested_statement: string | null;
+        attested_evidence: string | null;
+        checks: string;
+      }>('SELECT * FROM dashboard_clause_results WHERE report_id = $1 ORDER BY number, clause', [id]);
+      const checks = await sql.query<{
+        check_id: string;
+        clause: string;
+        severity: string;
+        title: string;
+        status: string;
+        message: string;
+        violations: string | null;
+      }>('SELECT * FROM dashboard_check_results WHERE report_id = $1 ORDER BY position', [id]);
+      const signatures = await sql.query<{
+        key_id: string;
+        role: SignerRole;
+        signer_name: string | null;
+        signed_at: unknown;
+        public_key_pem: string | null;
+      }>(
+        `SELECT s.key_id, s.role, s.signer_name, s.signed_at, k.public_key_pem
+         FROM dashboard_report_signatures s LEFT JOIN dashboard_keys k ON k.key_id = s.key_id
+         WHERE s.report_id = $1 ORDER BY s.role, s.key_id`,
+        [id],
+      );
+      return {
+        summary: reportSummary(row),
+        clauses: clauses.map((c) => ({
+          clause: c.clause,
+          number: Number(c.number),
+          title: c.title,
+          assessment: c.assessment,
+          status: c.status,
+          automatedStatus: c.automated_status,
+          attestedStatement: c.attested_statement,
+          attestedEvidence: jsonList<string>(c.attested_evidence),
+          checks: jsonList<string>(c.checks),
+        })),
+        checks: checks.map((c) => ({
+          checkId: c.check_id,
+          clause: c.clause,
+          severity: c.severity,
+          title: c.title,
+          status: c.status,
+          message: c.message,
+          violations: jsonList<StoredViolationGroup>(c.violations),
+        })),
+        signatures: signatures.map((s) => ({
+          keyId: s.key_id,
+          role: s.role,
+          signerName: s.signer_name,
+          signedAt: iso(s.signed_at),
+          publicKeyPem: s.public_key_pem,
+        })),
+      };
+    },
+
+    async signedReportText(id) {
+      const [row] = await sql.query<{ body: string }>('SELECT body FROM dashboard_reports WHERE id = $1', [
+        id,
+      ]);
+      return row?.body;
+    },
+
+    async clauseStandings(clause, now) {
+      const rows = await sql.query<{
+        product_id: string;
+        product_name: string;
+        supplier_name: string;
+        profile: string;
+        status: string;
+        expired: boolean;
+      }>(
+        `${CURRENT_REPORTS}
+        SELECT p.id AS product_id, p.name AS product_name, s.name AS supplier_name, p.profile, cr.status,
+          (c.expires_at < $2::timestamptz) AS expired
+        FROM current_reports c
+        JOIN dashboard_clause_results cr ON cr.report_id = c.id AND cr.clause = $1
+        JOIN dashboard_products p ON p.id = c.product_id
+        JOIN dashboard_suppliers s ON s.id = p.supplier_id
+        ORDER BY lower(p.name), p.id`,
+        [clause, now.toISOString()],
+      );
+      return rows.map((row) => ({
+        productId: row.product_id,
+        productName: row.product_name,
+        supplierName: row.supplier_name,
+        systemType: row.profile,
+        status: row.status,
+        expired: row.expired,
+      }));
+    },
+
+    async latestSpecVersion(profile) {
+      const rows = await sql.query<{ spec_version: string }>(
+        'SELECT DISTINCT spec_version FROM dashboard_reports WHERE profile = $1',
+        [profile],
+      );
+      return rows
+        .map((row) => row.spec_version)
+        .sort(compareVersions)
+        .at(-1);
+    },
+
+    async openDispute({ reportId, checkId, reason, openedAt }) {
+      return sql.transaction(async (tx) => {
+        const [found] = await tx.query<{ report_id: string; check_id: string | null; status: string | null }>(
+          `SELECT r.id AS report_id, c.check_id, c.status FROM dashboard_reports r
+           LEFT JOIN dashboard_check_results c ON c.report_id = r.id AND c.check_id = $2 WHERE r.id = $1`,
+          [reportId, checkId],
+        );
+        if (!found) throw new ResultsStoreError('REPORT_NOT_FOUND', `no report ${reportId} is stored`);
+        if (!found.check_id)
+          throw new ResultsStoreError('CHECK_NOT_FOUND', `report ${reportId} has no check "${checkId}"`);
+        if (!DISPUTABLE.has(found.status ?? ''))
+          throw new ResultsStoreError(
+            'CHECK_NOT_DISPUTABLE',
+            `check "${checkId}" is ${found.status} in report ${reportId}: only a fail, warn or error can be disputed`,
+          );
+        const id = randomUUID();
+        await tx.query(
+          `INSERT INTO dashboard_disputes (id, report_id, check_id, reason, opened_at) VALUES ($1, $2, $3, $4, $5)`,
+          [id, reportId, checkId, reason, openedAt.toISOString()],
+        );
+        return (await disputeById(tx, id)) as Dispute;
+      });
+    },
+
+    async decideDispute({ id, accept, reason, waiverExpiresAt, decidedAt }) {
+      return sql.transaction(async (tx) => {
+        // Only an open dispute is decided, and only once: a decision is part of the public record.
+        const updated = await tx.query<{ id: string }>(
+          `UPDATE dashboard_disputes
+           SET state = $2, decision_reason = $3, decided_at = $4, waiver_expires_at = $5
+           WHERE id = $1 AND state = 'open' RETURNING id`,
+          [
+            id,
+            accept ? 'accepted' : 'rejected',
+            reason,
+            decidedAt.toISOString(),
+            accept ? (waiverExpiresAt?.toISOString() ?? null) : null,
+          ],
+        );
+        const found = await disputeById(tx, id);
+        if (!found) throw new ResultsStoreError('DISPUTE_NOT_FOUND', `no dispute ${id}`);
+        if (updated.length === 0)
+          throw new ResultsStoreError('DISPUTE_DECIDED', `dispute ${id} was ${found.state} already`);
+        return found;
+      });
+    },
+
+    dispute: (id) => disputeById(sql, id),
+
+    async disputesForProduct(productId) {
+      const rows = await sql.query<DisputeRow>(
+        `${DISPUTE_SELECT} WHERE r.product_id = $1 ORDER BY d.opened_at DESC, d.id`,
+        [productId],
+      );
+      return rows.map(dispute);
+    },
+
+    async ping() {
+      await sql.query('SELECT 1');
+    },
+    close: () => sql.close(),
+  };
+}

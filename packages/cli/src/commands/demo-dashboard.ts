@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type GeneratedKeyPair, generateKeyPair, signReport } from '@council-conform/certificates';
+import { type RunReport, readAttestation } from '@council-conform/runner';
+import { EXAMPLE_ATTESTATION } from './demo-reference.ts';
+import { publishSignedReport } from './publish.ts';
+
+/** One of the demo's runs, as the dashboard should show it. */
+export interface DemoPublication {
+  readonly name: string;
+  readonly report: RunReport;
+  /** Countersigned by the demo's certifier (certified), or signed by its supplier only (self-assessed). */
+  readonly certify: boolean;
+}
+
+export interface PublishedDemo {
+  readonly url: string;
+  readonly published: readonly {
+    readonly name: string;
+    readonly status: string;
+    readonly product: string;
+    readonly productUrl: string;
+    readonly signedPath: string;
+  }[];
+  readonly certifierPublicKey: string;
+  /** The token the demo uploads with (a certifier's): for trying `conform publish` against the demo. */
+  readonly uploadToken: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The example attestation under another supplier's and product's name, so that each demo run is its own
+ * product on the league table. Written as JSON, which is YAML too, beside the demo's reports.
+ */
+export async function writeDemoAttestation(
+  outDir: string,
+  name: string,
+  supplier: string,
+  product: string,
+): Promise<string> {
+  const example = await readAttestation(EXAMPLE_ATTESTATION);
+  const path = join(outDir, 'attestations', `${name}.json`);
+  await mkdir(join(outDir, 'attestations'), { recursive: true });
+  await writeFile(path, `${JSON.stringify({ ...example, supplier, product }, null, 2)}\n`);
+  return path;
+}
+
+async function writeKeyPair(dir: string, name: string, pair: GeneratedKeyPair): Promise<void> {
+  await writeFile(join(dir, `${name}.key`), pair.privateKeyPem, { mode: 0o600 });
+  await writeFile(join(dir, `${name}.pub`), pair.publicKeyPem, { mode: 0o644 });
+}
+
+/**
+ * Signs the demo's reports, each with its supplier's key and, where certified, countersigned by a demo
+ * certifier's key; starts the dashboard on embedded PGlite, trusting that certifier and registering each
+ * supplier's key; and publishes every report through the ingest API, as `conform publish` would. The keys
+ * and signed reports stay in `outDir`, so `conform verify` can be tried on them.
+ */
+export async function publishDemoResults(
+  outDir: string,
+  runs: readonly DemoPublication[],
+  options: { readonly port?: number } = {},
+): Promise<PublishedDemo> {
+  const { listenDashboard, openResultsStore } = await import('@council-conform/dashboard');
+  const keysDir = join(outDir, 'keys');
+  await mkdir(keysDir, { recursive: true, mode: 0o700 });
+  const certifier = generateKeyPair();
+  await writeKeyPair(keysDir, 'demo-certifier', certifier);
+  const supplierKeys = new Map<string, GeneratedKeyPair>();
+  const signed: { name: string; supplier: string; path: string; bytes: Buffer }[] = [];
+  for (const run of runs) {
+    const supplier = run.report.attestation?.supplier;
+    if (!supplier) throw new Error(`the demo run ${run.name} has no attestation to name its supplier`);
+    let key = supplierKeys.get(supplier);
+    if (!key) {
+      key = generateKeyPair();
+      supplierKeys.set(supplier, key);
+      await writeKeyPair(keysDir, `supplier-${supplierKeys.size}`, key);
+    }
+    let signedReport = signReport(run.report, { privateKeyPem: key.privateKeyPem, role: 'supplier' });
+    if (run.certify)
+      signedReport = signReport(signedReport, { privateKeyPem: certifier.privateKeyPem, role: 'certifier' });
+    const path = join(outDir, `${run.name}.signed.json`);
+    const bytes = Buffer.from(`${JSON.stringify(signedReport, null, 2)}\n`);
+    await writeFile(path, bytes);
+    signed.push({ name: run.name, supplier, path, bytes });
+  }
+
+  const store = await openResultsStore();
+  const token = randomBytes(24).toString('base64url');
+  const dashboard = await listenDashboard({
+    store,
+    trustedKeys: [{ publicKeyPem: certifier.publicKeyPem, role: 'certifier', name: 'Demo certifier' }],
+    uploadTokens: [{ token, role: 'certifier' }],
+    port: options.port ?? 0,
+  });
+  const close = async () => {
+    await dashboard.close();
+    await store.close();
+  };
+  try {
+    for (const [supplier, key] of supplierKeys) {
+      const response = await fetch(new URL('/api/suppliers/keys', dashboard.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ publicKeyPem: key.publicKeyPem, supplier }),
+      });
+      if (!response.ok)
+        throw new Error(
+          `the dashboard refused ${supplier}'s key: HTTP ${response.status} ${await response.text()}`,
+        );
+    }
+    const published = [];
+    for (const report of signed) {
+      const outcome = await publishSignedReport(report.bytes, { to: dashboard.url, token });
+      const links = (outcome.body.links ?? {}) as { product?: string };
+      if (!outcome.published)
+        throw new Error(
+          `the dashboard refused ${report.name}: HTTP ${outcome.httpStatus} ${String(outcome.body.reason ?? '')} ${String(outcome.body.detail ?? '')}`,
+        );
+      published.push({
+        name: report.name,
+        status: String(outcome.body.status ?? ''),
+        product: String(outcome.body.product ?? ''),
+        productUrl: new URL(links.product ?? '/', dashboard.url).toString(),
+        signedPath: report.path,
+      });
+    }
+    return {
+      url: dashboard.url,
+      published,
+      certifierPublicKey: join(keysDir, 'demo-certifier.pub'),
+      uploadToken: token,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { EXIT, UsageError } from '../errors.ts';
+import type { CliIo } from '../io.ts';
+
+const cwd = () => process.env.INIT_CWD ?? process.cwd();
+/** A dashboard that has not answered in this long is not going to: the upload is one request. */
+const PUBLISH_TIMEOUT_MS = 60_000;
+
+export interface PublishOutcome {
+  /** True when the dashboard stored the report (201) or already had it (200). */
+  readonly published: boolean;
+  readonly httpStatus: number;
+  /** The dashboard's own words: `id`, `status`, `links` on success; `reason`, `detail` on refusal. */
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Uploads a signed report's bytes unchanged to a dashboard's ingest API: the dashboard verifies the very
+ * bytes the signer signed and offers them back for download as they are.
+ */
+export async function publishSignedReport(
+  signedReport: Uint8Array,
+  options: { readonly to: string; readonly token: string },
+): Promise<PublishOutcome> {
+  let endpoint: URL;
+  try {
+    endpoint = new URL('api/reports', options.to.endsWith('/') ? options.to : `${options.to}/`);
+  } catch {
+    throw new UsageError('DASHBOARD_URL_INVALID', `--to "${options.to}" is not a URL`);
+  }
+  if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:')
+    throw new UsageError('DASHBOARD_URL_INVALID', `--to "${options.to}" must be an http(s) URL`);
+  let response: Response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+      body: signedReport,
+      redirect: 'error',
+      signal: AbortSignal.timeout(PUBLISH_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    throw new UsageError(
+      'DASHBOARD_UNREACHABLE',
+      `${endpoint.origin} did not take the upload: ${cause ?? (error as Error).message}`,
+    );
+  }
+  const text = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      body = parsed as Record<string, unknown>;
+  } catch {
+    body = { detail: text.slice(0, 500) };
+  }
+  return { published: response.status === 200 || response.status === 201, httpStatus: response.status, body };
+}
+
+export function registerPublish(program: Command, io: CliIo): void {
+  program
+    .command('publish')
+    .description(
+      'upload a signed report to a Council Conform dashboard, which verifies it before it lists it',
+    )
+    .argument('<signed-report>', 'a report signed with `conform sign`')
+    .requiredOption('--to <url>', 'the dashboard, e.g. https://conform.loti.london')
+    .option('--token <token>', 'upload token the dashboard gave you (default: $CONFORM_UPLOAD_TOKEN)')
+    .action(async (file: string, flags: { to: string; token?: string }) => {
+      const token = flags.token ?? process.env.CONFORM_UPLOAD_TOKEN;
+      if (!token)
+        throw new UsageError(
+          'UPLOAD_TOKEN_MISSING',
+          'give the upload token with --token or CONFORM_UPLOAD_TOKEN',
+        );
+      const path = resolve(cwd(), file);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path);
+      } catch (error) {
+        throw new UsageError('REPORT_UNREADABLE', `${path}: cannot be read: ${(error as Error).message}`);
+      }
+      const outcome = await publishSignedReport(bytes, { to: flags.to, token });
+      const { body } = outcome;
+      if (outcome.published) {
+        io.out(
+          `${outcome.httpStatus === 201 ? 'published' : 'already published'}: ${String(body.status ?? '')} report ${String(body.id ?? '')}`,
+        );
+        const links = (body.links ?? {}) as { product?: unknown };
+        if (typeof links.product === 'string') io.out(new URL(links.product, flags.to).toString());
+        return;
+      }
+      const reason = typeof body.reason === 'string' ? `${body.reason}: ` : '';
+      const detail = String(body.detail ?? body.title ?? '');
+      io.err(`conform: the dashboard refused the report (HTTP ${outcome.httpStatus}): ${reason}${detail}`);
+      process.exitCode =
+        outcome.httpStatus === 401 || outcome.httpStatus === 403 ? EXIT.usage : EXIT.findings;
+    });
+}
