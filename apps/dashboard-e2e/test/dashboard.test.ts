@@ -129,6 +129,34 @@ describe.skipIf(!chromium.available)('the dashboard in Chromium, fed by the demo
     await expectAccessible('product');
   });
 
+  it('shows each clause’s verdict as the signed report has it', async () => {
+    const shownAs: Record<string, string> = { pass: 'Passed', fail: 'Failed', attested: 'Attested' };
+    for (const run of demo.published) {
+      const signed = JSON.parse(await readFile(run.signedPath, 'utf8')) as {
+        report: { clauses: { id: string; status: string }[] };
+      };
+      await open(new URL(run.productUrl).pathname);
+      const shown = await page
+        .locator('main table.app-clause-matrix tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((row) => [
+            row.getAttribute('data-clause'),
+            row.querySelector('.govuk-tag')?.textContent?.trim(),
+          ]),
+        );
+      expect(shown, run.name).toEqual(
+        signed.report.clauses.map((clause) => [clause.id, shownAs[clause.status] ?? clause.status]),
+      );
+    }
+    // The faulty supplier's personal records were open to anyone: that clause, and only that one, failed.
+    const faulty = JSON.parse(
+      await readFile(demo.published.find((p) => p.name === 'faulty')?.signedPath ?? '', 'utf8'),
+    ) as { report: { clauses: { id: string; status: string }[] } };
+    expect(faulty.report.clauses.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([
+      'personal-data',
+    ]);
+  });
+
   it('shows the faulty product’s failed checks with their evidence', async () => {
     const faulty = demo.published.find((p) => p.name === 'faulty');
     await open(new URL(faulty?.productUrl ?? '/').pathname);
