@@ -22,6 +22,11 @@ const isObject = (value: unknown): value is JsonObject =>
 
 /** Records read per dataset before a crawl stops: enough to judge, bounded for huge production systems. */
 export const CRAWL_RECORD_CAP = 5_000;
+/**
+ * Empty pages in a row after which a walk stops. Record caps never stop a listing that links on and on to
+ * pages with nothing on them, so without this such a walk would run until the run's budget is spent.
+ */
+export const EMPTY_PAGE_LIMIT = 20;
 const PAGE_SIZE = 100;
 
 export function linkTarget(header: string | undefined, rel: string): string | undefined {
@@ -179,7 +184,15 @@ export async function walkDataset(
   const visited = new Set<string>();
   let next: string | undefined = first;
   let pages = 0;
+  let emptyInARow = 0;
   while (next) {
+    if (emptyInARow >= EMPTY_PAGE_LIMIT) {
+      return {
+        exchangeIds,
+        pages,
+        problem: `pagination does not end: ${EMPTY_PAGE_LIMIT} pages in a row held no records yet each linked to another`,
+      };
+    }
     const key = new URL(next, base).toString();
     if (visited.has(key))
       return { exchangeIds, pages, problem: `pagination loops: page ${pages + 1} links back to ${next}` };
@@ -221,6 +234,7 @@ export async function walkDataset(
         problem: `${operation.path} answered without a list of records (${response.exchange.id})`,
       };
     }
+    emptyInARow = items.length === 0 ? emptyInARow + 1 : 0;
     const stop = visit(items.filter(isObject));
     if (stop) return { exchangeIds, pages, problem: stop };
     const bodyNext = isObject(body) && typeof body.next === 'string' ? body.next : undefined;

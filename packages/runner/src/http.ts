@@ -1,4 +1,7 @@
+import { maxHeaderSize } from 'node:http';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type Dispatcher, request as undiciRequest } from 'undici';
 import type { Redactor } from './redact.ts';
 
@@ -112,6 +115,11 @@ export interface HarnessHttp {
 
 const MAX_REDIRECTS = 5;
 const MAX_429_RETRIES = 3;
+/**
+ * Deeper JSON than any API needs: every recursive walk over a parsed body (a schema validator, redaction,
+ * JSON.stringify) overflows the stack somewhere past a few thousand levels, so a body is refused here, by name.
+ */
+export const MAX_JSON_DEPTH = 512;
 
 export function createHarnessHttp(options: HttpOptions): HarnessHttp {
   const exchanges: Exchange[] = [];
@@ -131,19 +139,17 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     return exchange;
   }
 
-  async function once(
-    request: HarnessRequest,
-    url: URL,
-    method: string,
-    headers: Record<string, string>,
-  ): Promise<HarnessResponse> {
-    if (options.signal.aborted)
-      throw new HarnessError(
-        'BUDGET_EXHAUSTED',
-        'the run’s time budget is spent; no further requests are made',
-      );
-    if (!request.unthrottled) await waitForSlot();
+  function budgetSpent(): HarnessError {
+    return new HarnessError(
+      'BUDGET_EXHAUSTED',
+      'the run’s time budget is spent; no further requests are made',
+    );
+  }
+
+  /** Records the start of an exchange, with what it sends redacted. */
+  function begin(request: HarnessRequest, url: URL, method: string, headers: Record<string, string>) {
     count += 1;
+    options.redactor.learnHeaderSecrets(headers);
     const id = `${options.idPrefix ?? 'ex'}-${String(exchanges.length + 1).padStart(4, '0')}`;
     const contentType = headers['content-type'] ?? '';
     const exchange = record({
@@ -160,11 +166,34 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
           : {}),
       },
     });
-    const started = performance.now();
+    return { id, exchange, started: performance.now() };
+  }
+
+  /**
+   * Sends one request and reads its body through `onChunk` under the size cap, the request timeout and the
+   * run's budget; every way it can go wrong becomes a HarnessError that says what the server did.
+   */
+  async function exchangeOnce(
+    request: HarnessRequest,
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    onChunk: (chunk: Buffer, status: number) => void | Promise<void>,
+    what: 'response' | 'download',
+  ): Promise<{
+    id: string;
+    exchange: Exchange;
+    status: number;
+    headers: Record<string, string>;
+    bytes: number;
+  }> {
+    const { id, exchange, started } = begin(request, url, method, headers);
     const timeoutMs = request.timeoutMs ?? options.requestTimeoutMs;
     const maxBytes = request.maxBytes ?? options.maxResponseBytes;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([timeout, options.signal]);
+    const reading: BodyProgress = { headersArrived: false, bytes: 0, wireBytes: 0 };
+    let checkError: { error: unknown } | undefined;
     try {
       const response = await undiciRequest(url, {
         method: method as Dispatcher.HttpMethod,
@@ -175,88 +204,187 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
         bodyTimeout: timeoutMs,
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       });
+      reading.headersArrived = true;
+      // A cookie the supplier sets is a credential: learnt before anything of this answer is recorded.
+      options.redactor.learnHeaderSecrets(response.headers);
       const responseHeaders = flattenHeaders(response.headers);
-      const declared = Number(responseHeaders['content-length'] ?? '0');
-      if (declared > maxBytes) {
+      reading.declared = declaredLength(responseHeaders);
+      if (reading.declared !== undefined && reading.declared > maxBytes) {
         response.body.destroy();
         throw new HarnessError(
           'BODY_TOO_LARGE',
-          `${method} ${url.pathname}: the response declares ${declared} bytes, over the ${maxBytes}-byte cap`,
+          `${method} ${url.pathname}: the ${what} declares ${reading.declared} bytes (Content-Length), over the ${maxBytes}-byte cap; nothing of it was read`,
           id,
         );
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > maxBytes) {
-          response.body.destroy();
-          throw new HarnessError(
-            'BODY_TOO_LARGE',
-            `${method} ${url.pathname}: the response passed the ${maxBytes}-byte cap`,
-            id,
-          );
-        }
-        chunks.push(chunk as Buffer);
-      }
-      const body = Buffer.concat(chunks);
-      exchange.response = {
-        status: response.statusCode,
-        headers: options.redactor.headers(responseHeaders),
-        bytes: body.length,
-        bodyPreview: options.redactor.bodyPreview(body, responseHeaders['content-type'] ?? ''),
-      };
-      exchange.durationMs = Math.round(performance.now() - started);
-      return {
-        exchange,
-        status: response.statusCode,
-        headers: responseHeaders,
-        body,
-        url: url.toString(),
-        text: () => body.toString('utf8'),
-        json: () => {
-          try {
-            return JSON.parse(body.toString('utf8')) as unknown;
-          } catch (error) {
+      const body = decode(response.body, responseHeaders['content-encoding'], reading);
+      try {
+        for await (const raw of body.chunks) {
+          const chunk = raw as Buffer;
+          reading.bytes += chunk.length;
+          if (reading.bytes > maxBytes) {
             throw new HarnessError(
-              'INVALID_JSON',
-              `${method} ${url.pathname} (${id}): the body is not JSON: ${(error as Error).message}`,
+              'BODY_TOO_LARGE',
+              body.encoding
+                ? `${method} ${url.pathname}: the ${what} passed the ${maxBytes}-byte cap once its ${body.encoding} encoding was undone, from ${reading.wireBytes} bytes on the wire (a compression bomb, or a body too large to judge)`
+                : `${method} ${url.pathname}: the ${what} passed the ${maxBytes}-byte cap`,
               id,
             );
           }
-        },
-        header: (name) => responseHeaders[name.toLowerCase()],
+          try {
+            await onChunk(chunk, response.statusCode);
+          } catch (error) {
+            // The check's own reader failed, not the server: it is passed on as it is.
+            checkError = { error };
+            throw error;
+          }
+        }
+      } finally {
+        body.destroy();
+      }
+      exchange.durationMs = Math.round(performance.now() - started);
+      return {
+        id,
+        exchange,
+        status: response.statusCode,
+        headers: responseHeaders,
+        bytes: reading.bytes,
       };
     } catch (error) {
       exchange.durationMs = Math.round(performance.now() - started);
-      const harnessError =
-        error instanceof HarnessError
-          ? error
-          : options.signal.aborted
-            ? new HarnessError('BUDGET_EXHAUSTED', 'the run’s time budget ran out during this request', id)
-            : timeout.aborted ||
-                /timeout/i.test(String((error as Error).name) + String((error as Error).message))
-              ? new HarnessError(
-                  'TIMEOUT',
-                  `${method} ${url.pathname}: no complete answer within ${timeoutMs} ms`,
-                  id,
-                )
-              : /certificate|ssl|tls|self.signed|CERT_/i.test(
-                    `${(error as { code?: string }).code ?? ''} ${(error as Error).message}`,
-                  )
-                ? new HarnessError(
-                    'TLS',
-                    `${method} ${url.host}: TLS failed: ${(error as Error).message}`,
-                    id,
-                  )
-                : new HarnessError(
-                    'NETWORK',
-                    `${method} ${url.host}: ${(error as { code?: string }).code ?? ''} ${(error as Error).message}`.trim(),
-                    id,
-                  );
+      if (checkError?.error === error) throw error;
+      const harnessError = classify(error, {
+        method,
+        url,
+        id,
+        timeoutMs,
+        timedOut: timeout.aborted,
+        reading,
+        what,
+      });
       exchange.error = { code: harnessError.code, message: options.redactor.text(harnessError.message) };
       throw harnessError;
     }
+  }
+
+  /** What a failure was, in the words of what the server did. */
+  function classify(
+    error: unknown,
+    at: {
+      method: string;
+      url: URL;
+      id: string;
+      timeoutMs: number;
+      timedOut: boolean;
+      reading: BodyProgress;
+      what: 'response' | 'download';
+    },
+  ): HarnessError {
+    if (error instanceof HarnessError) return error;
+    const { method, url, id, reading } = at;
+    const code = (error as { code?: string }).code ?? '';
+    const message = (error as Error).message ?? String(error);
+    const sofar = reading.headersArrived
+      ? `${reading.bytes}${reading.declared !== undefined ? ` of ${reading.declared}` : ''} bytes of the body had arrived`
+      : 'not even the headers had arrived';
+    if (options.signal.aborted)
+      return new HarnessError(
+        'BUDGET_EXHAUSTED',
+        `the run’s time budget ran out during this ${at.what === 'download' ? 'download' : 'request'} (${sofar})`,
+        id,
+      );
+    if (at.timedOut || /timeout/i.test(String((error as Error).name) + message))
+      return new HarnessError(
+        'TIMEOUT',
+        `${method} ${url.pathname}: no complete answer within ${at.timeoutMs} ms; ${sofar}${reading.headersArrived && reading.bytes > 0 ? ' (the body trickles in)' : ''}`,
+        id,
+      );
+    if (/certificate|ssl|tls|self.signed|CERT_/i.test(`${code} ${message}`))
+      return new HarnessError(
+        'TLS',
+        `${method} ${url.host}: TLS failed: ${message}${code ? ` (${code})` : ''}`,
+        id,
+      );
+    if (code === 'UND_ERR_HEADERS_OVERFLOW')
+      return new HarnessError(
+        'NETWORK',
+        `${method} ${url.pathname}: the response headers are larger than the ${maxHeaderSize}-byte limit the runner reads (${code})`,
+        id,
+      );
+    if (reading.encoding && code.startsWith('Z_'))
+      return new HarnessError(
+        'NETWORK',
+        `${method} ${url.pathname}: the body is not valid ${reading.encoding}, as its Content-Encoding says it is (${code} ${message})`,
+        id,
+      );
+    if (reading.headersArrived)
+      return new HarnessError(
+        'NETWORK',
+        `${method} ${url.pathname}: the connection broke after ${reading.bytes}${reading.declared !== undefined ? ` of the ${reading.declared} declared` : ''} bytes of the body: ${`${code} ${message}`.trim()}`,
+        id,
+      );
+    return new HarnessError('NETWORK', `${method} ${url.host}: ${`${code} ${message}`.trim()}`, id);
+  }
+
+  async function once(
+    request: HarnessRequest,
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+  ): Promise<HarnessResponse> {
+    if (options.signal.aborted) throw budgetSpent();
+    if (!request.unthrottled) await waitForSlot();
+    const chunks: Buffer[] = [];
+    const done = await exchangeOnce(
+      request,
+      url,
+      method,
+      headers,
+      (chunk) => void chunks.push(chunk),
+      'response',
+    );
+    const { id, exchange, status, headers: responseHeaders } = done;
+    const body = Buffer.concat(chunks);
+    exchange.response = {
+      status,
+      headers: options.redactor.headers(responseHeaders),
+      bytes: body.length,
+      bodyPreview: options.redactor.bodyPreview(body, responseHeaders['content-type'] ?? ''),
+    };
+    return {
+      exchange,
+      status,
+      headers: responseHeaders,
+      body,
+      url: url.toString(),
+      text: () => body.toString('utf8'),
+      json: () => {
+        const text = body.toString('utf8');
+        if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+          throw new HarnessError(
+            'INVALID_JSON',
+            `${method} ${url.pathname} (${id}): the JSON nests deeper than ${MAX_JSON_DEPTH} levels; no client can be expected to walk it`,
+            id,
+          );
+        }
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          const type = responseHeaders['content-type'];
+          // V8 quotes an excerpt of the body ("<!doctype "...), which may be a resident's data: it is left out.
+          const reason = (error as Error).message.replace(
+            /, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/,
+            '',
+          );
+          throw new HarnessError(
+            'INVALID_JSON',
+            `${method} ${url.pathname} (${id}): the body${type ? ` (${type})` : ''} is not JSON: ${reason}`,
+            id,
+          );
+        }
+      },
+      header: (name) => responseHeaders[name.toLowerCase()],
+    };
   }
 
   async function request(request: HarnessRequest): Promise<HarnessResponse> {
@@ -336,11 +464,7 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
         `refusing to download from ${url.origin}: only the target ${options.target.origin} is called`,
       );
     }
-    if (options.signal.aborted)
-      throw new HarnessError(
-        'BUDGET_EXHAUSTED',
-        'the run’s time budget is spent; no further requests are made',
-      );
+    if (options.signal.aborted) throw budgetSpent();
     const headers: Record<string, string> = { accept: '*/*', ...request.headers };
     const auth = request.auth ?? 'none';
     if (auth !== 'none') {
@@ -351,81 +475,39 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
       }
     }
     await waitForSlot();
-    count += 1;
-    const id = `${options.idPrefix ?? 'ex'}-${String(exchanges.length + 1).padStart(4, '0')}`;
-    const exchange = record({
-      id,
-      ...(request.note ? { note: request.note } : {}),
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      request: {
-        method: 'GET',
-        url: options.redactor.url(url.toString()),
-        headers: options.redactor.headers(headers),
-      },
-    });
-    const started = performance.now();
-    const timeoutMs = request.timeoutMs ?? options.requestTimeoutMs;
-    const maxBytes = request.maxBytes ?? options.maxResponseBytes;
-    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]);
-    let size = 0;
     let preview = Buffer.alloc(0);
-    try {
-      const response = await undiciRequest(url, {
-        method: 'GET',
-        headers,
-        signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      });
-      const responseHeaders = flattenHeaders(response.headers);
-      const kept: Buffer[] = [];
-      for await (const raw of response.body) {
-        const chunk = raw as Buffer;
-        size += chunk.length;
-        if (size > maxBytes) {
-          response.body.destroy();
-          throw new HarnessError(
-            'BODY_TOO_LARGE',
-            `GET ${url.pathname}: the download passed the ${maxBytes}-byte cap`,
-            id,
-          );
-        }
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    const { body: _noBody, ...get } = request;
+    const done = await exchangeOnce(
+      get,
+      url,
+      'GET',
+      headers,
+      async (chunk, status) => {
         if (preview.length < 1024)
           preview = Buffer.concat([preview, chunk.subarray(0, 1024 - preview.length)]);
-        if (response.statusCode === 200) await sink(chunk);
-        else if (size <= 64 * 1024) kept.push(chunk);
-      }
-      exchange.response = {
-        status: response.statusCode,
-        headers: options.redactor.headers(responseHeaders),
-        bytes: size,
-        bodyPreview: options.redactor.bodyPreview(preview, responseHeaders['content-type'] ?? '', 512),
-      };
-      exchange.durationMs = Math.round(performance.now() - started);
-      return {
-        exchange,
-        status: response.statusCode,
-        headers: responseHeaders,
-        bytes: size,
-        ...(response.statusCode === 200 ? {} : { body: Buffer.concat(kept) }),
-      };
-    } catch (error) {
-      exchange.durationMs = Math.round(performance.now() - started);
-      const harnessError =
-        error instanceof HarnessError
-          ? error
-          : options.signal.aborted
-            ? new HarnessError('BUDGET_EXHAUSTED', 'the run’s time budget ran out during this download', id)
-            : new HarnessError(
-                'NETWORK',
-                `GET ${url.pathname}: the download broke after ${size} bytes: ${(error as Error).message}`,
-                id,
-              );
-      exchange.error = { code: harnessError.code, message: options.redactor.text(harnessError.message) };
-      throw harnessError;
-    }
+        if (status === 200) await sink(chunk);
+        else if (keptBytes < 64 * 1024) {
+          kept.push(chunk);
+          keptBytes += chunk.length;
+        }
+      },
+      'download',
+    );
+    done.exchange.response = {
+      status: done.status,
+      headers: options.redactor.headers(done.headers),
+      bytes: done.bytes,
+      bodyPreview: options.redactor.bodyPreview(preview, done.headers['content-type'] ?? '', 512),
+    };
+    return {
+      exchange: done.exchange,
+      status: done.status,
+      headers: done.headers,
+      bytes: done.bytes,
+      ...(done.status === 200 ? {} : { body: Buffer.concat(kept).subarray(0, 64 * 1024) }),
+    };
   }
 
   return {
@@ -445,6 +527,91 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+interface BodyProgress {
+  headersArrived: boolean;
+  /** Content-Length, when the server sent one. */
+  declared?: number;
+  /** Bytes of the body as a check sees it (decoded). */
+  bytes: number;
+  /** Bytes as they arrived, before any Content-Encoding was undone. */
+  wireBytes: number;
+  /** The Content-Encoding being undone, if any. */
+  encoding?: string;
+}
+
+const DECODERS: Readonly<Record<string, () => Transform>> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/**
+ * The body as a check would read it. A Content-Encoding the runner can undo is undone here, chunk by chunk,
+ * so that the size cap counts decoded bytes and a compression bomb stops at the cap instead of filling memory.
+ * Other encodings, and none, pass through as they came.
+ */
+function decode(
+  body: Readable,
+  contentEncoding: string | undefined,
+  reading: BodyProgress,
+): { chunks: AsyncIterable<unknown>; encoding?: string; destroy(): void } {
+  const encoding = contentEncoding?.trim().toLowerCase();
+  const decoder = encoding ? DECODERS[encoding] : undefined;
+  if (!encoding || !decoder) {
+    return {
+      chunks: (async function* () {
+        for await (const chunk of body) {
+          reading.wireBytes += (chunk as Buffer).length;
+          yield chunk;
+        }
+      })(),
+      destroy: () => body.destroy(),
+    };
+  }
+  reading.encoding = encoding;
+  const decoded = decoder();
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      reading.wireBytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  // pipeline passes an error on any side to the others and so to the reader; the callback only keeps it
+  // from being raised a second time.
+  pipeline(body, counter, decoded, () => undefined);
+  return {
+    chunks: decoded,
+    encoding,
+    destroy: () => {
+      decoded.destroy();
+      body.destroy();
+    },
+  };
+}
+
+function declaredLength(headers: Readonly<Record<string, string>>): number | undefined {
+  const value = headers['content-length'];
+  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
+
+/** True when the JSON text opens more than `limit` arrays or objects inside each other (strings skipped). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i++;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return false;
 }
 
 /** Undici's headers as one lower-cased string per name (repeated headers joined as HTTP allows). */

@@ -5,13 +5,14 @@ export {
   type AttestationStatement,
   readAttestation,
 } from './attestation.ts';
-export { AuthError, TokenManager } from './auth.ts';
+export { AuthError, MAX_TOKEN_RESPONSE_BYTES, type TokenLimits, TokenManager } from './auth.ts';
 export { CONFIG_KEYS, ConfigError, DEFAULTS, didYouMean, resolveRunConfig } from './config.ts';
 export {
   CRAWL_RECORD_CAP,
   crawlDataset,
   createRunContext,
   type DatasetWalk,
+  EMPTY_PAGE_LIMIT,
   isLoopback,
   linkTarget,
   walkDataset,
@@ -25,6 +26,7 @@ export {
   type HarnessHttp,
   type HarnessRequest,
   type HarnessResponse,
+  MAX_JSON_DEPTH,
   parseRetryAfter,
 } from './http.ts';
 export { PreflightError, type PreflightStep, preflight } from './preflight.ts';
@@ -40,6 +42,14 @@ export {
   type Level,
   levelOf,
 } from './results.ts';
-export { REPORT_VERSION, type RunEvents, type RunInput, type RunReport, runConformance } from './run.ts';
+export {
+  ABANDON_AFTER_BUDGET_MS,
+  REPORT_VERSION,
+  type RunEvents,
+  type RunInput,
+  type RunReport,
+  runConformance,
+} from './run.ts';
 export type * from './types.ts';
+export { firstInvalidUtf8Byte } from './utf8.ts';
 export { ViolationCollector } from './violations.ts';

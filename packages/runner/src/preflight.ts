@@ -1,7 +1,22 @@
 import type { TokenManager } from './auth.ts';
 import { didYouMean } from './config.ts';
 import { HarnessError, type HarnessHttp } from './http.ts';
+import type { RunReport } from './run.ts';
 import type { Reference, ResolvedRunConfig, RunContext } from './types.ts';
+
+/** What to do about a certificate the TLS handshake refused, by the code Node gives. */
+const TLS_HINTS: readonly [RegExp, string][] = [
+  [/CERT_HAS_EXPIRED|expired/i, 'the supplier must renew it'],
+  [
+    /SELF_SIGNED|self.signed|UNABLE_TO_GET_ISSUER|unable to verify/i,
+    'no trusted authority signed the certificate; for a sandbox with its own CA, give that CA as "tls.ca"',
+  ],
+  [
+    /ALTNAME|hostname|Host: .* is not in the cert/i,
+    'the certificate does not name this host; use the host name the certificate was issued for',
+  ],
+  [/CERT_NOT_YET_VALID|not yet valid/i, 'the certificate is not valid yet; check the server’s clock'],
+];
 
 export interface PreflightStep {
   readonly step: string;
@@ -14,7 +29,11 @@ export interface PreflightStep {
 export class PreflightError extends Error {
   override readonly name = 'PreflightError';
   readonly code = 'PREFLIGHT_FAILED';
-  constructor(readonly steps: readonly PreflightStep[]) {
+  constructor(
+    readonly steps: readonly PreflightStep[],
+    /** The report of the run that stopped here: its pre-flight, its exchanges, and every check not run. */
+    readonly report?: RunReport,
+  ) {
     super(
       `the run cannot start; fix the configuration first:\n${steps
         .filter((s) => !s.ok && !s.warning)
@@ -49,13 +68,15 @@ export async function preflight(
     if (config.targetUrl.protocol === 'https:') steps.push({ step: 'TLS handshake', ok: true });
   } catch (error) {
     const code = error instanceof HarnessError ? error.code : 'NETWORK';
-    if (code === 'TLS')
+    if (code === 'TLS') {
+      const message = (error as Error).message;
+      const hint = TLS_HINTS.find(([pattern]) => pattern.test(message))?.[1];
       steps.push({
         step: 'TLS handshake',
         ok: false,
-        message: `${(error as Error).message}; check the certificate of ${config.targetUrl.host}`,
+        message: `${message}; ${hint ?? `check the certificate of ${config.targetUrl.host}`}`,
       });
-    else
+    } else
       steps.push({
         step: 'target reachable',
         ok: false,

@@ -18,23 +18,74 @@ export const REDACTED = '[redacted]';
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** `?email=…` or `&email=…` for every personal field: a link carrying one is personal wherever it is quoted. */
+  private readonly personalQuery: RegExp | undefined;
 
   constructor(
     private readonly personalFields: ReadonlySet<string>,
     secrets: Iterable<string> = [],
   ) {
     for (const secret of secrets) this.addSecret(secret);
+    const names = [...personalFields].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.personalQuery =
+      names.length > 0 ? new RegExp(`([?&](?:${names.join('|')})=)[^&#"'\\s<>\\\\]*`, 'g') : undefined;
   }
 
   addSecret(secret: string | undefined): void {
     // Short values would scrub ordinary text; real secrets and tokens are long.
-    if (secret && secret.length >= 6) this.secrets.add(secret);
+    if (!secret || secret.length < 6) return;
+    this.secrets.add(secret);
+    // A server echoing it in a URL or inside a JSON string sends it encoded or escaped: those forms too.
+    this.secrets.add(encodeURIComponent(secret));
+    this.secrets.add(new URLSearchParams({ s: secret }).toString().slice(2));
+    this.secrets.add(JSON.stringify(secret).slice(1, -1));
+  }
+
+  /**
+   * Learns the values carried in secret headers (a cookie a supplier sets, a key a check sends) as secrets,
+   * so that a server echoing one back elsewhere (a body, another header) cannot leak it into a report: the
+   * header itself is blanked by name, its echo only by value. Only values of 12 characters or more are
+   * learnt: a header may carry a deliberately bad credential that is an ordinary word ("Bearer invalid").
+   */
+  learnHeaderSecrets(headers: Readonly<Record<string, string | string[] | undefined>>): void {
+    const learn = (value: string | undefined) => {
+      if (value && value.length >= 12) this.addSecret(value);
+    };
+    for (const [name, raw] of Object.entries(headers)) {
+      const lower = name.toLowerCase();
+      if (raw === undefined || !SECRET_HEADERS.has(lower)) continue;
+      for (const value of Array.isArray(raw) ? raw : [raw]) {
+        if (lower === 'set-cookie') learn(cookieValue(value.split(';')[0] ?? ''));
+        else if (lower === 'cookie') for (const pair of value.split(';')) learn(cookieValue(pair));
+        else {
+          learn(value.trim());
+          // "Bearer abc…": the credential alone is what an echo would carry.
+          learn(/^\S+\s+(\S+)$/.exec(value.trim())?.[1]);
+        }
+      }
+    }
+  }
+
+  /**
+   * A copy of `value` with known secrets removed from every string in its arrays and plain objects (keys are
+   * kept); other objects (a Date, a Map) are left as they are rather than flattened.
+   */
+  scrub<T>(value: T): T {
+    if (typeof value === 'string') return this.text(value) as T;
+    if (Array.isArray(value)) return value.map((item) => this.scrub(item)) as T;
+    const prototype = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    if (prototype === Object.prototype || prototype === null) {
+      const out: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(value as object)) out[key] = this.scrub(child);
+      return out as T;
+    }
+    return value;
   }
 
   text(value: string): string {
     let out = value;
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
+    return this.personalQuery ? out.replace(this.personalQuery, `$1${encodeURIComponent(REDACTED)}`) : out;
   }
 
   headers(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -51,7 +102,12 @@ export class Redactor {
     try {
       const url = new URL(raw);
       for (const key of [...url.searchParams.keys()]) {
-        if (SECRET_QUERY.test(key)) url.searchParams.set(key, REDACTED);
+        if (this.personalFields.has(key)) {
+          // A link a supplier serves may filter by a resident's email; the same link sits in the body of the
+          // page before, under a key that is not personal, so the value is scrubbed wherever it appears.
+          for (const value of url.searchParams.getAll(key)) this.addSecret(value);
+          url.searchParams.set(key, REDACTED);
+        } else if (SECRET_QUERY.test(key)) url.searchParams.set(key, REDACTED);
       }
       if (url.password) url.password = REDACTED;
       return this.text(url.toString());
@@ -79,19 +135,129 @@ export class Redactor {
     return typeof value === 'string' ? this.text(value) : value;
   }
 
-  /** A short, redacted preview of a body for evidence. */
+  /**
+   * A short, redacted preview of a body for evidence. A body that does not parse as a whole (cut at the
+   * preview's 256 KiB, NDJSON, broken, nested too deep to walk, or JSON under another media type) still
+   * loses the values of its personal fields, found by a scan that needs no complete document.
+   */
   bodyPreview(body: Buffer, contentType: string, limit = 2048): string {
     const text = body.subarray(0, Math.min(body.length, 256 * 1024)).toString('utf8');
     if (/json/i.test(contentType)) {
       try {
         return truncate(JSON.stringify(this.json(JSON.parse(text))), limit);
       } catch {
-        // Not JSON after all: fall through to plain text with secrets removed.
+        // Not one JSON document: fall through to the scan below.
       }
     }
     if (/x-www-form-urlencoded/i.test(contentType)) return truncate(this.form(text), limit);
-    return truncate(this.text(text), limit);
+    if (/text\/csv/i.test(contentType)) return truncate(this.text(this.csvColumns(text)), limit);
+    return truncate(this.text(this.personalInText(text)), limit);
   }
+
+  /** JSON-like text with the value after every `"<personal field>":` replaced, however the text ends. */
+  private personalInText(text: string): string {
+    if (this.personalFields.size === 0) return text;
+    let out = '';
+    let from = 0;
+    for (let at = text.indexOf('"'); at >= 0 && at < text.length; at = text.indexOf('"', from)) {
+      const end = stringEnd(text, at);
+      out += text.slice(from, end);
+      from = end;
+      if (!this.personalFields.has(text.slice(at + 1, end - 1))) continue;
+      const colon = skipSpace(text, end);
+      if (text[colon] !== ':') continue;
+      const value = skipSpace(text, colon + 1);
+      if (value >= text.length || text.startsWith('null', value)) continue;
+      out += `${text.slice(end, value)}"${REDACTED}"`;
+      from = valueEnd(text, value);
+    }
+    return out + text.slice(from);
+  }
+
+  /** CSV whose header row names personal fields, with those columns' cells replaced in every row. */
+  private csvColumns(text: string): string {
+    const rows = parseCsv(text);
+    const header = rows[0];
+    if (!header) return text;
+    const personal = header.flatMap((name, index) => (this.personalFields.has(name.trim()) ? [index] : []));
+    if (personal.length === 0) return this.personalInText(text);
+    for (const row of rows.slice(1))
+      for (const index of personal) if (index < row.length) row[index] = REDACTED;
+    return rows.map((row) => row.map(csvCell).join(',')).join('\r\n');
+  }
+}
+
+function cookieValue(pair: string): string {
+  const equals = pair.indexOf('=');
+  return equals < 0 ? '' : pair.slice(equals + 1).trim();
+}
+
+/** The index after the JSON string that opens at `start` (the text's length when it never closes). */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i + 1;
+  }
+  return text.length;
+}
+
+function skipSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && /\s/.test(text[i] as string)) i++;
+  return i;
+}
+
+/** The index after the JSON value at `start`: a string, a balanced object or array, or a bare literal. */
+function valueEnd(text: string, start: number): number {
+  const first = text[start];
+  if (first === '"') return stringEnd(text, start);
+  if (first !== '{' && first !== '[') {
+    let i = start;
+    while (i < text.length && !/[,}\]\s]/.test(text[i] as string)) i++;
+    return i;
+  }
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') i = stringEnd(text, i) - 1;
+    else if (char === '{' || char === '[') depth++;
+    else if ((char === '}' || char === ']') && --depth === 0) return i + 1;
+  }
+  return text.length;
+}
+
+/** RFC 4180 rows (quoted fields may hold commas, quotes and newlines); a cut-off last row is kept as is. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(field);
+      field = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += char;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 function truncate(text: string, limit: number): string {

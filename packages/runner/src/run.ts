@@ -18,6 +18,13 @@ import type { Check, Reference, ResolvedRunConfig } from './types.ts';
 
 export const REPORT_VERSION = '1.1.0';
 
+/**
+ * How long a check may run on after the run's budget is spent before it is abandoned. Every request aborts
+ * when the budget ends, so a check normally ends at once with its own message; this only bounds one that
+ * waits on something else, so that the report is always written.
+ */
+export const ABANDON_AFTER_BUDGET_MS = 2_000;
+
 export interface RunReport {
   readonly reportVersion: string;
   readonly runner: { readonly name: string; readonly version: string };
@@ -84,12 +91,15 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
   const dispatcher = config.tls?.ca
     ? new Agent({ connect: { ca: [...rootCertificates, config.tls.ca] } })
     : undefined;
+  // Getting a token is bounded like any request: by the run's budget and the longest wait it accepts.
+  const tokenLimits = { signal: budget.signal, maxRetryAfterMs: config.maxRetryAfterMs };
   const primary = new TokenManager(
     config.credentials,
     config.tokenUrl,
     (s) => redactor.addSecret(s),
     config.requestTimeoutMs,
     dispatcher,
+    tokenLimits,
   );
   const secondary = new TokenManager(
     config.secondTenant,
@@ -97,6 +107,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     (s) => redactor.addSecret(s),
     config.requestTimeoutMs,
     dispatcher,
+    tokenLimits,
   );
   const http = createHarnessHttp({
     target: config.targetUrl,
@@ -116,6 +127,8 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
         config.roundTrip.tokenUrl,
         (s) => redactor.addSecret(s),
         config.requestTimeoutMs,
+        undefined,
+        tokenLimits,
       )
     : undefined;
   const roundTripHttp =
@@ -138,10 +151,70 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     http,
     roundTripHttp && config.roundTrip ? { target: config.roundTrip.target, http: roundTripHttp } : undefined,
   );
+  const abandoned = new Promise<'abandoned'>((resolve) => {
+    budget.signal.addEventListener(
+      'abort',
+      () => setTimeout(() => resolve('abandoned'), ABANDON_AFTER_BUDGET_MS).unref(),
+      { once: true },
+    );
+  });
+  const report = (
+    steps: readonly PreflightStep[],
+    results: readonly CheckResult[],
+    ran: boolean,
+  ): RunReport => {
+    const clauses = judgeClauses(results, input.attestation);
+    const verdict = certifiability(results, config.mode);
+    const finished = Date.now();
+    return {
+      reportVersion: REPORT_VERSION,
+      runner: input.runner,
+      profile: { id: reference.profile.id, version: reference.profile.version, sha256: reference.sha256 },
+      target: { url: config.target, mode: config.mode, features: config.features },
+      startedAt: new Date(started).toISOString(),
+      finishedAt: new Date(finished).toISOString(),
+      durationMs: finished - started,
+      requests: http.requestCount,
+      preflight: redactor.scrub(steps),
+      // Checks and evidence are scrubbed again as a whole: a secret learnt late in the run (a cookie set by a
+      // later answer) is taken out of what was recorded before it was known.
+      checks: redactor.scrub(results),
+      clauses,
+      level: ran ? levelOf(clauses) : 'none',
+      certifiable: ran && verdict.certifiable,
+      certifiableReasons: input.dryRun ? ['dry run: pre-flight only'] : verdict.reasons,
+      attestation: input.attestation
+        ? {
+            supplier: input.attestation.supplier,
+            product: input.attestation.product,
+            signedBy: input.attestation.signedBy,
+            date: input.attestation.date,
+            statements: input.attestation.statements,
+          }
+        : null,
+      exchanges: redactor.scrub([...http.exchanges, ...(roundTripHttp?.exchanges ?? [])]),
+    };
+  };
   try {
     const steps = await preflight(config, reference, http, { primary, secondary }, ctx);
-    input.events?.onPreflight?.(steps);
-    if (steps.some((s) => !s.ok && !s.warning)) throw new PreflightError(steps);
+    input.events?.onPreflight?.(redactor.scrub(steps));
+    const failed = steps.filter((s) => !s.ok && !s.warning);
+    if (failed.length > 0) {
+      const notRun = input.checks.map(
+        (check): CheckResult => ({
+          id: check.id,
+          clause: check.clause,
+          severity: check.severity,
+          title: check.title,
+          status: 'error',
+          message: redactor.text(
+            `not run: pre-flight failed at ${failed.map((s) => `“${s.step}”`).join(', ')}`,
+          ),
+          durationMs: 0,
+        }),
+      );
+      throw new PreflightError(redactor.scrub(steps), report(steps, notRun, false));
+    }
     const results: CheckResult[] = [];
     if (!input.dryRun) {
       const total = input.checks.length;
@@ -160,9 +233,24 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
             message: `not run: the run’s time budget of ${config.runBudgetMs} ms was spent`,
           };
         } else {
-          try {
-            outcome = await check.run(ctx);
-          } catch (error) {
+          // Both ways a check can settle are handled here, so one settling after it was abandoned raises nothing.
+          const settled = await Promise.race([
+            Promise.resolve()
+              .then(() => check.run(ctx))
+              .then(
+                (value) => ({ value }),
+                (error: unknown) => ({ error }),
+              ),
+            abandoned,
+          ]);
+          if (settled === 'abandoned') {
+            outcome = {
+              status: 'error',
+              message: `abandoned: the check had not finished ${ABANDON_AFTER_BUDGET_MS} ms after the run’s time budget of ${config.runBudgetMs} ms was spent`,
+            };
+          } else if ('value' in settled) outcome = settled.value;
+          else {
+            const { error } = settled;
             outcome = {
               status: 'error',
               message: `the check could not run: ${error instanceof Error ? error.message : String(error)}`,
@@ -172,48 +260,19 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
             };
           }
         }
-        const result: CheckResult = {
+        const result: CheckResult = redactor.scrub({
           id: check.id,
           clause: check.clause,
           severity: check.severity,
           title: check.title,
           ...outcome,
-          message: redactor.text(outcome.message),
           durationMs: Math.round(performance.now() - begun),
-        };
+        });
         results.push(result);
         input.events?.onCheckEnd?.(result, index, total);
       }
     }
-    const clauses = judgeClauses(results, input.attestation);
-    const verdict = certifiability(results, config.mode);
-    const finished = Date.now();
-    return {
-      reportVersion: REPORT_VERSION,
-      runner: input.runner,
-      profile: { id: reference.profile.id, version: reference.profile.version, sha256: reference.sha256 },
-      target: { url: config.target, mode: config.mode, features: config.features },
-      startedAt: new Date(started).toISOString(),
-      finishedAt: new Date(finished).toISOString(),
-      durationMs: finished - started,
-      requests: http.requestCount,
-      preflight: steps,
-      checks: results,
-      clauses,
-      level: input.dryRun ? 'none' : levelOf(clauses),
-      certifiable: !input.dryRun && verdict.certifiable,
-      certifiableReasons: input.dryRun ? ['dry run: pre-flight only'] : verdict.reasons,
-      attestation: input.attestation
-        ? {
-            supplier: input.attestation.supplier,
-            product: input.attestation.product,
-            signedBy: input.attestation.signedBy,
-            date: input.attestation.date,
-            statements: input.attestation.statements,
-          }
-        : null,
-      exchanges: [...http.exchanges, ...(roundTripHttp?.exchanges ?? [])],
-    };
+    return report(steps, results, !input.dryRun);
   } finally {
     clearTimeout(timer);
     ctx.close();

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarnessHttp, HarnessError, parseRetryAfter, REDACTED, Redactor } from '../src/index.ts';
 import { json, serve } from './support.ts';
@@ -40,6 +41,14 @@ beforeAll(async () => {
     '/to-other': (_req, res) => {
       res.writeHead(302, { location: `${other.origin}/landing` });
       res.end();
+    },
+    '/gzipped': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify({ ok: true, padding: 'z'.repeat(10_000) })));
+    },
+    '/gzip-corrupt': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end('{"this is": "not gzip"}');
     },
     '/not-json': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -141,6 +150,23 @@ describe('the harness HTTP client', () => {
     }
   });
 
+  it('undoes a gzip Content-Encoding, and applies the cap to what it decodes', async () => {
+    const response = await client().request({ url: '/gzipped' });
+    expect((response.json() as { ok: boolean }).ok).toBe(true);
+    expect(response.exchange.response?.bytes).toBe(response.body.length);
+    const error = await client({ maxResponseBytes: 5_000 })
+      .request({ url: '/gzipped' })
+      .catch((e: unknown) => e);
+    expect((error as HarnessError).code).toBe('BODY_TOO_LARGE');
+    expect((error as Error).message).toMatch(/once its gzip encoding was undone/);
+    const corrupt = await client()
+      .request({ url: '/gzip-corrupt' })
+      .catch((e: unknown) => e);
+    expect((corrupt as Error).message).toMatch(
+      /GET \/gzip-corrupt: the body is not valid gzip, as its Content-Encoding says it is \(Z_DATA_ERROR/,
+    );
+  });
+
   it('spaces requests at the configured rate', async () => {
     const http = client({ requestsPerSecond: 10 });
     const started = Date.now();
@@ -186,6 +212,43 @@ describe('the redactor', () => {
     expect(url).toContain('page=2');
     expect(url).not.toContain('abc');
     expect(redactor.text('echo client-secret-value back')).toBe(`echo ${REDACTED} back`);
+  });
+
+  it('learns the values in secret headers, so that an echo of one elsewhere is scrubbed', () => {
+    const r = new Redactor(new Set());
+    r.learnHeaderSecrets({
+      'set-cookie': ['sid=abcdef123456; Path=/; HttpOnly', 'theme=dark'],
+      authorization: 'Basic dXNlcjpwYXNzd29yZA==',
+      cookie: 'a=b; pref=preference-value',
+      // A deliberately bad credential can be an ordinary word: too short to learn.
+      'x-api-key': 'invalid',
+      accept: 'application/json-not-a-secret',
+    });
+    expect(
+      r.text('abcdef123456 dXNlcjpwYXNzd29yZA== preference-value dark invalid application/json-not-a-secret'),
+    ).toBe(`${REDACTED} ${REDACTED} ${REDACTED} dark invalid application/json-not-a-secret`);
+  });
+
+  it('scrubs a secret echoed URL-encoded or escaped in a JSON string too', () => {
+    const r = new Redactor(new Set(), ['a/b+c="d"']);
+    expect(r.text(`${encodeURIComponent('a/b+c="d"')} ${JSON.stringify('a/b+c="d"')}`)).toBe(
+      `${REDACTED} "${REDACTED}"`,
+    );
+  });
+
+  it('redacts personal values in bodies that do not parse, in CSV columns and in links', () => {
+    const r = new Redactor(new Set(['email', 'address']));
+    const cut =
+      '{"items":[{"email":"a@b.example","address":{"line":"1 High St"},"ward":"Abbey"},{"email":"c@d.exa';
+    expect(r.bodyPreview(Buffer.from(cut), 'application/json')).toBe(
+      `{"items":[{"email":"${REDACTED}","address":"${REDACTED}","ward":"Abbey"},{"email":"${REDACTED}"`,
+    );
+    expect(r.bodyPreview(Buffer.from('id,email,ward\r\n1,"x@y.example",Abbey\r\n'), 'text/csv')).toBe(
+      `id,email,ward\r\n1,${REDACTED},Abbey`,
+    );
+    expect(r.text('next: /people?cursor=2&email=a%40b.example&x=1')).toBe(
+      'next: /people?cursor=2&email=%5Bredacted%5D&x=1',
+    );
   });
 
   it('leaves short values alone: they are not secrets and would scrub ordinary text', () => {

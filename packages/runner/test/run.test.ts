@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ABANDON_AFTER_BUDGET_MS,
   AuthError,
   type Check,
   type CheckResult,
@@ -236,6 +237,46 @@ describe('runConformance', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as Error).message).toMatch(/target reachable/);
+    // The run that stopped still has its report: its pre-flight, and the check it did not run.
+    const report = (error as PreflightError).report;
+    expect(report?.preflight.find((s) => s.step === 'target reachable')?.ok).toBe(false);
+    expect(report?.checks.map((c) => [c.id, c.status, c.message])).toEqual([
+      ['tiny-pass', 'error', 'not run: pre-flight failed at “target reachable”'],
+    ]);
+    expect(report?.certifiable).toBe(false);
+  });
+
+  it('abandons a check still waiting after the budget is spent, and still writes the report', async () => {
+    const stuck: Check = {
+      ...passing,
+      id: 'tiny-stuck',
+      // Waits on nothing the run's budget can abort: only the runner's own deadline ends it.
+      run: () => new Promise(() => undefined),
+    };
+    const config = resolveRunConfig({
+      target: server.url,
+      credentials: CLIENT,
+      requestsPerSecond: 100,
+      // Enough for pre-flight on a busy machine, so that the budget runs out in the stuck check.
+      runBudgetMs: 1_000,
+    });
+    const started = Date.now();
+    const report = await runConformance({
+      config,
+      reference,
+      checks: [stuck, passing],
+      personalFields: new Set(),
+      runner: { name: 'test', version: '0' },
+    });
+    expect(Date.now() - started).toBeLessThan(1_000 + ABANDON_AFTER_BUDGET_MS + 1_000);
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ['tiny-stuck', 'error'],
+      ['tiny-pass', 'error'],
+    ]);
+    expect(report.checks[0]?.message).toBe(
+      `abandoned: the check had not finished ${ABANDON_AFTER_BUDGET_MS} ms after the run’s time budget of 1000 ms was spent`,
+    );
+    expect(report.checks[1]?.message).toMatch(/^not run: the run’s time budget of 1000 ms was spent/);
   });
 
   it('names a declared feature the profile does not have', async () => {

@@ -1,4 +1,9 @@
-import { type Check, type HarnessResponse, ViolationCollector } from '@council-conform/runner';
+import {
+  type Check,
+  firstInvalidUtf8Byte,
+  type HarnessResponse,
+  ViolationCollector,
+} from '@council-conform/runner';
 import { harnessError, judge } from '../support/outcomes.ts';
 import { mediaTypeOf, samplePage } from '../support/pages.ts';
 import { badRequestProbe, notFoundProbe, topLevelDatasets } from '../support/probes.ts';
@@ -44,7 +49,7 @@ export const openStandardsUtf8: Check = {
       try {
         strict.decode(response.body);
       } catch {
-        const at = firstInvalidByte(response.body);
+        const at = firstInvalidUtf8Byte(response.body);
         violations.add('not valid UTF-8', {
           message: `${label}: byte 0x${response.body[at]?.toString(16) ?? '??'} at offset ${at} is not valid UTF-8`,
           ...where,
@@ -62,16 +67,3 @@ export const openStandardsUtf8: Check = {
     );
   },
 };
-
-/** Offset of the first byte that starts a malformed UTF-8 sequence, for the message (0 when none is found). */
-function firstInvalidByte(bytes: Buffer): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const lead = bytes[i] as number;
-    const tail = lead < 0x80 ? 0 : lead >> 5 === 6 ? 1 : lead >> 4 === 14 ? 2 : lead >> 3 === 30 ? 3 : -1;
-    if (tail < 0) return i;
-    for (let k = 1; k <= tail; k += 1) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
-    i += tail + 1;
-  }
-  return 0;
-}
