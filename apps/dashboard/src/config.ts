@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { keyIdOf, type TrustedKey } from '@council-conform/certificates';
+import { ConfigurationError, type Env, integerFromEnv } from '@council-conform/service';
 
 /** The environment the dashboard reads (docs/dashboard.md). */
 export const DASHBOARD_ENV = {
@@ -37,24 +38,11 @@ export interface DashboardConfig {
   readonly publicUrl?: string | undefined;
 }
 
-export class ConfigurationError extends Error {
-  override readonly name = 'ConfigurationError';
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
+export { ConfigurationError } from '@council-conform/service';
 
 /** Shorter than this, a token could be guessed within the rate limit's patience. */
 export const MIN_TOKEN_LENGTH = 16;
 const CERTIFIER_PREFIX = 'certifier:';
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max)
-    throw new ConfigurationError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
-  return value;
-}
 
 const list = (raw: string | undefined) =>
   (raw ?? '')
@@ -121,13 +109,13 @@ export function readConfig(env: Env = process.env): DashboardConfig {
       );
   }
   return {
-    port: integer(env, DASHBOARD_ENV.port, 8090, 0, 65_535),
+    port: integerFromEnv(env, DASHBOARD_ENV.port, 8090, 0, 65_535),
     host: env[DASHBOARD_ENV.host] || '127.0.0.1',
     databaseUrl,
     dataDir,
     trustedKeys: readCertifierKeys(env[DASHBOARD_ENV.certifierKeys]),
     uploadTokens: parseUploadTokens(env[DASHBOARD_ENV.uploadTokens]),
-    rateLimitPerMinute: integer(env, DASHBOARD_ENV.rateLimit, 60, 1, 100_000),
+    rateLimitPerMinute: integerFromEnv(env, DASHBOARD_ENV.rateLimit, 60, 1, 100_000),
     publicUrl,
   };
 }

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import {
   CertificateError,
   isDueForRecertification,
@@ -12,6 +11,7 @@ import {
 import { CHECKS } from '@council-conform/checks';
 import { CLAUSES, getClause, isClauseId } from '@council-conform/clauses';
 import { LEVEL_RULES } from '@council-conform/runner';
+import { listenHttp } from '@council-conform/service';
 import { listAssets } from './assets.ts';
 import { badgeSvg } from './badge.ts';
 import { ConfigurationError, MIN_TOKEN_LENGTH, type UploadToken } from './config.ts';
@@ -967,41 +967,12 @@ export interface RunningDashboard {
 
 export async function listenDashboard(options: ListenOptions): Promise<RunningDashboard> {
   const server = await createDashboardServer(options);
-  const port = options.port ?? 8090;
-  const host = options.host ?? '127.0.0.1';
-  const http = createServer(server.listener);
-  // Slow or silent clients must not hold a socket for ever; a 20 MB upload on a slow line still fits.
-  http.requestTimeout = 120_000;
-  http.headersTimeout = 20_000;
-  const sockets = new Set<Socket>();
-  http.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+  const http = await listenHttp(server.listener, {
+    port: options.port ?? 8090,
+    host: options.host ?? '127.0.0.1',
+    // A 20 MB upload on a slow line still fits.
+    requestTimeoutMs: 120_000,
+    headersTimeoutMs: 20_000,
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new ConfigurationError(`port ${port} on ${host} is already in use (PORT)`)
-          : error,
-      ),
-    );
-    http.listen(port, host, () => resolve());
-  });
-  const bound = (http.address() as AddressInfo).port;
-  const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
-  return {
-    url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${bound}`,
-    port: bound,
-    server,
-    async close(graceMs = 10_000) {
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeIdleConnections();
-      const timer = setTimeout(() => {
-        for (const socket of sockets) socket.destroy();
-      }, graceMs);
-      await closed;
-      clearTimeout(timer);
-    },
-  };
+  return { url: http.url, port: http.port, server, close: (graceMs = 10_000) => http.close(graceMs) };
 }

@@ -4,11 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SignedReport } from '@council-conform/certificates';
 import { openPostgres, type SqlClient } from '@council-conform/storage';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  testPostgresAvailability,
-} from '@council-conform/storage/testing';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asProduct, certify, type Keys, makeKeys, runAgainstMock } from './support.ts';
 
@@ -18,10 +14,8 @@ import { asProduct, certify, type Keys, makeKeys, runAgainstMock } from './suppo
  * not a race. After a restart the store must hold the report already published, byte for byte, and none of
  * the interrupted one; published again, the interrupted report is stored whole.
  */
-const postgres = await testPostgresAvailability();
-// With CI=true a missing PostgreSQL fails the run (scripts/system-setup.sh must have started it).
-if (!postgres.available && process.env.CI === 'true') throw new Error(`CI=true: ${postgres.reason}`);
-if (!postgres.available) console.warn(`kill-mid-ingest test skipped: ${postgres.reason}`);
+// With CI=true a missing PostgreSQL fails the run instead of skipping.
+const postgres = await postgresForTests('kill-mid-ingest test');
 
 const main = join(import.meta.dirname, '..', 'src', 'main.ts');
 const TOKEN = 'kill-test-upload-token-0123456789';

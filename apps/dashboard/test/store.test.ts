@@ -4,11 +4,7 @@ import { join } from 'node:path';
 import { type SignedReport, verifySignedReport } from '@council-conform/certificates';
 import { judgeClauses, levelOf, type RunReport } from '@council-conform/runner';
 import { openPglite, openPostgres, type SqlClient } from '@council-conform/storage';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  testPostgresAvailability,
-} from '@council-conform/storage/testing';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productIdOf, reportIdOf, supplierIdOf } from '../src/ids.ts';
 import {
@@ -33,10 +29,8 @@ import {
   withoutAttestation,
 } from './support.ts';
 
-const postgres = await testPostgresAvailability();
-// With CI=true a missing PostgreSQL fails the run (scripts/system-setup.sh must have started it).
-if (!postgres.available && process.env.CI === 'true') throw new Error(`CI=true: ${postgres.reason}`);
-if (!postgres.available) console.warn(`PostgreSQL store tests skipped: ${postgres.reason}`);
+// With CI=true a missing PostgreSQL fails the run instead of skipping.
+const postgres = await postgresForTests('PostgreSQL store tests');
 
 const DAY = 24 * 60 * 60 * 1000;
 const keys: Keys = makeKeys();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MockTenant } from '@council-conform/mocks';
+import { ConfigurationError, type Env, integerFromEnv } from '@council-conform/service';
 
 /** The environment the server reads: the supplier container contract (docs/containers.md) and its own. */
 export const SERVER_ENV = {
@@ -31,20 +32,7 @@ export interface ReferenceServerConfig {
   readonly rateLimitPerSecond: number;
 }
 
-export class ConfigurationError extends Error {
-  override readonly name = 'ConfigurationError';
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max)
-    throw new ConfigurationError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
-  return value;
-}
+export { ConfigurationError } from '@council-conform/service';
 
 /** Reads and checks the environment; every mistake is named, none is guessed around. */
 export function readConfig(env: Env = process.env): ReferenceServerConfig {
@@ -89,7 +77,7 @@ export function readConfig(env: Env = process.env): ReferenceServerConfig {
       `${SERVER_ENV.databaseUrl} and ${SERVER_ENV.dataDir} exclude each other: one names a PostgreSQL server, the other where embedded PGlite keeps its files`,
     );
   return {
-    port: integer(env, SERVER_ENV.port, 8080, 0, 65_535),
+    port: integerFromEnv(env, SERVER_ENV.port, 8080, 0, 65_535),
     host: env[SERVER_ENV.host] || '127.0.0.1',
     databaseUrl,
     dataDir,
@@ -97,6 +85,6 @@ export function readConfig(env: Env = process.env): ReferenceServerConfig {
     profile: env[SERVER_ENV.profile] || undefined,
     tenants,
     generatedCredentials: generated,
-    rateLimitPerSecond: integer(env, SERVER_ENV.rateLimit, 50, 1, 100_000),
+    rateLimitPerSecond: integerFromEnv(env, SERVER_ENV.rateLimit, 50, 1, 100_000),
   };
 }

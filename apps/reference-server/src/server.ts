@@ -1,6 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +10,7 @@ import {
   sendFetchResponse,
   toFetchRequest,
 } from '@council-conform/mocks';
+import { listenHttp } from '@council-conform/service';
 import { listSpecIds, loadSpec } from '@council-conform/specs';
 import type { RecordStore } from '@council-conform/storage';
 import { ConfigurationError, type ReferenceServerConfig } from './config.ts';
@@ -175,39 +175,18 @@ export async function listenReferenceServer(
   store: RecordStore,
 ): Promise<RunningReferenceServer> {
   const server = await createReferenceServer(config, store);
-  const http = createServer(server.listener);
-  // Slow or silent clients must not hold a socket for ever.
-  http.requestTimeout = 60_000;
-  http.headersTimeout = 20_000;
-  const sockets = new Set<Socket>();
-  http.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+  const http = await listenHttp(server.listener, {
+    port: config.port,
+    host: config.host,
+    requestTimeoutMs: 60_000,
+    headersTimeoutMs: 20_000,
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new ConfigurationError(`port ${config.port} on ${config.host} is already in use (PORT)`)
-          : error,
-      ),
-    );
-    http.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = http.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
+    url: http.url,
+    port: http.port,
     server,
     async close(graceMs = 10_000) {
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeIdleConnections();
-      const timer = setTimeout(() => {
-        for (const socket of sockets) socket.destroy();
-      }, graceMs);
-      await closed;
-      clearTimeout(timer);
+      await http.close(graceMs);
       await server.close();
     },
   };

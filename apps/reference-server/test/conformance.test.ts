@@ -1,18 +1,12 @@
 import { listSpecIds } from '@council-conform/specs';
 import { openRecordStore, type RecordStore } from '@council-conform/storage';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  testPostgresAvailability,
-} from '@council-conform/storage/testing';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningReferenceServer } from '../src/server.ts';
 import { badMustChecks, runAgainstReference, startTestServer } from './support.ts';
 
-const postgres = await testPostgresAvailability();
-// With CI=true a missing PostgreSQL fails the run (scripts/system-setup.sh must have started it).
-if (!postgres.available && process.env.CI === 'true') throw new Error(`CI=true: ${postgres.reason}`);
-if (!postgres.available) console.warn(`PostgreSQL conformance runs skipped: ${postgres.reason}`);
+// With CI=true a missing PostgreSQL fails the run instead of skipping.
+const postgres = await postgresForTests('PostgreSQL conformance runs');
 
 /**
  * The whole suite, every spec, in sandbox mode: the reference server must pass every `must` check, the

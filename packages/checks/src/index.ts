@@ -1,2 +1,2 @@
 export { CHECK_REGISTRY, CHECKS } from './catalogue.ts';
-export { canonicalJson, loadReference, personalFieldNames, personalFieldsOf } from './reference.ts';
+export { loadReference, personalFieldNames, personalFieldsOf } from './reference.ts';

@@ -1,22 +1,11 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@council-conform/certificates';
 import type { JsonObject } from '@council-conform/openapi';
 import type { Reference } from '@council-conform/runner';
 import { loadSpec } from '@council-conform/specs';
 
 const isObject = (value: unknown): value is JsonObject =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
-
-/** JSON with object keys sorted: the same document always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isObject(value)) {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** Names of every property the document classifies as personal or special-category. */
 export function personalFieldNames(document: JsonObject): Set<string> {

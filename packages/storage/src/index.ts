@@ -17,6 +17,7 @@ export {
 } from './record-store.ts';
 export {
   describeDatabaseUrl,
+  describeStorage,
   openPglite,
   openPostgres,
   type SqlClient,

@@ -13,6 +13,16 @@ export class StorageConnectionError extends Error {
 }
 
 /** A database URL fit for logs and error messages: the password is never shown. */
+/** Where a store keeps its data, for a start-up line: the server (password hidden) or embedded PGlite's folder. */
+export function describeStorage(options: {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+}): string {
+  return options.databaseUrl
+    ? `PostgreSQL at ${describeDatabaseUrl(options.databaseUrl)}`
+    : `embedded PGlite ${options.dataDir ? `in ${options.dataDir}` : 'in memory'}`;
+}
+
 export function describeDatabaseUrl(databaseUrl: string): string {
   try {
     const url = new URL(databaseUrl);

@@ -29,6 +29,18 @@ export async function testPostgresAvailability(): Promise<PostgresAvailability> 
   }
 }
 
+/**
+ * The test server's availability for a test file that needs it: with CI=true a missing PostgreSQL fails the
+ * run (scripts/system-setup.sh must have started it); elsewhere the file's PostgreSQL tests are skipped, and
+ * `what` says which in a warning.
+ */
+export async function postgresForTests(what: string): Promise<PostgresAvailability> {
+  const postgres = await testPostgresAvailability();
+  if (!postgres.available && process.env.CI === 'true') throw new Error(`CI=true: ${postgres.reason}`);
+  if (!postgres.available) console.warn(`${what} skipped: ${postgres.reason}`);
+  return postgres;
+}
+
 /** A new, empty database on the test server, so test files never see each other's rows. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `conform_test_${randomBytes(6).toString('hex')}`;

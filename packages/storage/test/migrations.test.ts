@@ -8,12 +8,10 @@ import {
   openPostgres,
   type SqlClient,
 } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase, testPostgresAvailability } from '../src/testing.ts';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '../src/testing.ts';
 
-const postgres = await testPostgresAvailability();
-// With CI=true a missing PostgreSQL fails the run (scripts/system-setup.sh must have started it).
-if (!postgres.available && process.env.CI === 'true') throw new Error(`CI=true: ${postgres.reason}`);
-if (!postgres.available) console.warn(`PostgreSQL migration tests skipped: ${postgres.reason}`);
+// With CI=true a missing PostgreSQL fails the run instead of skipping.
+const postgres = await postgresForTests('PostgreSQL migration tests');
 
 /** Another application's schema, as the dashboard keeps beside the record store. */
 const OTHER: readonly Migration[] = [

@@ -7,12 +7,10 @@ import {
   type RecordStore,
   StorageConnectionError,
 } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase, testPostgresAvailability } from '../src/testing.ts';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '../src/testing.ts';
 
-const postgres = await testPostgresAvailability();
-// With CI=true a missing PostgreSQL fails the run (scripts/system-setup.sh must have started it).
-if (!postgres.available && process.env.CI === 'true') throw new Error(`CI=true: ${postgres.reason}`);
-if (!postgres.available) console.warn(`PostgreSQL tests skipped: ${postgres.reason}`);
+// With CI=true a missing PostgreSQL fails the run instead of skipping.
+const postgres = await postgresForTests('PostgreSQL tests');
 
 const scope = { space: 'housing-repairs', dataset: 'repairs', tenant: 'tenant-a' };
 const record = (id: string, modified: string, extra: Record<string, unknown> = {}) => ({
