@@ -29,6 +29,7 @@ export const DASHBOARD_CSS = `@font-face { font-family: "GDS Transport"; font-we
 .app-sort-link { white-space: nowrap; }
 .app-of { color: #505a5f; }
 .app-contract-clause .govuk-list { font-size: inherit; }
+.app-review .app-decision { width: 22em; max-width: 100%; }
 `;
 
 export interface Asset {

@@ -9,6 +9,27 @@ export {
   readConfig,
   type UploadToken,
 } from './config.ts';
+export { CONTRACTS_API_PATHS } from './contracts-api.ts';
+export { contractsCsv, contractsJson } from './contracts-open-data.ts';
+export {
+  type ContractFilter,
+  type ContractsStore,
+  ContractsStoreError,
+  type CouncilSummary,
+  type ImportResult,
+  LINK_DECISIONS,
+  type LinkDecision,
+  type MatchMethod,
+  type StoredContract,
+} from './contracts-store.ts';
+export {
+  type ExpiryTimeline,
+  expiryTimeline,
+  type JointProcurementWindow,
+  type Quarter,
+  quarterOf,
+  spanLabel,
+} from './expiry-timeline.ts';
 export { PROBLEM } from './http.ts';
 export { productIdOf, reportIdOf, supplierIdOf } from './ids.ts';
 export { type LeagueChoices, type ParsedLeagueQuery, parseLeagueQuery } from './league-query.ts';

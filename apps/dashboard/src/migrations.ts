@@ -100,4 +100,88 @@ export const DASHBOARD_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX dashboard_disputes_by_report ON dashboard_disputes (report_id)
     `,
   },
+  {
+    version: 2,
+    name: 'regressions',
+    sql: `
+      CREATE TABLE dashboard_regressions (
+        report_id text NOT NULL REFERENCES dashboard_reports (id),
+        kind text NOT NULL CHECK (kind IN ('level-dropped', 'must-failed-twice')),
+        previous_report_id text NOT NULL REFERENCES dashboard_reports (id),
+        detail text NOT NULL,
+        checks text NOT NULL,
+        PRIMARY KEY (report_id, kind)
+      );
+      CREATE INDEX dashboard_reports_by_product_run ON dashboard_reports (product_id, run_finished_at)
+    `,
+  },
+  {
+    version: 3,
+    name: 'contracts',
+    // Contracts are never deleted: a later import updates a contract (council and reference) or adds one.
+    // Links and aliases are a person's review, kept apart so that re-importing a register keeps them.
+    sql: `
+      CREATE TABLE dashboard_councils (
+        code text PRIMARY KEY,
+        name text NOT NULL
+      );
+      CREATE TABLE dashboard_contract_imports (
+        id text PRIMARY KEY,
+        council_code text NOT NULL REFERENCES dashboard_councils (code),
+        source text NOT NULL,
+        imported_at timestamptz NOT NULL,
+        rows_read integer NOT NULL,
+        created integer NOT NULL,
+        updated integer NOT NULL,
+        unchanged integer NOT NULL,
+        refused integer NOT NULL,
+        problems text NOT NULL
+      );
+      CREATE INDEX dashboard_contract_imports_by_council ON dashboard_contract_imports (council_code, imported_at);
+      CREATE TABLE dashboard_contracts (
+        council_code text NOT NULL REFERENCES dashboard_councils (code),
+        reference text NOT NULL,
+        title text NOT NULL,
+        description text,
+        organisational_unit text,
+        start_date date,
+        end_date date,
+        review_date date,
+        value_pence bigint,
+        supplier_name text NOT NULL,
+        supplier_name_key text NOT NULL,
+        company_number text,
+        sme boolean,
+        vcse boolean,
+        line integer NOT NULL,
+        import_id text NOT NULL REFERENCES dashboard_contract_imports (id),
+        first_imported_at timestamptz NOT NULL,
+        PRIMARY KEY (council_code, reference)
+      );
+      CREATE INDEX dashboard_contracts_by_company_number ON dashboard_contracts (company_number);
+      CREATE INDEX dashboard_contracts_by_supplier_name ON dashboard_contracts (supplier_name_key);
+      CREATE TABLE dashboard_supplier_company_numbers (
+        company_number text PRIMARY KEY,
+        supplier_id text NOT NULL REFERENCES dashboard_suppliers (id),
+        registered_at timestamptz NOT NULL
+      );
+      CREATE TABLE dashboard_supplier_name_aliases (
+        name_key text PRIMARY KEY,
+        supplier_id text NOT NULL REFERENCES dashboard_suppliers (id),
+        reviewed_at timestamptz NOT NULL
+      );
+      CREATE TABLE dashboard_contract_links (
+        council_code text NOT NULL,
+        reference text NOT NULL,
+        decision text NOT NULL CHECK (decision IN ('product', 'system-type', 'not-covered')),
+        product_id text REFERENCES dashboard_products (id),
+        system_type text,
+        reviewed_at timestamptz NOT NULL,
+        PRIMARY KEY (council_code, reference),
+        FOREIGN KEY (council_code, reference) REFERENCES dashboard_contracts (council_code, reference),
+        CHECK ((decision = 'product') = (product_id IS NOT NULL)),
+        CHECK ((decision = 'system-type') = (system_type IS NOT NULL))
+      )
+    `,
+  },
 ];

@@ -19,6 +19,7 @@ import { BodyTooLargeError, json, PROBLEM, problem, type Reply, readBody, send }
 import { ID_PATTERN, REPORT_ID_PATTERN } from './ids.ts';
 import { leagueSearch, parseLeagueQuery } from './league-query.ts';
 import { LICENCE, leagueTableCsv, leagueTableJson } from './open-data.ts';
+import { createProcurement } from './procurement.ts';
 import { createRateLimiter, type RateLimit } from './rate-limit.ts';
 import { reportShapeProblems } from './report-shape.ts';
 import {
@@ -81,6 +82,7 @@ const NAVIGATION = [
   { href: '/', text: 'League table' },
   { href: '/clauses', text: 'The 14 clauses' },
   { href: '/councils', text: 'For councils' },
+  { href: '/procurement', text: 'Procurement' },
 ];
 
 const slug = (text: string) =>
@@ -165,7 +167,13 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
   function authenticate(request: IncomingMessage): KnownToken | undefined {
     const match = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
     if (!match) return undefined;
-    const given = digest(match[1] as string);
+    return knownToken(match[1] as string);
+  }
+
+  /** The write token a value is, if any: for a bearer header, or a token typed into a form. */
+  function knownToken(value: string): KnownToken | undefined {
+    if (value === '') return undefined;
+    const given = digest(value);
     // Digests of equal length, compared in constant time, so timing tells nothing about a token's prefix.
     return tokens.find((token) => timingSafeEqual(token.digest, given));
   }
@@ -216,6 +224,17 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       },
       404,
     );
+
+  const procurement = createProcurement({
+    store,
+    now,
+    page,
+    notFoundPage,
+    knownToken,
+    rateLimit: limiter,
+    readJsonBody,
+    maxFormBytes: MAX_FORM_BYTES,
+  });
 
   const listingStatus = (row: { status: LeagueRow['status']; expiresAt: string }): ListingStatus =>
     Date.parse(row.expiresAt) < now().getTime() ? 'expired' : row.status;
@@ -354,10 +373,11 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     const requested = url.searchParams.get('report');
     const summary = requested ? product.reports.find((r) => r.id === requested) : product.reports[0];
     if (!summary) return notFoundPage(url.pathname);
-    const [detail, latestSpecVersion, disputes] = await Promise.all([
+    const [detail, latestSpecVersion, disputes, regressions] = await Promise.all([
       store.report(summary.id),
       store.latestSpecVersion(product.systemType),
       store.disputesForProduct(product.id),
+      store.regressions(summary.id),
     ]);
     if (!detail) return notFoundPage(url.pathname);
     const at = now().getTime();
@@ -419,6 +439,10 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       },
       viewingLatest: summary.id === product.reports[0]?.id,
       latestRunDate: product.reports[0]?.runFinishedAt,
+      regressions: regressions.map((r) => ({
+        ...r,
+        previousRunDate: product.reports.find((p) => p.id === r.previousReportId)?.runFinishedAt,
+      })),
       signedBy: signatures
         .map((s) => `${s.signerName ?? s.keyId} (${s.role === 'certifier' ? 'certifier' : 'supplier'})`)
         .join(', '),
@@ -438,6 +462,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         alt: badgeAlt,
         html: `<a href="${origin}/products/${product.id}"><img src="${origin}/badges/${product.id}.svg" alt="${badgeAlt}"></a>`,
       },
+      councilContracts: await procurement.forProduct(product.id, product.systemType),
     });
   }
 
@@ -453,6 +478,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       supplier,
       products: rows.map((row) => ({ ...row, listingStatus: listingStatus(row) })),
       keys: keys.filter((key) => key.owner === supplier.name),
+      supplierContracts: await procurement.forSupplier(id),
     });
   }
 
@@ -678,8 +704,10 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         expiresAt: verdict.expiresAt,
         dueForRecertification: verdict.dueForRecertification,
         signedBy: verdict.validSignatures,
+        regressions: stored.regressions,
         links: {
           product: `/products/${stored.productId}`,
+          run: `/products/${stored.productId}?report=${stored.id}`,
           supplier: `/suppliers/${stored.supplierId}`,
           report: `/reports/${stored.id}.json`,
           badge: `/badges/${stored.productId}.svg`,
@@ -830,6 +858,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       path === '/api/reports' ||
       path === '/api/suppliers/keys' ||
       path === '/api/disputes' ||
+      procurement.handlesApi(path) ||
       decision !== null;
     if (!known) return problem(404, PROBLEM.notFound, `no API operation at ${path}`, path);
     if (request.method !== 'POST')
@@ -857,6 +886,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     if (path === '/api/reports') return postReport(request, path);
     if (path === '/api/suppliers/keys') return postSupplierKey(request, path);
     if (path === '/api/disputes') return postDispute(request, path);
+    if (procurement.handlesApi(path)) return procurement.api(request, url, token);
     const id = decision?.[1] ?? '';
     if (!ID_PATTERN.test(id)) return problem(404, PROBLEM.notFound, `no dispute ${id}`, path);
     return postDecision(request, path, id, token);
@@ -874,6 +904,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
   async function route(request: IncomingMessage, url: URL): Promise<Reply> {
     const path = url.pathname;
     if (path.startsWith('/api/')) return api(request, url);
+    const procurementReply = await procurement.route(request, url);
+    if (procurementReply) return procurementReply;
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return problem(405, PROBLEM.methodNotAllowed, `${path} takes GET`, path, {}, { allow: 'GET, HEAD' });
     const asset = assets.get(path);

@@ -9,8 +9,10 @@ import {
   openPostgres,
   type SqlClient,
 } from '@council-conform/storage';
+import { type ContractsStore, createContractsStore } from './contracts-store.ts';
 import { productIdOf, reportIdOf, supplierIdOf } from './ids.ts';
 import { DASHBOARD_MIGRATIONS, DASHBOARD_MIGRATIONS_TABLE } from './migrations.ts';
+import { type Regression, recordRegressions, regressionsOf } from './regressions.ts';
 
 export type ReportStatus = 'certified' | 'self-assessed';
 /** How a product is listed: a certificate past its expiry counts for nothing, whoever signed it. */
@@ -105,6 +107,8 @@ export interface LeagueRow {
   readonly issuedAt: string;
   readonly expiresAt: string;
   readonly runFinishedAt: string;
+  /** The product's latest run got worse than the one before (see `regressions`). */
+  readonly regressed: boolean;
 }
 
 export interface ReportSummary {
@@ -230,6 +234,8 @@ export interface IngestResult {
   readonly created: boolean;
   readonly productId: string;
   readonly supplierId: string;
+  /** What got worse since the product's run before this one (also when the report was stored before). */
+  readonly regressions: readonly Regression[];
 }
 
 export class ResultsStoreError extends Error {
@@ -254,8 +260,12 @@ export class ResultsStoreError extends Error {
  */
 export interface ResultsStore {
   readonly kind: 'pglite' | 'postgresql';
+  /** Councils' contracts registers and what each contract is matched to: see contracts-store.ts. */
+  readonly contracts: ContractsStore;
   /** Stores a verified report whole, with its product and supplier, or nothing at all. Idempotent by report id. */
   ingest(input: IngestInput): Promise<IngestResult>;
+  /** What got worse in this report's run against the product's run before it. */
+  regressions(reportId: string): Promise<Regression[]>;
   /** Registers a key; one already registered (by key id) is kept as it was and returned. */
   registerKey(
     key: Omit<RegisteredKey, 'registeredAt'> & { registeredAt: Date },
@@ -445,6 +455,7 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
 
   return {
     kind,
+    contracts: createContractsStore(sql),
 
     async ingest({ signedReport, text, status, validSignatures, receivedAt }) {
       const { certificate, report, signatures } = signedReport;
@@ -484,7 +495,8 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
             text,
           ],
         );
-        if (inserted.length === 0) return { ...result, created: false };
+        if (inserted.length === 0)
+          return { ...result, created: false, regressions: await regressionsOf(tx, id) };
 
         const signedAt = new Map(signatures.map((s) => [s.keyId, s.signedAt]));
         await tx.query(
@@ -535,8 +547,23 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
             checks.map((c) => (c.violations ? JSON.stringify(c.violations) : null)),
           ],
         );
-        return { ...result, created: true };
+        const regressions = await recordRegressions(tx, {
+          id,
+          productId,
+          level: certificate.level,
+          levelRank: LEVEL_RANK[certificate.level],
+          status,
+          runFinishedAt: new Date(report.finishedAt).toISOString(),
+          failingMustChecks: checks
+            .filter((c) => c.severity === 'must' && c.status === 'fail')
+            .map((c) => c.id),
+        });
+        return { ...result, created: true, regressions };
       });
+    },
+
+    async regressions(reportId) {
+      return regressionsOf(sql, reportId);
     },
 
     async registerKey(key) {
@@ -585,13 +612,15 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
         issued_at: unknown;
         expires_at: unknown;
         run_finished_at: unknown;
+        regressed: boolean;
       }>(
         `${CURRENT_REPORTS},
         listed AS (
           SELECT p.id AS product_id, p.name AS product_name, s.id AS supplier_id, s.name AS supplier_name,
             p.profile AS system_type, c.id AS report_id, c.spec_version, c.level, c.level_rank, c.status,
             c.clauses_met, c.issued_at, c.expires_at, c.run_finished_at,
-            (c.expires_at < $1::timestamptz) AS expired
+            (c.expires_at < $1::timestamptz) AS expired,
+            EXISTS (SELECT 1 FROM dashboard_regressions r WHERE r.report_id = c.id) AS regressed
           FROM current_reports c
           JOIN dashboard_products p ON p.id = c.product_id
           JOIN dashboard_suppliers s ON s.id = p.supplier_id
@@ -634,6 +663,7 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
         issuedAt: iso(row.issued_at),
         expiresAt: iso(row.expires_at),
         runFinishedAt: iso(row.run_finished_at),
+        regressed: row.regressed === true,
       }));
     },
 

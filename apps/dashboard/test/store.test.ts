@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SignedReport, verifySignedReport } from '@council-conform/certificates';
-import { judgeClauses, levelOf, type RunReport } from '@council-conform/runner';
+import type { RunReport } from '@council-conform/runner';
 import { openPglite, openPostgres, type SqlClient } from '@council-conform/storage';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ import {
   ranAt,
   runAgainstMock,
   selfAssess,
+  withFailedCheck,
   withoutAttestation,
 } from './support.ts';
 
@@ -34,28 +35,6 @@ const postgres = await postgresForTests('PostgreSQL store tests');
 
 const DAY = 24 * 60 * 60 * 1000;
 const keys: Keys = makeKeys();
-
-/** The run with one check failed (with evidence), judged again by the runner's own rules. */
-function withFailedCheck(report: RunReport, checkId: string): RunReport {
-  const checks = report.checks.map((check) =>
-    check.id === checkId
-      ? {
-          ...check,
-          status: 'fail' as const,
-          message: 'no OpenAPI description at /openapi.json',
-          violations: [
-            {
-              kind: 'description missing',
-              count: 2,
-              examples: [{ message: 'GET /openapi.json answered 404', location: '/openapi.json' }],
-            },
-          ],
-        }
-      : check,
-  );
-  const clauses = judgeClauses(checks, report.attestation ?? undefined);
-  return structuredClone({ ...report, checks, clauses, level: levelOf(clauses), certifiable: false });
-}
 
 /** What the server hands the store: a report verified against a trust list. */
 function verified(signed: SignedReport): IngestInput {
@@ -168,6 +147,7 @@ function storeContract(name: string, openSql: () => Promise<SqlClient>, kind: 'p
         created: true,
         productId: productIdOf(certificate.supplier, certificate.product, certificate.profile),
         supplierId: supplierIdOf(certificate.supplier),
+        regressions: [],
       });
       expect(await store.signedReportText(stored.id)).toBe(alpha.text);
       const detail = await store.report(stored.id);

@@ -99,3 +99,25 @@ export async function testDashboard(
 }
 
 export const bearer = (token = UPLOAD_TOKEN) => `Bearer ${token}`;
+
+/** The run with one check failed (with evidence), judged again by the runner's own rules. */
+export function withFailedCheck(report: RunReport, checkId: string): RunReport {
+  const checks = report.checks.map((check) =>
+    check.id === checkId
+      ? {
+          ...check,
+          status: 'fail' as const,
+          message: 'no OpenAPI description at /openapi.json',
+          violations: [
+            {
+              kind: 'description missing',
+              count: 2,
+              examples: [{ message: 'GET /openapi.json answered 404', location: '/openapi.json' }],
+            },
+          ],
+        }
+      : check,
+  );
+  const clauses = judgeClauses(checks, report.attestation ?? undefined);
+  return structuredClone({ ...report, checks, clauses, level: levelOf(clauses), certifiable: false });
+}

@@ -1,4 +1,9 @@
+export {
+  type ContractsImportOutcome,
+  importContractsRegister,
+} from './commands/contracts.ts';
 export { DEMO_FAULT, DEMO_SPEC, demoRun } from './commands/demo.ts';
+export { type DemoContracts, importDemoContracts } from './commands/demo-contracts.ts';
 export {
   type DemoPublication,
   type PublishedDemo,

@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { registerClauses } from './commands/clauses.ts';
+import { registerContracts } from './commands/contracts.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerCertificateCommands } from './commands/keys.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerMock } from './commands/mock.ts';
+import { registerMonitorCommands } from './commands/monitor.ts';
 import { registerPublish } from './commands/publish.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSpecs } from './commands/specs.ts';
@@ -22,6 +24,8 @@ const COMMANDS = [
   registerDemo,
   registerCertificateCommands,
   registerPublish,
+  registerContracts,
+  registerMonitorCommands,
 ] as const;
 
 export function createProgram(io: CliIo): Command {
@@ -32,13 +36,18 @@ export function createProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
   for (const register of COMMANDS) register(program, io);
-  // Subcommands inherit output and exit behaviour so that tests see everything and nothing calls exit.
-  for (const command of program.commands) {
-    command
-      .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
-      .exitOverride()
-      .showSuggestionAfterError(true);
-  }
+  // Subcommands, nested ones too (`schedule add`), inherit output and exit behaviour so that tests see
+  // everything and nothing calls exit.
+  const inherit = (commands: readonly Command[]) => {
+    for (const command of commands) {
+      command
+        .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
+        .exitOverride()
+        .showSuggestionAfterError(true);
+      inherit(command.commands);
+    }
+  };
+  inherit(program.commands);
   return program;
 }
 

@@ -6,6 +6,7 @@ import { listSpecIds, loadSpec, specDir, summariseSpec } from '@council-conform/
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { formatTable } from '../table.ts';
+import { importDemoContracts } from './demo-contracts.ts';
 import { type DemoPublication, publishDemoResults, writeDemoAttestation } from './demo-dashboard.ts';
 import { EXAMPLE_ATTESTATION } from './demo-reference.ts';
 import { conformRun, exitCodeOf, formatRunSummary } from './run.ts';
@@ -202,6 +203,23 @@ export function registerDemo(program: Command, io: CliIo): void {
         `Verify one offline: pnpm conform verify ${relative(process.cwd(), demo.published[0]?.signedPath ?? '') || '<file>'} --certifier-key ${relative(process.cwd(), demo.certifierPublicKey)}`,
       );
       io.out(
+        '\n6. Importing three London boroughs’ contracts registers (synthetic, LGA Contracts format, malformed rows included) as `conform contracts import` does, matched to the products by Companies House number.',
+      );
+      const procurement = await importDemoContracts(
+        { url: demo.url, token: demo.uploadToken },
+        { systemType: DEMO_SPEC },
+      ).catch(async (error: unknown) => {
+        await demo.close();
+        throw error;
+      });
+      io.out(
+        formatTable(
+          ['Council', 'Register', 'Contracts', 'Rows refused'],
+          procurement.imports.map((i) => [i.council, i.source, String(i.created), String(i.refused)]),
+        ),
+      );
+      io.out(`Joint procurement windows for ${DEMO_SPEC}: ${procurement.timelineUrl}`);
+      io.out(
         `\nNext: \`pnpm conform run --help\`, \`pnpm conform mock --profile ${DEMO_SPEC}\`, docs/suppliers.md; \`pnpm conform clauses\`, \`pnpm conform specs\`.`,
       );
       if (unexpected) {
@@ -226,7 +244,7 @@ export function registerDemo(program: Command, io: CliIo): void {
         return;
       }
       io.out(
-        `\nThe dashboard is serving the demo’s results at ${demo.url} (league table, product pages, open data). Ctrl-C stops it.`,
+        `\nThe dashboard is serving the demo’s results at ${demo.url} (league table, product pages, open data; the procurement timeline at ${procurement.timelineUrl}). Ctrl-C stops it.`,
       );
       await new Promise<void>((stop) => {
         process.once('SIGINT', stop);

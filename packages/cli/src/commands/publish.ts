@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { postToDashboard } from '../dashboard-client.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 
 const cwd = () => process.env.INIT_CWD ?? process.cwd();
-/** A dashboard that has not answered in this long is not going to: the upload is one request. */
-const PUBLISH_TIMEOUT_MS = 60_000;
 
 export interface PublishOutcome {
   /** True when the dashboard stored the report (201) or already had it (200). */
@@ -24,40 +23,13 @@ export async function publishSignedReport(
   signedReport: Uint8Array,
   options: { readonly to: string; readonly token: string },
 ): Promise<PublishOutcome> {
-  let endpoint: URL;
-  try {
-    endpoint = new URL('api/reports', options.to.endsWith('/') ? options.to : `${options.to}/`);
-  } catch {
-    throw new UsageError('DASHBOARD_URL_INVALID', `--to "${options.to}" is not a URL`);
-  }
-  if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:')
-    throw new UsageError('DASHBOARD_URL_INVALID', `--to "${options.to}" must be an http(s) URL`);
-  let response: Response;
-  try {
-    response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
-      body: signedReport,
-      redirect: 'error',
-      signal: AbortSignal.timeout(PUBLISH_TIMEOUT_MS),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    throw new UsageError(
-      'DASHBOARD_UNREACHABLE',
-      `${endpoint.origin} did not take the upload: ${cause ?? (error as Error).message}`,
-    );
-  }
-  const text = await response.text();
-  let body: Record<string, unknown> = {};
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-      body = parsed as Record<string, unknown>;
-  } catch {
-    body = { detail: text.slice(0, 500) };
-  }
-  return { published: response.status === 200 || response.status === 201, httpStatus: response.status, body };
+  const { status, body } = await postToDashboard({
+    ...options,
+    path: 'api/reports',
+    contentType: 'application/json',
+    body: signedReport,
+  });
+  return { published: status === 200 || status === 201, httpStatus: status, body };
 }
 
 export function registerPublish(program: Command, io: CliIo): void {

@@ -1,0 +1,68 @@
+import { SYNTHETIC_REGISTERS, SYNTHETIC_SUPPLIERS } from '@council-conform/contracts/fixtures';
+import { postToDashboard } from '../dashboard-client.ts';
+import { importContractsRegister } from './contracts.ts';
+
+export interface DemoContractImport {
+  readonly council: string;
+  readonly source: string;
+  readonly created: number;
+  readonly refused: number;
+}
+
+export interface DemoContracts {
+  readonly imports: readonly DemoContractImport[];
+  /** The expiry timeline of the demo's system type, where Camden and Hackney share a procurement window. */
+  readonly timelineUrl: string;
+  readonly reviewUrl: string;
+}
+
+/**
+ * The demo's procurement step, on a dashboard its suppliers have published to: registers each supplier's
+ * Companies House number (as the synthetic registers give it) and imports the three boroughs' synthetic
+ * registers, malformed rows and all, as `conform contracts import` does.
+ */
+export async function importDemoContracts(
+  dashboard: { readonly url: string; readonly token: string },
+  options: {
+    readonly systemType: string;
+    /** The demo's suppliers under the names they published with; by default the synthetic registers' own. */
+    readonly suppliers?: readonly { readonly name: string; readonly companyNumber: string }[];
+  },
+): Promise<DemoContracts> {
+  for (const supplier of options.suppliers ?? SYNTHETIC_SUPPLIERS) {
+    const answer = await postToDashboard({
+      to: dashboard.url,
+      token: dashboard.token,
+      path: 'api/suppliers/company-numbers',
+      contentType: 'application/json',
+      body: JSON.stringify({ supplier: supplier.name, companyNumber: supplier.companyNumber }),
+    });
+    if (answer.status !== 200 && answer.status !== 201)
+      throw new Error(
+        `the dashboard refused ${supplier.name}'s Companies House number: HTTP ${answer.status} ${String(answer.body.detail ?? '')}`,
+      );
+  }
+  const imports: DemoContractImport[] = [];
+  for (const register of SYNTHETIC_REGISTERS) {
+    const outcome = await importContractsRegister(register.path, {
+      council: register.council.code,
+      to: dashboard.url,
+      token: dashboard.token,
+    });
+    if (!outcome.imported)
+      throw new Error(
+        `the dashboard refused ${register.council.name}'s register: HTTP ${outcome.httpStatus} ${String(outcome.body.detail ?? '')}`,
+      );
+    imports.push({
+      council: register.council.name,
+      source: outcome.source,
+      created: Number(outcome.body.created ?? 0),
+      refused: Number(outcome.body.refused ?? 0),
+    });
+  }
+  return {
+    imports,
+    timelineUrl: new URL(`/procurement/timelines/${options.systemType}`, dashboard.url).toString(),
+    reviewUrl: new URL('/procurement/review', dashboard.url).toString(),
+  };
+}

@@ -1,0 +1,195 @@
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SYNTHETIC_REGISTERS } from '@council-conform/contracts/fixtures';
+import { listenDashboard, openResultsStore, type ResultsStore } from '@council-conform/dashboard';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importDemoContracts, runCli } from '../src/index.ts';
+import { capture } from './support.ts';
+
+const TOKEN = 'contracts-test-upload-token';
+const [camden, hackney] = SYNTHETIC_REGISTERS;
+let dir: string;
+let store: ResultsStore;
+let dashboard: Awaited<ReturnType<typeof listenDashboard>>;
+let registers: Server;
+let registersUrl: string;
+
+async function conform(...args: string[]) {
+  const io = capture();
+  const code = await runCli(args, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+const importArgs = (location: string, council: string, ...more: string[]) => [
+  'contracts',
+  'import',
+  location,
+  '--council',
+  council,
+  '--to',
+  dashboard.url,
+  '--token',
+  TOKEN,
+  ...more,
+];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'conform-contracts-'));
+  store = await openResultsStore();
+  dashboard = await listenDashboard({ store, port: 0, trustedKeys: [], uploadTokens: [TOKEN] });
+  // A council's website, publishing Hackney's register.
+  const hackneyBytes = await readFile(hackney?.path as string);
+  registers = createServer((request, response) => {
+    if (request.url === '/open-data/contracts.csv') {
+      response.writeHead(200, { 'content-type': 'text/csv' });
+      response.end(hackneyBytes);
+    } else {
+      response.writeHead(404);
+      response.end();
+    }
+  });
+  registers.listen(0, '127.0.0.1');
+  await once(registers, 'listening');
+  registersUrl = `http://127.0.0.1:${(registers.address() as AddressInfo).port}`;
+}, 120_000);
+
+afterAll(async () => {
+  registers?.close();
+  await dashboard?.close();
+  await store?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('conform contracts import', () => {
+  it('imports a register file, listing each refused row by line, and exits 1 while any row was refused', async () => {
+    const first = await conform(...importArgs(camden?.path as string, 'E09000007'));
+    expect(first.code, first.err).toBe(1);
+    expect(first.out).toContain(
+      'imported camden.csv into Camden (E09000007): 8 new, 0 updated, 0 unchanged; 3 rows refused',
+    );
+    expect(first.out).toContain(`${dashboard.url.replace(/\/$/, '')}/procurement/councils/E09000007`);
+    expect(first.err.split('\n')).toEqual([
+      'line 4: End date: "31/02/2027" is not a date in the calendar',
+      'line 8: Value: "£12,5O0.00" is not an amount of money in pounds, such as 125000 or £125,000.00',
+      'line 12: the quoted field 6 opened on line 12 is never closed',
+    ]);
+    const again = await conform(...importArgs(camden?.path as string, 'E09000007'));
+    expect(again.out).toContain('0 new, 0 updated, 8 unchanged; 3 rows refused');
+    expect((await store.contracts.contracts({ councilCode: 'E09000007' })).length).toBe(8);
+  });
+
+  it('fetches a register from its URL, which the dashboard then cites as the source', async () => {
+    const url = `${registersUrl}/open-data/contracts.csv`;
+    const result = await conform(...importArgs(url, 'E09000012'));
+    expect(result.out).toContain(`imported ${url} into Hackney (E09000012): 8 new`);
+    const [contract] = await store.contracts.contracts({ councilCode: 'E09000012' });
+    expect(contract?.source).toBe(url);
+  });
+
+  it('exits 0 when every row was stored', async () => {
+    const clean = join(dir, 'islington-clean.csv');
+    await writeFile(
+      clean,
+      'Contract reference number,Title,End date,Supplier name\r\nISL-1,Waste collection system,31/03/2028,Greenway Digital Ltd\r\n',
+    );
+    const result = await conform(...importArgs(clean, 'E09000019'));
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain('1 new, 0 updated, 0 unchanged; 0 rows refused');
+    expect(result.err).toBe('');
+  });
+
+  it('exits 1 with the dashboard’s reason when it cannot read the register at all', async () => {
+    const noColumns = join(dir, 'not-a-register.csv');
+    await writeFile(noColumns, 'Name,Amount\r\nA,1\r\n');
+    const result = await conform(...importArgs(noColumns, 'E09000019'));
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /refused the register \(HTTP 422\): the header \(line 1\) has no "Contract reference number" column/,
+    );
+  });
+
+  it('exits 2 naming the mistake: the council, the file, the URL, the token, the dashboard', async () => {
+    const council = await conform(...importArgs(camden?.path as string, 'E08000001'));
+    expect(council.code).toBe(2);
+    expect(council.err).toContain(
+      'COUNCIL_UNKNOWN: --council: E08000001 is not the GSS code of a London local authority',
+    );
+    const missing = await conform(...importArgs(join(dir, 'no-such.csv'), 'E09000007'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/REGISTER_UNREADABLE: .*no-such\.csv cannot be read/);
+    const gone = await conform(...importArgs(`${registersUrl}/moved-away.csv`, 'E09000007'));
+    expect(gone.code).toBe(2);
+    expect(gone.err).toContain('REGISTER_FETCH_FAILED: ');
+    expect(gone.err).toContain('answered HTTP 404, not the register');
+    const saved = process.env.CONFORM_UPLOAD_TOKEN;
+    delete process.env.CONFORM_UPLOAD_TOKEN;
+    try {
+      const noToken = await conform(
+        'contracts',
+        'import',
+        camden?.path as string,
+        '--council',
+        'E09000007',
+        '--to',
+        dashboard.url,
+      );
+      expect(noToken.code).toBe(2);
+      expect(noToken.err).toContain('UPLOAD_TOKEN_MISSING');
+    } finally {
+      if (saved !== undefined) process.env.CONFORM_UPLOAD_TOKEN = saved;
+    }
+    const wrongToken = await conform(
+      ...importArgs(camden?.path as string, 'E09000007').slice(0, -1),
+      'not-the-token-at-all',
+    );
+    expect(wrongToken.code).toBe(2);
+    expect(wrongToken.err).toContain('refused the register (HTTP 401)');
+    const unreachable = await conform(
+      'contracts',
+      'import',
+      camden?.path as string,
+      '--council',
+      'E09000007',
+      '--to',
+      'http://127.0.0.1:1',
+      '--token',
+      TOKEN,
+    );
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.err).toContain('DASHBOARD_UNREACHABLE');
+  });
+});
+
+describe('importDemoContracts', () => {
+  it('imports the three synthetic registers and gives the timeline’s address', async () => {
+    const imported = await importDemoContracts(
+      { url: dashboard.url, token: TOKEN },
+      { systemType: 'street-reports', suppliers: [] },
+    );
+    expect(imported.imports.map((i) => [i.council, i.source, i.refused])).toEqual([
+      ['Camden', 'camden.csv', 3],
+      ['Hackney', 'hackney.csv', 2],
+      ['Islington', 'islington.csv', 3],
+    ]);
+    expect(imported.timelineUrl).toBe(
+      new URL('/procurement/timelines/street-reports', dashboard.url).toString(),
+    );
+  });
+
+  it('says which supplier’s number the dashboard refused, as one that has not published', async () => {
+    await expect(
+      importDemoContracts(
+        { url: dashboard.url, token: TOKEN },
+        {
+          systemType: 'street-reports',
+          suppliers: [{ name: 'Example Civic Software Ltd', companyNumber: '99000101' }],
+        },
+      ),
+    ).rejects.toThrow(
+      /the dashboard refused Example Civic Software Ltd's Companies House number: HTTP 404 no supplier named "Example Civic Software Ltd" has published a report here/,
+    );
+  });
+});
