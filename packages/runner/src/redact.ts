@@ -10,6 +10,8 @@ const SECRET_QUERY =
   /^(access_token|token|client_secret|api_key|apikey|key|password|code|refresh_token|id_token)$/i;
 const SECRET_FORM = /^(client_secret|password|refresh_token|assertion|client_assertion)$/i;
 export const REDACTED = '[redacted]';
+/** What is left of a secret cut short (a check quoting the first characters of an answer) is still scrubbed. */
+const FRAGMENT = 12;
 
 /**
  * Removes secrets and personal data from everything the runner records, before it is written anywhere.
@@ -85,7 +87,36 @@ export class Redactor {
   text(value: string): string {
     let out = value;
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    out = this.fragments(out);
     return this.personalQuery ? out.replace(this.personalQuery, `$1${encodeURIComponent(REDACTED)}`) : out;
+  }
+
+  /**
+   * A secret cut short before it reached the redactor (a check quoting the first 300 characters of an error
+   * that echoes a token) is no longer found whole: a run of at least FRAGMENT characters that begins or ends a
+   * longer known secret is scrubbed as well.
+   */
+  private fragments(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (secret.length <= FRAGMENT || out.length < FRAGMENT) continue;
+      const head = secret.slice(0, FRAGMENT);
+      for (let at = out.indexOf(head); at >= 0; at = out.indexOf(head, at + 1)) {
+        let end = at + FRAGMENT;
+        while (end < out.length && end - at < secret.length && out[end] === secret[end - at]) end++;
+        out = `${out.slice(0, at)}${REDACTED}${out.slice(end)}`;
+      }
+      const tail = secret.slice(-FRAGMENT);
+      const tailAt = secret.length - FRAGMENT;
+      for (let at = out.indexOf(tail); at >= 0; at = out.indexOf(tail, at + 1)) {
+        let start = at;
+        while (start > 0 && tailAt - (at - start) > 0 && out[start - 1] === secret[tailAt - (at - start) - 1])
+          start--;
+        out = `${out.slice(0, start)}${REDACTED}${out.slice(at + FRAGMENT)}`;
+        at = start;
+      }
+    }
+    return out;
   }
 
   headers(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -122,7 +153,10 @@ export class Redactor {
     return this.text(params.toString());
   }
 
-  /** JSON values under personal field names become `[redacted]`; other strings lose known secrets. */
+  /**
+   * JSON values under personal field names become `[redacted]`; other strings lose known secrets, and the
+   * personal values of any JSON text they carry (an import request holds its NDJSON files as strings).
+   */
   json(value: unknown): unknown {
     if (Array.isArray(value)) return value.map((item) => this.json(item));
     if (value !== null && typeof value === 'object') {
@@ -132,7 +166,7 @@ export class Redactor {
       }
       return out;
     }
-    return typeof value === 'string' ? this.text(value) : value;
+    return typeof value === 'string' ? this.text(this.personalInText(value)) : value;
   }
 
   /**
@@ -154,14 +188,17 @@ export class Redactor {
     return truncate(this.text(this.personalInText(text)), limit);
   }
 
-  /** JSON-like text with the value after every `"<personal field>":` replaced, however the text ends. */
+  /**
+   * JSON-like text with the value after every `"<personal field>":` replaced, however the text ends; a string
+   * in it that holds JSON text of its own (escaped, as an import carries NDJSON files) is scanned in turn.
+   */
   private personalInText(text: string): string {
     if (this.personalFields.size === 0) return text;
     let out = '';
     let from = 0;
     for (let at = text.indexOf('"'); at >= 0 && at < text.length; at = text.indexOf('"', from)) {
       const end = stringEnd(text, at);
-      out += text.slice(from, end);
+      out += `${text.slice(from, at)}${this.embeddedJson(text.slice(at, end))}`;
       from = end;
       if (!this.personalFields.has(text.slice(at + 1, end - 1))) continue;
       const colon = skipSpace(text, end);
@@ -174,6 +211,26 @@ export class Redactor {
     return out + text.slice(from);
   }
 
+  /** A JSON string literal (perhaps cut off) whose text is JSON itself, with that JSON's personal values redacted. */
+  private embeddedJson(literal: string): string {
+    if (!literal.includes('\\"')) return literal;
+    // Closed when its last quote is not escaped; a literal cut off by the preview is closed here to be read.
+    const closed = /(?:^|[^\\])(?:\\\\)*"$/.test(literal.slice(1));
+    let inner: unknown;
+    try {
+      inner = JSON.parse(
+        closed ? literal : `${literal.replace(/\\u[0-9a-fA-F]{0,3}$|(?<!\\)((?:\\\\)*)\\$/, '$1')}"`,
+      );
+    } catch {
+      return literal;
+    }
+    if (typeof inner !== 'string') return literal;
+    const redacted = this.personalInText(inner);
+    if (redacted === inner) return literal;
+    const encoded = JSON.stringify(redacted);
+    return closed ? encoded : encoded.slice(0, -1);
+  }
+
   /** CSV whose header row names personal fields, with those columns' cells replaced in every row. */
   private csvColumns(text: string): string {
     const rows = parseCsv(text);
@@ -181,8 +238,16 @@ export class Redactor {
     if (!header) return text;
     const personal = header.flatMap((name, index) => (this.personalFields.has(name.trim()) ? [index] : []));
     if (personal.length === 0) return this.personalInText(text);
-    for (const row of rows.slice(1))
-      for (const index of personal) if (index < row.length) row[index] = REDACTED;
+    const body = rows.slice(1);
+    // Broken quoting (a comma or line break in an unquoted cell) moves cells out of their columns: once a row
+    // is wider than the header, or narrower without being the last one (cut off by the preview), no cell's
+    // position can be trusted, and every cell is blanked.
+    const shifted = body.some(
+      (row, i) => row.length > header.length || (row.length < header.length && i < body.length - 1),
+    );
+    for (const row of body)
+      for (let index = 0; index < row.length; index++)
+        if (shifted || personal.includes(index)) row[index] = REDACTED;
     return rows.map((row) => row.map(csvCell).join(',')).join('\r\n');
   }
 }

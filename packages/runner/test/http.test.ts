@@ -251,6 +251,28 @@ describe('the redactor', () => {
     );
   });
 
+  it('scrubs a secret cut short, personal values in JSON carried as a string, and shifted CSV cells', () => {
+    const r = new Redactor(new Set(['email']), ['tok-0123456789abcdefghij']);
+    // A check quoting the first characters of an answer cuts the token it echoes.
+    expect(r.text('refused: you sent Bearer tok-0123456789ab')).toBe(`refused: you sent Bearer ${REDACTED}`);
+    expect(r.text('…6789abcdefghij, it said')).toBe(`…${REDACTED}, it said`);
+    // An import request carries its NDJSON files as strings, whole or cut off by the preview.
+    const body = JSON.stringify({
+      content: '{"id":"1","email":"a@b.example"}\n{"id":"2","email":"c@d.example"}',
+    });
+    expect(r.bodyPreview(Buffer.from(body), 'application/json')).not.toMatch(/[ac]@[bd]\.example/);
+    expect(r.bodyPreview(Buffer.from(body.slice(0, 45)), 'application/json')).toBe(
+      `{"content":"{\\"id\\":\\"1\\",\\"email\\":\\"${REDACTED}\\"`,
+    );
+    // Broken quoting moves cells out of their columns: none can be trusted by position.
+    expect(
+      r.bodyPreview(
+        Buffer.from('id,email,ward\r\n1,x@y.example,Abbey\r\n2,"a,b",c@d.example,Castle'),
+        'text/csv',
+      ),
+    ).toBe(`id,email,ward\r\n${Array(3).fill(REDACTED).join(',')}\r\n${Array(4).fill(REDACTED).join(',')}`);
+  });
+
   it('leaves short values alone: they are not secrets and would scrub ordinary text', () => {
     const r = new Redactor(new Set());
     r.addSecret('abc');

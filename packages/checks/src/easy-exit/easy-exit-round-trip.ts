@@ -5,9 +5,11 @@ import {
   parseRetryAfter,
   ViolationCollector,
 } from '@council-conform/runner';
+import { personalFieldNames } from '../reference.ts';
 import { normalise } from '../right-to-data/right-to-data-export-fidelity.ts';
 import { runExport } from '../support/export.ts';
 import { fail, harnessError, judge, notApplicable } from '../support/outcomes.ts';
+import { isPersonalValue } from '../support/personal.ts';
 import { topLevelDatasets } from '../support/probes.ts';
 
 /** The round trip carries the files inline (the baseline import takes NDJSON text), so it is bounded. */
@@ -39,6 +41,7 @@ export const easyExitRoundTrip: Check = {
     if (run.outcome !== 'completed')
       return notApplicable(`no completed export to carry across (${run.message}; see right-to-data)`);
     const datasets = new Map(topLevelDatasets(ctx).map((d) => [d.id, d]));
+    const personalNames = personalFieldNames(ctx.reference.document);
     const ndjson = run.files.filter((file) => file.format === 'ndjson' && datasets.has(file.dataset));
     if (ndjson.length === 0)
       return fail(
@@ -141,11 +144,15 @@ export const easyExitRoundTrip: Check = {
         for (const key of new Set([...Object.keys(exported), ...Object.keys(arrived)])) {
           const before = JSON.stringify(normalise(exported[key], key));
           const after = JSON.stringify(normalise(arrived[key], key));
-          if (before !== after)
-            violations.add(`${dataset.id}: values changed in the round trip`, {
-              message: `${dataset.id}/${id}.${key} was exported as ${before?.slice(0, 60)} and reads back as ${after?.slice(0, 60)}`,
-              location: `${dataset.id}/${id}#/${key}`,
-            });
+          if (before === after) continue;
+          // The report shows the change, but never a personal value.
+          const personal = isPersonalValue(personalNames, `/${key}`, [exported[key], arrived[key]]);
+          violations.add(`${dataset.id}: values changed in the round trip`, {
+            message: personal
+              ? `${dataset.id}/${id}.${key} changed in the round trip (personal field, values withheld)`
+              : `${dataset.id}/${id}.${key} was exported as ${before?.slice(0, 60)} and reads back as ${after?.slice(0, 60)}`,
+            location: `${dataset.id}/${id}#/${key}`,
+          });
         }
       }
     }

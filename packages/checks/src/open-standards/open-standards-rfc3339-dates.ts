@@ -1,6 +1,8 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
+import { personalFieldNames } from '../reference.ts';
 import { walkJson } from '../support/json.ts';
 import { harnessError, judge, notApplicable } from '../support/outcomes.ts';
+import { isPersonalValue } from '../support/personal.ts';
 import { sampleRecords } from '../support/records.ts';
 
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -45,10 +47,15 @@ export const openStandardsRfc3339Dates: Check = {
     if (records.length === 0)
       return harnessError('no records could be read to check their dates', { exchangeIds });
     const violations = new ViolationCollector();
+    const personal = personalFieldNames(ctx.reference.document);
     let checked = 0;
     for (const { record, label, fields, exchangeId } of records) {
       walkJson(record, (pointer, key, value) => {
         if (typeof value !== 'string') return;
+        // A date of birth is shown by where it is, never quoted.
+        const quoted = isPersonalValue(personal, pointer)
+          ? '(a personal field: value withheld)'
+          : `"${value.slice(0, 40)}"`;
         const formats = key ? fields.get(key)?.formats : undefined;
         const wantsDate = formats?.has('date') ?? false;
         const wantsDateTime = formats?.has('date-time') ?? false;
@@ -58,13 +65,13 @@ export const openStandardsRfc3339Dates: Check = {
           if ((wantsDate && isRfc3339Date(value)) || (wantsDateTime && isRfc3339DateTime(value))) return;
           const expected = wantsDateTime ? 'an RFC 3339 date-time' : 'an RFC 3339 full-date';
           violations.add(`${key} is not ${expected}`, {
-            message: `${key} "${value.slice(0, 40)}" is not ${expected}`,
+            message: `${key} ${quoted} is not ${expected}`,
             ...where,
           });
         } else if (DAY_FIRST.test(value.trim())) {
           checked += 1;
           violations.add(`${key ?? 'a value'} holds a day-first date`, {
-            message: `${key ?? 'a value'} "${value.slice(0, 40)}" is a day-first date, not RFC 3339`,
+            message: `${key ?? 'a value'} ${quoted} is a day-first date, not RFC 3339`,
             ...where,
           });
         }

@@ -3,6 +3,7 @@ import { type Check, ViolationCollector } from '@council-conform/runner';
 import { personalFieldNames } from '../reference.ts';
 import { analyseExport, runExport } from '../support/export.ts';
 import { judge, notApplicable } from '../support/outcomes.ts';
+import { isPersonalValue } from '../support/personal.ts';
 import { topLevelDatasets } from '../support/probes.ts';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
@@ -61,7 +62,7 @@ export const rightToDataExportFidelity: Check = {
           const b = JSON.stringify(normalise(live[key], key));
           if (a === b) continue;
           // The report shows the difference, but never a personal value.
-          const shown = personal.has(key)
+          const shown = isPersonalValue(personal, `/${key}`, [exported[key], live[key]])
             ? 'values differ (personal field, values withheld)'
             : `export ${truncate(a)} vs API ${truncate(b)}`;
           violations.add(`${dataset.id}.${key} differs between export and API`, {

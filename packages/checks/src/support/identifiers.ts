@@ -1,7 +1,9 @@
 import type { JsonObject } from '@council-conform/openapi';
 import { type CheckOutcome, type RunContext, ViolationCollector } from '@council-conform/runner';
+import { personalFieldNames } from '../reference.ts';
 import { isObject, walkJson } from './json.ts';
 import { harnessError, judge, notApplicable } from './outcomes.ts';
+import { isPersonalValue } from './personal.ts';
 import { sampleRecords } from './records.ts';
 
 /** A baseline identifier schema: its component name, a label for messages and its baseline pattern. */
@@ -51,6 +53,7 @@ export async function checkIdentifiers(
     return { kind, source, regex: new RegExp(source, 'u') };
   });
   const violations = new ViolationCollector();
+  const personal = personalFieldNames(ctx.reference.document);
   let checked = 0;
   for (const { record, label, fields, exchangeId } of records) {
     walkJson(record, (pointer, key, value) => {
@@ -64,8 +67,12 @@ export async function checkIdentifiers(
       if (!typed) return;
       checked += 1;
       if (typed.regex.test(value)) return;
+      // The UPRN of a resident's home is shown by where it is, never quoted.
+      const quoted = isPersonalValue(personal, pointer)
+        ? '(a personal field: value withheld)'
+        : `"${value.slice(0, 30)}"`;
       violations.add(`${key} is not a valid ${typed.kind.label}`, {
-        message: `${key} "${value.slice(0, 30)}" is not a ${typed.kind.label} (like ${typed.kind.example})`,
+        message: `${key} ${quoted} is not a ${typed.kind.label} (like ${typed.kind.example})`,
         location: `${label}#${pointer}`,
         ...(exchangeId ? { exchangeId } : {}),
       });

@@ -45,3 +45,20 @@ export function explicitlyPublicNames(document: JsonObject): Set<string> {
   visit(document.components);
   return names;
 }
+
+/**
+ * Whether a value a check would quote sits in or under a field the reference classifies as personal (a
+ * segment of its JSON pointer names one) or holds one (an object with such a field, at any depth). The runner
+ * cannot tell a personal value in a message from any other text, so a check shows where such a value is and
+ * withholds the value itself.
+ */
+export function isPersonalValue(personal: ReadonlySet<string>, pointer: string, value?: unknown): boolean {
+  const holds = (node: unknown): boolean =>
+    Array.isArray(node)
+      ? node.some(holds)
+      : isObject(node) && Object.entries(node).some(([key, child]) => personal.has(key) || holds(child));
+  return (
+    pointer.split('/').some((token) => personal.has(token.replace(/~1/g, '/').replace(/~0/g, '~'))) ||
+    holds(value)
+  );
+}

@@ -82,16 +82,49 @@ Ports, timings and how many bytes a trickle delivered are shown as \`PORT\` and 
   run at pre-flight with what is wrong (expired, unknown issuer, wrong host) and what to do.
 - **Secrets and personal data**: credentials given, tokens obtained, and cookie or key values seen in either
   direction (12 characters or longer) are scrubbed from every string of the report, including check
-  messages, violations and data, as they are, URL-encoded or JSON-escaped.
+  messages, violations and data, as they are, URL-encoded or JSON-escaped; so is what is left of one cut
+  short (12 or more of its first or last characters, where a check quoted only the start of an answer).
   Personal field values are redacted from evidence by field name, also in bodies that do not parse (cut off,
-  NDJSON, broken, too deep), in CSV columns and in query parameters. A seeded property test over 100 generated
-  runs (\`packages/runner/test/redaction-property.test.ts\`) holds the runner to this.
+  NDJSON, broken, too deep), in JSON text carried inside a string (an import request's NDJSON files), in CSV
+  columns (every cell, once broken quoting has shifted cells out of their columns) and in query parameters.
+  A seeded property test over 100 generated runs (\`packages/runner/test/redaction-property.test.ts\`) holds
+  the runner to this.
+
+## Secrets in every output
+
+The runner's report is not all a run leaves behind: \`conform run\` writes it as JSON, HTML, JUnit XML and
+Markdown, and prints progress and a summary. A second seeded property test
+(\`packages/cli/test/report-secrets-property.test.ts\`) drives the real command in process over two dozen
+generated runs and scans all six outputs. Each run draws a profile (street reports with residents made up for
+the run, or another profile with personal or special-category data), its credentials (OAuth client credentials
+or bearer tokens, for one tenant or two) and where each reaches the command (flags, \`CONFORM_*\` environment
+variables or the config file, with the token endpoint at its default or moved by \`CONFORM_TOKEN_URL\`),
+sandbox or readonly mode, up to two of the mock's seeded faults, now and then an easy-exit round trip into a
+second mock, and the leaks a proxy in front of each mock commits: session cookies; the Authorization header,
+token, session and client secret echoed in response headers, \`WWW-Authenticate\`, JSON bodies and records; a
+redirect and next links carrying the token and a resident's value; problem details quoting the credentials and
+a resident; errors that pad the credentials to where checks cut text short; a token endpoint quoting the
+secret it was sent, or refusing it so that the run stops at pre-flight; a mangled personal list; a round-trip
+target that refuses the import quoting its credentials, or reads personal values back changed.
+
+Nothing may appear in any output: not the secrets given (client secrets, the round trip's too, and bearer
+tokens), the tokens issued or the cookies set, as they are, URL- or form-encoded, JSON-escaped once or twice,
+or escaped for HTML, XML or a Markdown table, nor 12 of a secret's characters together; and not the values of
+fields the reference classifies as personal or special-category in the records the mock served (found by
+walking each record along its schema), in the same forms and, for dates and UPRNs, as the faults serve them. A
+value shorter than 6 characters, one the reference itself holds, or one the supplier also serves in a field
+that is not personal, cannot be told from public text and is left out. The test also asserts that the runs
+were exposed: that the proxy echoed every kind of secret, served residents, redirects and export files, that
+runs stopped at pre-flight and ran round trips, and that \`[redacted]\` appears throughout. A failure names
+the seed of its run.
 
 ## What the runner does not do
 
 - It cannot recognise a personal value a check copies into its own message, so a check should point at a
-  record by its location and not quote its personal fields. Personal values in a response header or a URL
-  path are not recognised either; in a query parameter named after a personal field they are.
+  record by its location and not quote its personal fields: the catalogue's checks withhold any value in,
+  under or holding a field the reference classifies as personal wherever they would quote it. Personal
+  values in a response header or a URL path are not recognised either; in a query parameter named after a
+  personal field they are.
 - A secret the runner first sees late in a run (a cookie a later answer sets) is scrubbed from the report,
   which is written at the end, but not from a progress event already emitted before it was seen.
 - A secret shorter than 6 characters is not scrubbed (it would scrub ordinary words); an encoded echo of a
