@@ -222,6 +222,7 @@ writeFileSync(join(resultsDir, 'monitor.json'), `${JSON.stringify(report, null, 
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const best = Math.max(...sweeps.map((s) => s.runsPerMinute));
+const scaling = (sweeps.at(-1)?.runsPerMinute ?? 0) / (sweeps[0]?.runsPerMinute ?? 1);
 const londonTargets = 33 * 10;
 const section = [
   '<!-- monitor-bench:start (written by `pnpm bench`: packages/cli/bench/monitor.ts) -->',
@@ -248,9 +249,10 @@ const section = [
     (s) => `| ${s.workers} | ${s.runs} | ${(s.ms / 1000).toFixed(1)} s | ${s.runsPerMinute.toFixed(1)} |`,
   ),
   '',
-  'Reading it for a nightly London-wide sweep: against mocks a run is CPU-bound (the checks, JSON Schema',
-  'validation, signing), so on this two-core machine more than two workers add nothing; the queue costs',
-  'milliseconds a job, nothing beside a run. At the best rate measured here',
+  `Reading it for a nightly London-wide sweep: going from 1 to ${sweeps.at(-1)?.workers} workers multiplied the rate by ${scaling.toFixed(1)} on ${report.machine.cores} cores.`,
+  'Even against mocks a run spends part of its time waiting (on the supplier, the dashboard, PostgreSQL), so',
+  'workers beyond the core count still help until the CPU is busy (the checks, JSON Schema validation and',
+  'signing are the CPU work). The queue costs milliseconds a job, nothing beside a run. At the best rate measured here',
   `(${best.toFixed(1)} runs a minute), ${londonTargets} products (33 boroughs, about ten systems each) take about ${Math.ceil(londonTargets / best)} minutes.`,
   "Real suppliers are slower than mocks, and the runner keeps to each target's `--rps` (5 by default), so",
   'a real run waits on the network far more than it computes: a run of N requests takes at least N/5',
