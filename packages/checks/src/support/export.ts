@@ -214,6 +214,7 @@ async function analyseFile(
         sampleSize: FIDELITY_SAMPLE,
         ids,
         sample,
+        hash,
       })
     : undefined;
   let totals: NdjsonTotals | undefined;
@@ -223,8 +224,8 @@ async function analyseFile(
     const result = await ctx.http.download(
       { url, auth: 'primary', note: `download export file ${file.dataset}.${file.format}` },
       (chunk) => {
-        hash.update(chunk);
         if (ndjson) return ndjson.write(chunk);
+        hash.update(chunk);
         if (!utf8Check.write(chunk)) utf8 = false;
         if (csv && csvText) {
           const text = csvText.write(chunk);
@@ -233,8 +234,10 @@ async function analyseFile(
         }
       },
     );
+    // The pipeline's last bytes reach the hash only when it ends, whatever the status.
+    const ndjsonTotals = ndjson?.end();
     if (result.status === 200) {
-      if (ndjson) totals = ndjson.end();
+      if (ndjsonTotals) totals = ndjsonTotals;
       else {
         if (!utf8Check.end()) utf8 = false;
         if (csv && csvText) {
