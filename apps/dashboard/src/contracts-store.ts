@@ -40,27 +40,15 @@ export interface CouncilSummary extends Council {
   readonly lastImport: { readonly source: string; readonly importedAt: string } | null;
 }
 
-/** A contract as stored, with what it is matched to. */
-export interface StoredContract {
+/**
+ * A contract as stored: the register's row as the contracts package read it (its `line` being where it stood
+ * in the register it was last written from), with what it is matched to.
+ */
+export interface StoredContract extends ContractRecord {
   readonly council: Council;
-  readonly reference: string;
-  readonly title: string;
-  readonly description: string | null;
-  readonly organisationalUnit: string | null;
-  readonly startDate: string | null;
-  readonly endDate: string | null;
-  readonly reviewDate: string | null;
-  readonly valuePence: number | null;
-  /** As the council's register names the supplier. */
-  readonly supplierName: string;
-  readonly supplierNameKey: string;
-  readonly companyNumber: string | null;
-  readonly sme: boolean | null;
-  readonly vcse: boolean | null;
   /** The register (URL or file name) the row was last written from, and when. */
   readonly source: string;
   readonly importedAt: string;
-  readonly line: number;
   /** The supplier on the dashboard, when the contract is matched to one. */
   readonly supplierId: string | null;
   readonly supplierDisplayName: string | null;

@@ -43,6 +43,8 @@ export interface OpenRunQueueOptions {
   readonly policy?: Partial<RunQueuePolicy>;
   /** Connections this process may hold. */
   readonly maxConnections?: number;
+  /** Hears pg-boss's background failures (a lost connection, a failed upkeep pass); they are not fatal. */
+  readonly onError?: (error: Error) => void;
 }
 
 export class QueueError extends Error {
@@ -87,9 +89,9 @@ export class RunQueue {
         ? { superviseIntervalSeconds: options.superviseIntervalSeconds }
         : {}),
     });
-    const errors: Error[] = [];
     // pg-boss reports background failures as events; unheard, an 'error' event would end the process.
-    boss.on('error', (error) => errors.push(error));
+    const onError = options.onError ?? (() => undefined);
+    boss.on('error', (error) => onError(error));
     try {
       await boss.start();
     } catch (error) {

@@ -234,6 +234,14 @@ export class MonitorRegistry {
     return rows.map(attempt);
   }
 
+  /** Attempts not (yet) known to have ended: runs in progress, or lost with a worker and not yet retried. */
+  async openAttempts(): Promise<AttemptRecord[]> {
+    const rows = await this.sql.query<AttemptRow>(
+      'SELECT * FROM monitor_attempts WHERE finished_at IS NULL ORDER BY started_at, job_id, attempt',
+    );
+    return rows.map(attempt);
+  }
+
   /**
    * Keeps a run's signed report before it is published: an attempt killed after this point is retried by
    * publishing these same bytes, never by running again. Returns the run already kept for the job, if any.

@@ -31,10 +31,10 @@ export interface MonitorStatus {
 
 /** Everything `conform monitor status` shows: each target's last run and streak, the queue, dead runs. */
 export async function monitorStatus(registry: MonitorRegistry, queue: RunQueue): Promise<MonitorStatus> {
-  const [targets, scheduled, attempts, counts, deadRuns] = await Promise.all([
+  const [targets, scheduled, openAttempts, counts, deadRuns] = await Promise.all([
     registry.targets(),
     queue.scheduledTargetIds(),
-    registry.attempts(),
+    registry.openAttempts(),
     queue.counts(),
     queue.deadRuns(20),
   ]);
@@ -47,7 +47,7 @@ export async function monitorStatus(registry: MonitorRegistry, queue: RunQueue):
       if (run.mustFailures === 0) break;
       streak += 1;
     }
-    const open = attempts.filter((a) => a.targetId === target.id && a.finishedAt === null).at(-1);
+    const open = openAttempts.filter((a) => a.targetId === target.id).at(-1);
     statuses.push({
       id: target.id,
       supplier: target.supplier,

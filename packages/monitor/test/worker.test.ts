@@ -132,6 +132,13 @@ describe.skipIf(!postgres.available)('the run queue and its workers', { timeout:
       );
     const jobs: string[] = [];
     for (let round = 0; round < 4; round++) for (const t of targets) jobs.push(await queue.enqueue(t));
+    // While runs are under way they are the open attempts; none stays open once all are done.
+    const running = await until(
+      'a run under way',
+      () => registry.openAttempts(),
+      (open) => open.length > 0,
+    );
+    expect(running.every((a) => a.finishedAt === null && jobs.includes(a.jobId))).toBe(true);
     const runs = await until(
       '12 published runs',
       () => registry.runs(),
@@ -140,6 +147,11 @@ describe.skipIf(!postgres.available)('the run queue and its workers', { timeout:
     expect(new Set(runs.map((r) => r.jobId))).toEqual(new Set(jobs));
     expect(fake.runs).toHaveLength(12);
     expect(fake.overlap()).toBe(0);
+    await until(
+      'every attempt closed',
+      () => registry.openAttempts(),
+      (open) => open.length === 0,
+    );
     const attempts = await registry.attempts();
     for (const t of targets) {
       const mine = attempts.filter((a) => a.targetId === t.id);

@@ -47,7 +47,7 @@ async function wholeFromEnv(name: string, fallback: number, min: number, max: nu
 /** The registry and the queue, both on the PostgreSQL server the results store uses. */
 async function connect(
   databaseUrl: string | undefined,
-  options: { supervise?: boolean } = {},
+  options: { supervise?: boolean; onError?: (error: Error) => void } = {},
 ): Promise<Connected> {
   const url = databaseUrl ?? process.env[MONITOR_ENV.databaseUrl];
   if (!url)
@@ -90,6 +90,7 @@ async function connect(
       supervise: options.supervise ?? false,
       superviseIntervalSeconds,
       policy,
+      ...(options.onError ? { onError: options.onError } : {}),
     });
     return {
       registry,
@@ -359,9 +360,11 @@ async function worker(flags: WorkerFlags, io: CliIo): Promise<void> {
   }
   const { startMonitorWorker } = await import('@council-conform/monitor');
   const { conformRunExecutor } = await import('./monitor-executor.ts');
-  const connected = await connect(flags.databaseUrl, { supervise: true });
   const stamp = (line: string) => io.err(`${new Date().toISOString()} ${line}`);
-  connected.queue.boss.on('error', (error) => stamp(`queue: ${error.message}`));
+  const connected = await connect(flags.databaseUrl, {
+    supervise: true,
+    onError: (error) => stamp(`queue: ${error.message}`),
+  });
   const running = await startMonitorWorker({
     queue: connected.queue,
     registry: connected.registry,
