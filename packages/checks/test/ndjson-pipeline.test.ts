@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSchemaValidator, type JsonObject } from '@council-conform/openapi';
 import { createRng } from '@council-conform/synthetic-data';
 import { afterAll, describe, expect, it } from 'vitest';
+import { countDdmmyyyy } from '../src/support/ddmmyyyy.ts';
 import { BATCH_BYTES, NdjsonRecordPipeline } from '../src/support/ndjson-pipeline.ts';
 import { SortedIdSpill } from '../src/support/sorted-ids.ts';
 
@@ -91,11 +93,13 @@ describe('NdjsonRecordPipeline', () => {
     expect(await judge(bytes, 'chunks-a')).toEqual(inline);
     expect(await judge(bytes, 'chunks-b')).toEqual(inline);
     // And what it judged is right, not just consistent.
+    expect(inline.totals.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(inline.totals.utf8).toBe(false);
     expect(inline.totals.invalidCount).toBeGreaterThan(500);
     expect(inline.totals.invalid).toHaveLength(10);
     expect(inline.totals.invalid[0]?.line).toBeGreaterThan(0);
     expect(inline.totals.ddmmyyyyDates).toBeGreaterThan(100);
+    expect(inline.totals.ddmmyyyyDates).toBe(countDdmmyyyy(bytes.toString('utf8')));
     expect(inline.sortedIds).toContain('last-without-newline');
     expect(inline.sample).toHaveLength(50);
   }, 60_000);

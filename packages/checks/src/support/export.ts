@@ -11,9 +11,10 @@ import {
   type RunContext,
 } from '@council-conform/runner';
 import { CsvStreamChecker } from './csv-stream.ts';
+import { countDdmmyyyy } from './ddmmyyyy.ts';
 import { isObject } from './json.ts';
 import { NdjsonRecordPipeline, type NdjsonTotals } from './ndjson-pipeline.ts';
-import { countDdmmyyyy, type InvalidRecord } from './ndjson-records.ts';
+import type { InvalidRecord } from './ndjson-records.ts';
 import { SortedIdSpill } from './sorted-ids.ts';
 
 export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
@@ -214,7 +215,6 @@ async function analyseFile(
         sampleSize: FIDELITY_SAMPLE,
         ids,
         sample,
-        hash,
       })
     : undefined;
   let totals: NdjsonTotals | undefined;
@@ -234,7 +234,7 @@ async function analyseFile(
         }
       },
     );
-    // The pipeline's last bytes reach the hash only when it ends, whatever the status.
+    // Ended whatever the status: its checksum is the one reported (of nothing, when nothing was read).
     const ndjsonTotals = ndjson?.end();
     if (result.status === 200) {
       if (ndjsonTotals) totals = ndjsonTotals;
@@ -254,7 +254,7 @@ async function analyseFile(
       status: result.status,
       contentType: result.headers['content-type'] ?? '',
       bytes: result.bytes,
-      sha256: hash.digest('hex'),
+      sha256: ndjsonTotals?.sha256 ?? hash.digest('hex'),
       records: csv ? csv.records : (totals?.records ?? 0),
       utf8: totals?.utf8 ?? utf8,
       invalid: totals?.invalid ?? [],

@@ -2,6 +2,7 @@ import type { JsonObject, SchemaValidator } from '@council-conform/openapi';
 import { isObject } from './json.ts';
 
 export interface InvalidRecord {
+  /** From 1: in a batch's result, within the batch; in a file's totals, within the file. */
   readonly line: number;
   readonly message: string;
 }
@@ -11,10 +12,11 @@ export const INVALID_KEPT = 10;
 
 /** What one batch of whole NDJSON lines held. */
 export interface NdjsonBatchResult {
+  /** Lines in the batch, blank ones included. */
+  readonly lines: number;
   readonly records: number;
   readonly invalidCount: number;
   readonly invalid: readonly InvalidRecord[];
-  readonly ddmmyyyyDates: number;
   /** Every record's id, in file order. */
   readonly ids: readonly string[];
   /** Records by id, while the fidelity sample still wants them. */
@@ -29,30 +31,13 @@ export interface NdjsonRecordOptions {
   readonly sampleSize: number;
 }
 
-const DDMMYYYY = /(?<![\d/])(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])\/\d{4}(?![\d/])/g;
-const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
-
-/** dd/mm/yyyy dates in `text`. Most text has none: finding no `9/99/` first is far cheaper than the regex. */
-export function countDdmmyyyy(text: string): number {
-  for (let at = text.indexOf('/'); at !== -1; at = text.indexOf('/', at + 1)) {
-    if (
-      text.charCodeAt(at + 3) === 0x2f &&
-      isDigit(text.charCodeAt(at - 1)) &&
-      isDigit(text.charCodeAt(at + 1))
-    )
-      return text.match(DDMMYYYY)?.length ?? 0;
-  }
-  return 0;
-}
-
 /**
  * Judges NDJSON records batch by batch, each batch being whole lines (the last batch may end without a
- * newline): parses and validates every record, counts dd/mm/yyyy dates, and hands back ids and a bounded
- * sample. The same code runs on the main thread for small exports and in a worker thread for large ones,
- * so the two can never judge differently. Lines are numbered across batches from 1.
+ * newline): parses and validates every record, and hands back ids and a bounded sample. Lines are numbered
+ * from 1 within each batch; the pipeline numbers them within the file. What needs only the bytes (checksum,
+ * UTF-8, date formats) is ByteTally's.
  */
 export class NdjsonRecordAnalyser {
-  private line = 0;
   private kept = 0;
   private sampled = 0;
 
@@ -61,9 +46,9 @@ export class NdjsonRecordAnalyser {
   analyse(bytes: Uint8Array): NdjsonBatchResult {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const { validator, schemaPointer, idField, sampleSize } = this.options;
+    let line = 0;
     let records = 0;
     let invalidCount = 0;
-    let ddmmyyyyDates = 0;
     const invalid: InvalidRecord[] = [];
     const ids: string[] = [];
     const sample: [string, JsonObject][] = [];
@@ -71,7 +56,7 @@ export class NdjsonRecordAnalyser {
       invalidCount += 1;
       if (this.kept < INVALID_KEPT) {
         this.kept += 1;
-        invalid.push({ line: this.line, message });
+        invalid.push({ line, message });
       }
     };
     let start = 0;
@@ -83,11 +68,10 @@ export class NdjsonRecordAnalyser {
       // UTF-8 become U+FFFD, exactly as decoding the whole stream leniently would make them.
       const text = buffer.toString('utf8', start, end);
       start = end + 1;
-      this.line += 1;
+      line += 1;
       // An object line starts with "{", which is not white space: trim only what might be blank.
       if (text.charCodeAt(0) !== 0x7b && text.trim() === '') continue;
       records += 1;
-      ddmmyyyyDates += countDdmmyyyy(text);
       let record: unknown;
       try {
         record = JSON.parse(text);
@@ -118,6 +102,6 @@ export class NdjsonRecordAnalyser {
         }
       }
     }
-    return { records, invalidCount, invalid, ddmmyyyyDates, ids, sample };
+    return { lines: line, records, invalidCount, invalid, ids, sample };
   }
 }
