@@ -14,22 +14,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { machineFacts, measuredOn, publishBenchmark } from '@council-conform/bench-report';
 import { createSchemaValidator, type JsonObject } from '@council-conform/openapi';
 import { listSpecIds, loadFixtures, loadSpec } from '@council-conform/specs';
 import { SPILL_RUN_SIZE } from '../src/support/sorted-ids.ts';
@@ -385,16 +375,9 @@ const verdict = {
   rssFlat: growth <= FLAT_TOLERANCE,
   rssGrowthSmallestToLargest: round(growth, 2),
 };
-const cpuList = cpus();
 const report = {
   generatedAt: new Date().toISOString(),
-  machine: {
-    cpu: cpuList[0]?.model ?? 'unknown',
-    cores: cpuList.length,
-    memoryGiB: Math.round(totalmem() / 1024 ** 3),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-  },
+  machine: machineFacts(),
   spec: {
     id: spec.id,
     dataset: dataset.id,
@@ -427,18 +410,13 @@ const report = {
   verdict,
   sizes: rows,
 };
-const resultsDir = join(repoRoot, 'bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'export-validation.json'), `${JSON.stringify(report, null, 2)}\n`);
-
 const count = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 const thousands = (n: number) => Math.round(n).toLocaleString('en-GB');
 const met = (ok: boolean) => (ok ? 'met' : '**not met**');
 const section = [
-  '<!-- export-bench:start (written by `pnpm bench`: packages/checks/bench/export-validation.ts) -->',
   '## Export validation (`right-to-data-*` checks)',
   '',
-  `Measured ${report.generatedAt.slice(0, 10)} on ${report.machine.cores} cores (${report.machine.cpu}), ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; ${report.method.runs}. Raw numbers: \`bench/results/export-validation.json\`.`,
+  `${measuredOn(report.machine, report.generatedAt)}; ${report.method.runs}. Raw numbers: \`bench/results/export-validation.json\`.`,
   '',
   `Data: \`${spec.id}\`, dataset \`${dataset.id}\` (schema \`${dataset.schema}\`, ${chosen.schemaBytes} bytes with every \`$ref\` inlined, the largest main-dataset schema of the reference specs), ${templates.length} fixtures repeated with unique ids; every record is valid.`,
   '',
@@ -485,17 +463,15 @@ const section = [
   'Peak RSS is the VmHWM of that fresh process, Node and the compiled reference included',
   `(${first.peakRssBeforeAnalysisMiB} MiB before the download starts). CSV files are checked for RFC 4180 structure, not validated`,
   'against the schema, so they have no lower bound.',
-  '<!-- export-bench:end -->',
 ].join('\n');
-const performancePath = join(repoRoot, 'docs', 'performance.md');
-const existing = existsSync(performancePath)
-  ? readFileSync(performancePath, 'utf8')
-  : '# Performance\n\nBenchmarks run by `pnpm bench` (never timed tests). Each section is written by its benchmark.\n';
-const marked = /<!-- export-bench:start[\s\S]*?<!-- export-bench:end -->/;
-writeFileSync(
-  performancePath,
-  marked.test(existing) ? existing.replace(marked, section) : `${existing.trimEnd()}\n\n${section}\n`,
-);
+const written = publishBenchmark({
+  repoRoot,
+  name: 'export-validation',
+  marker: 'export-bench',
+  source: 'packages/checks/bench/export-validation.ts',
+  report,
+  section,
+});
 process.stdout.write(
-  `\nwrote ${relative(repoRoot, join(resultsDir, 'export-validation.json'))} and docs/performance.md\n`,
+  `\nwrote ${relative(repoRoot, written.resultsPath)} and ${relative(repoRoot, written.performancePath)}\n`,
 );

@@ -6,10 +6,11 @@
  * bench/results/monitor.json and the monitor section of docs/performance.md at the repository root.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { machineFacts, measuredOn, publishBenchmark } from '@council-conform/bench-report';
 import { generateKeyPair } from '@council-conform/certificates';
 import { listenDashboard, openResultsStore } from '@council-conform/dashboard';
 import { createMockSupplier, startMockServer } from '@council-conform/mocks';
@@ -201,12 +202,7 @@ rmSync(work, { recursive: true, force: true });
 
 const report = {
   generatedAt: new Date().toISOString(),
-  machine: {
-    cores: cpus().length,
-    cpu: (cpus()[0]?.model ?? 'unknown').replace(/\s+\d+-Core Processor$/, '').trim(),
-    memoryGiB: Math.round(totalmem() / 1024 ** 3),
-    node: process.version,
-  },
+  machine: machineFacts(),
   queueOverhead: {
     jobs: OVERHEAD_JOBS,
     sendMsPerJob: sendMs / OVERHEAD_JOBS,
@@ -216,19 +212,15 @@ const report = {
   },
   sweeps,
 };
-const resultsDir = join(repoRoot, 'bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'monitor.json'), `${JSON.stringify(report, null, 2)}\n`);
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const best = Math.max(...sweeps.map((s) => s.runsPerMinute));
 const scaling = (sweeps.at(-1)?.runsPerMinute ?? 0) / (sweeps[0]?.runsPerMinute ?? 1);
 const londonTargets = 33 * 10;
 const section = [
-  '<!-- monitor-bench:start (written by `pnpm bench`: packages/cli/bench/monitor.ts) -->',
   '## Continuous conformance (`conform worker`)',
   '',
-  `Measured ${report.generatedAt.slice(0, 10)} on ${report.machine.cores} cores (${report.machine.cpu}), ${report.machine.memoryGiB} GiB, Node ${report.machine.node}, PostgreSQL on the same machine. Raw numbers: \`bench/results/monitor.json\`.`,
+  `${measuredOn(report.machine, report.generatedAt)}, PostgreSQL on the same machine. Raw numbers: \`bench/results/monitor.json\`.`,
   '',
   `The queue's own cost per job (pg-boss, ${OVERHEAD_JOBS} jobs that do nothing):`,
   '',
@@ -258,18 +250,16 @@ const section = [
   'a real run waits on the network far more than it computes: a run of N requests takes at least N/5',
   'seconds, and workers (and `--concurrency`) scale almost linearly until the CPU is busy. Size the sweep',
   'as (products × requests per run ÷ rps) ÷ runs at once.',
-  '<!-- monitor-bench:end -->',
 ].join('\n');
-const performancePath = join(repoRoot, 'docs', 'performance.md');
-const existing = existsSync(performancePath)
-  ? readFileSync(performancePath, 'utf8')
-  : '# Performance\n\nBenchmarks run by `pnpm bench` (never timed tests). Each section is written by its benchmark.\n';
-const marked = /<!-- monitor-bench:start[\s\S]*?<!-- monitor-bench:end -->/;
-writeFileSync(
-  performancePath,
-  marked.test(existing) ? existing.replace(marked, section) : `${existing.trimEnd()}\n\n${section}\n`,
-);
+const written = publishBenchmark({
+  repoRoot,
+  name: 'monitor',
+  marker: 'monitor-bench',
+  source: 'packages/cli/bench/monitor.ts',
+  report,
+  section,
+});
 process.stdout.write(
-  `\nwrote ${relative(repoRoot, join(resultsDir, 'monitor.json'))} and docs/performance.md\n`,
+  `\nwrote ${relative(repoRoot, written.resultsPath)} and ${relative(repoRoot, written.performancePath)}\n`,
 );
 process.exit(0);

@@ -5,9 +5,10 @@
  * and the lint section of docs/performance.md at the repository root.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { machineFacts, measuredOn, publishBenchmark } from '@council-conform/bench-report';
 import { listSpecIds, specDir } from '@council-conform/specs';
 import { generateLargeDescription } from '../test/support/large-description.ts';
 
@@ -109,16 +110,9 @@ for (const benchCase of cases) {
   results.push(row);
 }
 
-const cpuList = cpus();
 const report = {
   generatedAt: new Date().toISOString(),
-  machine: {
-    cores: cpuList.length,
-    cpu: cpuList[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(totalmem() / 1024 ** 3),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-  },
+  machine: machineFacts(),
   spectralCli: (
     JSON.parse(
       readFileSync(join(packageDir, 'node_modules', '@stoplight', 'spectral-cli', 'package.json'), 'utf8'),
@@ -128,16 +122,12 @@ const report = {
   ).version,
   cases: results,
 };
-const resultsDir = join(repoRoot, 'bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'lint.json'), `${JSON.stringify(report, null, 2)}\n`);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const section = [
-  '<!-- lint-bench:start (written by `pnpm bench`: packages/ruleset/bench/lint.ts) -->',
   '## `conform lint`',
   '',
-  `Measured ${report.generatedAt.slice(0, 10)} on ${report.machine.cores} cores (${report.machine.cpu}), ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; median of ${RUNS} runs. Raw numbers: \`bench/results/lint.json\`.`,
+  `${measuredOn(report.machine, report.generatedAt)}; median of ${RUNS} runs. Raw numbers: \`bench/results/lint.json\`.`,
   '',
   `| Input | Size | \`conform lint\` command | engine, first lint | engine, second lint | Spectral CLI ${report.spectralCli}, \`spectral:oas\` only |`,
   '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -152,18 +142,16 @@ const section = [
   "Spectral's recommended `oas` rules plus the Council rules, so it does more than the Spectral CLI beside",
   "it; most of the time on large inputs goes to Spectral's example validation compiling a JSON Schema",
   'validator per example.',
-  '<!-- lint-bench:end -->',
 ].join('\n');
-const performancePath = join(repoRoot, 'docs', 'performance.md');
-const existing = existsSync(performancePath)
-  ? readFileSync(performancePath, 'utf8')
-  : '# Performance\n\nBenchmarks run by `pnpm bench` (never timed tests). Each section is written by its benchmark.\n';
-const marked = /<!-- lint-bench:start[\s\S]*?<!-- lint-bench:end -->/;
-writeFileSync(
-  performancePath,
-  marked.test(existing) ? existing.replace(marked, section) : `${existing.trimEnd()}\n\n${section}\n`,
-);
+const written = publishBenchmark({
+  repoRoot,
+  name: 'lint',
+  marker: 'lint-bench',
+  source: 'packages/ruleset/bench/lint.ts',
+  report,
+  section,
+});
 rmSync(work, { recursive: true, force: true });
 process.stdout.write(
-  `\nwrote ${relative(repoRoot, join(resultsDir, 'lint.json'))} and docs/performance.md\n`,
+  `\nwrote ${relative(repoRoot, written.resultsPath)} and ${relative(repoRoot, written.performancePath)}\n`,
 );
