@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium, installed by scripts/system-setup.sh: Playwright's own browser download cannot work here. */
 export const CHROMIUM = process.env.CONFORM_CHROMIUM ?? '/usr/bin/chromium';
@@ -82,4 +83,34 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
         `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.html}`).join('\n')}`,
     )
     .join('\n');
+}
+
+/** A Chromium page on the dashboard at `base`, with the two assertions every page in these tests gets. */
+export interface DashboardTab {
+  readonly page: Page;
+  /** Opens `path` (relative to the dashboard) and expects a 200. */
+  open(path: string): Promise<void>;
+  /** Screenshots the page as `name` and expects no WCAG 2.2 AA violation. */
+  expectAccessible(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDashboardTab(base: string): Promise<DashboardTab> {
+  const browser = await launchChromium();
+  // The dashboard's Content Security Policy rightly refuses inline scripts; axe-core is injected by the test.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+  return {
+    page,
+    async open(path) {
+      const response = await page.goto(new URL(path, base).toString());
+      expect(response?.status(), path).toBe(200);
+    },
+    async expectAccessible(name) {
+      await screenshot(page, name);
+      const violations = await axeViolations(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+    },
+    close: () => browser.close(),
+  };
 }

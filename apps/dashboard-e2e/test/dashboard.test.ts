@@ -12,15 +12,9 @@ import {
   publishSignedReport,
   writeDemoAttestation,
 } from '@council-conform/cli';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  chromiumAvailability,
-  describeViolations,
-  launchChromium,
-  screenshot,
-} from './browser.ts';
+import { chromiumAvailability, type DashboardTab, openDashboardTab, screenshot } from './browser.ts';
 
 /**
  * The demo's own path, end to end: a conformant and a faulty mock supplier are run exactly as `conform
@@ -36,7 +30,7 @@ const FAULTY_PRODUCT = 'OpenDoor Street Reports 1.0';
 
 let outDir: string;
 let demo: PublishedDemo;
-let browser: Browser;
+let tab: DashboardTab;
 let page: Page;
 
 beforeAll(async () => {
@@ -55,14 +49,12 @@ beforeAll(async () => {
   );
   publications.push({ name: 'faulty', report: faulty.report, certify: false });
   demo = await publishDemoResults(outDir, publications);
-  browser = await launchChromium();
-  // The dashboard's Content Security Policy rightly refuses inline scripts; axe-core is injected by the test.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  page = await context.newPage();
+  tab = await openDashboardTab(demo.url);
+  page = tab.page;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await tab?.close();
   await demo?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
@@ -71,16 +63,8 @@ async function exampleAttestation(): Promise<string> {
   return writeDemoAttestation(outDir, 'conformant', 'Example Civic Software Ltd', CONFORMANT_PRODUCT);
 }
 
-async function open(path: string): Promise<void> {
-  const response = await page.goto(new URL(path, demo.url).toString());
-  expect(response?.status(), path).toBe(200);
-}
-
-async function expectAccessible(name: string): Promise<void> {
-  await screenshot(page, name);
-  const violations = await axeViolations(page);
-  expect(violations, describeViolations(violations)).toEqual([]);
-}
+const open = (path: string) => tab.open(path);
+const expectAccessible = (name: string) => tab.expectAccessible(name);
 
 const leagueRows = () =>
   page

@@ -11,15 +11,9 @@ import {
   publishDemoResults,
   writeDemoAttestation,
 } from '@council-conform/cli';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  chromiumAvailability,
-  describeViolations,
-  launchChromium,
-  screenshot,
-} from './browser.ts';
+import { chromiumAvailability, type DashboardTab, openDashboardTab, screenshot } from './browser.ts';
 
 /**
  * The demo's procurement step, end to end: the conformant supplier's run published as `conform demo`
@@ -36,7 +30,7 @@ const CONFORMANT_PRODUCT = 'Example Street Reports 4.2';
 let outDir: string;
 let demo: PublishedDemo;
 let contracts: DemoContracts;
-let browser: Browser;
+let tab: DashboardTab;
 let page: Page;
 
 beforeAll(async () => {
@@ -68,28 +62,18 @@ beforeAll(async () => {
     { url: demo.url, token: demo.uploadToken },
     { systemType: DEMO_SPEC },
   );
-  browser = await launchChromium();
-  // The dashboard's Content Security Policy rightly refuses inline scripts; axe-core is injected by the test.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  page = await context.newPage();
+  tab = await openDashboardTab(demo.url);
+  page = tab.page;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await tab?.close();
   await demo?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
-async function open(path: string): Promise<void> {
-  const response = await page.goto(new URL(path, demo.url).toString());
-  expect(response?.status(), path).toBe(200);
-}
-
-async function expectAccessible(name: string): Promise<void> {
-  await screenshot(page, name);
-  const violations = await axeViolations(page);
-  expect(violations, describeViolations(violations)).toEqual([]);
-}
+const open = (path: string) => tab.open(path);
+const expectAccessible = (name: string) => tab.expectAccessible(name);
 
 const text = async (selector: string) =>
   ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
