@@ -163,6 +163,84 @@ describe('conform contracts import', () => {
   });
 });
 
+describe('conform contracts company-number', () => {
+  const register = (number: string, supplier: string, to = dashboard.url, token = TOKEN) =>
+    conform('contracts', 'company-number', number, '--supplier', supplier, '--to', to, '--token', token);
+
+  /** A dashboard that answers every registration with `status`, keeping what it was sent. */
+  async function fakeDashboard(status: number, answer: Record<string, unknown>) {
+    const received: { authorization?: string; body: unknown }[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({
+          ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        });
+        response.writeHead(status, {
+          'content-type': status >= 400 ? 'application/problem+json' : 'application/json',
+        });
+        response.end(JSON.stringify(answer));
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, server };
+  }
+
+  it('registers the number, sending it as Companies House writes it, and says what it now matches', async () => {
+    const fake = await fakeDashboard(201, {
+      supplier: 'Example Civic Software Ltd',
+      companyNumber: '09000101',
+    });
+    try {
+      const result = await register(' 9000101 ', 'Example Civic Software Ltd', fake.url);
+      expect(result.code, result.err).toBe(0);
+      expect(result.out).toBe(
+        "registered: Companies House number 09000101 is Example Civic Software Ltd's; councils' contracts giving it now match Example Civic Software Ltd's products",
+      );
+      expect(fake.received).toEqual([
+        {
+          authorization: `Bearer ${TOKEN}`,
+          body: { supplier: 'Example Civic Software Ltd', companyNumber: '09000101' },
+        },
+      ]);
+    } finally {
+      fake.server.close();
+    }
+  });
+
+  it('exits 1 with the dashboard’s reason for a supplier that has not published, or a number already taken', async () => {
+    const stranger = await register('99000101', 'Nobody Ltd');
+    expect(stranger.code).toBe(1);
+    expect(stranger.err).toContain(
+      'refused the number (HTTP 404): no supplier named "Nobody Ltd" has published a report here',
+    );
+    const fake = await fakeDashboard(409, {
+      title: 'Conflict',
+      detail: 'Companies House number 99000101 is registered to Example Civic Software Ltd',
+    });
+    try {
+      const taken = await register('99000101', 'Leaky Civic Systems Ltd', fake.url);
+      expect(taken.code).toBe(1);
+      expect(taken.err).toContain('(HTTP 409): Companies House number 99000101 is registered to Example');
+    } finally {
+      fake.server.close();
+    }
+  });
+
+  it('exits 2 for a number that is not one, before calling anyone, and for a token the dashboard refuses', async () => {
+    // Nothing listens on port 1: a request would have failed as DASHBOARD_UNREACHABLE instead.
+    const typo = await register('1234567890', 'Example Civic Software Ltd', 'http://127.0.0.1:1');
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('COMPANY_NUMBER_INVALID: "1234567890" is not a Companies House number');
+    const wrongToken = await register('99000101', 'Nobody Ltd', dashboard.url, 'not-the-token-at-all');
+    expect(wrongToken.code).toBe(2);
+    expect(wrongToken.err).toContain('refused the number (HTTP 401)');
+  });
+});
+
 describe('importDemoContracts', () => {
   it('imports the three synthetic registers and gives the timeline’s address', async () => {
     const imported = await importDemoContracts(

@@ -1,9 +1,11 @@
 import {
   councilOf,
   describeUnknownCouncil,
+  normaliseCompanyNumber,
   RegisterError,
   type RegisterSource,
   readRegisterSource,
+  ValueError,
 } from '@council-conform/contracts';
 import type { Command } from 'commander';
 import { postToDashboard } from '../dashboard-client.ts';
@@ -52,6 +54,59 @@ export async function importContractsRegister(
   return { imported: status === 200, httpStatus: status, body, source: register.source };
 }
 
+export interface CompanyNumberOutcome {
+  /** 201 when the number is newly the supplier's, 200 when it was already; anything else is a refusal. */
+  readonly httpStatus: number;
+  readonly companyNumber: string;
+  /** The dashboard's answer, or its problem (`detail` says why it refused). */
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Tells a dashboard a supplier's Companies House number, so that councils' contracts naming that number
+ * match the supplier's products whatever name the register writes. The number is checked here first (a
+ * typing slip is a usage error, not a round trip); the dashboard refuses a supplier that has not published
+ * and a number that is another supplier's.
+ */
+export async function registerCompanyNumber(options: {
+  readonly supplier: string;
+  readonly companyNumber: string;
+  readonly to: string;
+  readonly token: string;
+}): Promise<CompanyNumberOutcome> {
+  let companyNumber: string | null;
+  try {
+    companyNumber = normaliseCompanyNumber(options.companyNumber);
+  } catch (error) {
+    if (error instanceof ValueError) throw new UsageError('COMPANY_NUMBER_INVALID', error.message);
+    throw error;
+  }
+  if (!companyNumber) throw new UsageError('COMPANY_NUMBER_INVALID', 'the Companies House number is blank');
+  if (options.supplier.trim() === '')
+    throw new UsageError(
+      'SUPPLIER_MISSING',
+      '--supplier: give the supplier’s name as its certificates carry it',
+    );
+  const { status, body } = await postToDashboard({
+    to: options.to,
+    token: options.token,
+    path: 'api/suppliers/company-numbers',
+    contentType: 'application/json',
+    body: JSON.stringify({ supplier: options.supplier, companyNumber }),
+  });
+  return { httpStatus: status, companyNumber, body };
+}
+
+function uploadToken(flag: string | undefined): string {
+  const token = flag ?? process.env.CONFORM_UPLOAD_TOKEN;
+  if (!token)
+    throw new UsageError(
+      'UPLOAD_TOKEN_MISSING',
+      'give the upload token with --token or CONFORM_UPLOAD_TOKEN',
+    );
+  return token;
+}
+
 interface ImportCounts {
   council?: { name?: string; code?: string };
   created?: number;
@@ -79,12 +134,7 @@ export function registerContracts(program: Command, io: CliIo): void {
     .requiredOption('--to <url>', 'the dashboard, e.g. https://conform.loti.london')
     .option('--token <token>', 'upload token the dashboard gave you (default: $CONFORM_UPLOAD_TOKEN)')
     .action(async (location: string, flags: { council: string; to: string; token?: string }) => {
-      const token = flags.token ?? process.env.CONFORM_UPLOAD_TOKEN;
-      if (!token)
-        throw new UsageError(
-          'UPLOAD_TOKEN_MISSING',
-          'give the upload token with --token or CONFORM_UPLOAD_TOKEN',
-        );
+      const token = uploadToken(flags.token);
       const outcome = await importContractsRegister(location, {
         council: flags.council,
         to: flags.to,
@@ -107,5 +157,35 @@ export function registerContracts(program: Command, io: CliIo): void {
       for (const problem of body.problems ?? []) io.err(`line ${problem.line}: ${problem.message}`);
       // Refused rows are the register's faults, as failed checks are a product's: the council should fix them.
       if (refused > 0) process.exitCode = EXIT.findings;
+    });
+  contracts
+    .command('company-number')
+    .description(
+      'register a supplier’s Companies House number with a dashboard, so that councils’ contracts giving the number match its products whatever name they write',
+    )
+    .argument('<number>', 'the Companies House number: 01234567, SC123456 (leading zeros may be left out)')
+    .requiredOption('--supplier <name>', 'the supplier, named exactly as its signed reports name it')
+    .requiredOption('--to <url>', 'the dashboard, e.g. https://conform.loti.london')
+    .option('--token <token>', 'upload token the dashboard gave you (default: $CONFORM_UPLOAD_TOKEN)')
+    .action(async (number: string, flags: { supplier: string; to: string; token?: string }) => {
+      const outcome = await registerCompanyNumber({
+        supplier: flags.supplier,
+        companyNumber: number,
+        to: flags.to,
+        token: uploadToken(flags.token),
+      });
+      const body = outcome.body as { detail?: unknown; title?: unknown };
+      if (outcome.httpStatus === 201 || outcome.httpStatus === 200) {
+        io.out(
+          `${outcome.httpStatus === 201 ? 'registered' : 'already registered'}: Companies House number ${outcome.companyNumber} is ${flags.supplier}'s; councils' contracts giving it now match ${flags.supplier}'s products`,
+        );
+        return;
+      }
+      io.err(
+        `conform: the dashboard refused the number (HTTP ${outcome.httpStatus}): ${String(body.detail ?? body.title ?? '')}`,
+      );
+      // Not published yet, or another supplier's number: facts about the supplier, not a mistyped command.
+      process.exitCode =
+        outcome.httpStatus === 404 || outcome.httpStatus === 409 ? EXIT.findings : EXIT.usage;
     });
 }

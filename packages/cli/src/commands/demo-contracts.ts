@@ -1,6 +1,5 @@
 import { SYNTHETIC_REGISTERS, SYNTHETIC_SUPPLIERS } from '@council-conform/contracts/fixtures';
-import { postToDashboard } from '../dashboard-client.ts';
-import { importContractsRegister } from './contracts.ts';
+import { importContractsRegister, registerCompanyNumber } from './contracts.ts';
 
 export interface DemoContractImport {
   readonly council: string;
@@ -30,16 +29,15 @@ export async function importDemoContracts(
   },
 ): Promise<DemoContracts> {
   for (const supplier of options.suppliers ?? SYNTHETIC_SUPPLIERS) {
-    const answer = await postToDashboard({
+    const answer = await registerCompanyNumber({
+      supplier: supplier.name,
+      companyNumber: supplier.companyNumber,
       to: dashboard.url,
       token: dashboard.token,
-      path: 'api/suppliers/company-numbers',
-      contentType: 'application/json',
-      body: JSON.stringify({ supplier: supplier.name, companyNumber: supplier.companyNumber }),
     });
-    if (answer.status !== 200 && answer.status !== 201)
+    if (answer.httpStatus !== 200 && answer.httpStatus !== 201)
       throw new Error(
-        `the dashboard refused ${supplier.name}'s Companies House number: HTTP ${answer.status} ${String(answer.body.detail ?? '')}`,
+        `the dashboard refused ${supplier.name}'s Companies House number: HTTP ${answer.httpStatus} ${String(answer.body.detail ?? '')}`,
       );
   }
   const imports: DemoContractImport[] = [];
