@@ -92,10 +92,40 @@ describe.skipIf(!postgres.available)('conform schedule on PostgreSQL', { timeout
       await runCli(add('--secrets-file', '/etc/conform/secrets.json', '--secrets-entry', 'camden'), both),
     ).toBe(2);
     expect(both.stderr()).toMatch(/CREDENTIALS_TWICE/);
+    const entryAlone = capture();
+    expect(await runCli(add('--second-secrets-entry', 'camden-b'), entryAlone)).toBe(2);
+    expect(entryAlone.stderr()).toMatch(/SECRETS_FILE_MISSING: --second-secrets-entry names an entry/);
+    const secondTwice = capture();
+    // The first tenant from the secrets file, the second from both the file and a variable.
+    const fromFile = add(
+      '--secrets-file',
+      '/etc/conform/secrets.json',
+      '--secrets-entry',
+      'camden',
+      '--second-secrets-entry',
+      'camden-b',
+      '--second-token-env',
+      'CAMDEN_B_TOKEN',
+    ).filter(
+      (a, i, all) =>
+        !/^--client-(id|secret)-env$/.test(a) && !/^--client-(id|secret)-env$/.test(all[i - 1] ?? ''),
+    );
+    expect(await runCli(fromFile, secondTwice)).toBe(2);
+    expect(secondTwice.stderr()).toMatch(/CREDENTIALS_TWICE: give the second tenant's credentials/);
 
     const added = capture();
     expect(
-      await runCli(add('--notify-webhook', 'https://hooks.camden.example/conform'), added),
+      await runCli(
+        add(
+          '--notify-webhook',
+          'https://hooks.camden.example/conform',
+          '--second-client-id-env',
+          'CAMDEN_B_ID',
+          '--second-client-secret-env',
+          'CAMDEN_B_SECRET',
+        ),
+        added,
+      ),
       added.stderr(),
     ).toBe(0);
     expect(added.stdout()).toMatch(
@@ -108,7 +138,9 @@ describe.skipIf(!postgres.available)('conform schedule on PostgreSQL', { timeout
     const list = capture();
     expect(await runCli(['schedule', 'list'], list)).toBe(0);
     expect(list.stdout()).toMatch(/camden-repairs\s+Fixit Repairs \(Fixit Ltd\)\s+housing-repairs/);
-    expect(list.stdout()).toContain('env CAMDEN_ID, CAMDEN_SECRET');
+    expect(list.stdout()).toContain(
+      'env CAMDEN_ID, CAMDEN_SECRET; second tenant: env CAMDEN_B_ID, CAMDEN_B_SECRET',
+    );
     expect(list.stdout()).toContain('https://hooks.camden.example');
 
     const unknown = capture();

@@ -157,12 +157,25 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
         url = proxy.url;
       }
       const tenant = supplier.tenants[0] as { clientId: string; clientSecret: string };
-      Object.assign(process.env, {
+      const other = supplier.tenants[1] as { clientId: string; clientSecret: string };
+      const secrets = {
         [`${id.toUpperCase()}_ID`]: tenant.clientId,
         [`${id.toUpperCase()}_SECRET`]: tenant.clientSecret,
-      });
-      env[`${id.toUpperCase()}_ID`] = tenant.clientId;
-      env[`${id.toUpperCase()}_SECRET`] = tenant.clientSecret;
+        [`${id.toUpperCase()}_B_ID`]: other.clientId,
+        [`${id.toUpperCase()}_B_SECRET`]: other.clientSecret,
+      };
+      Object.assign(process.env, secrets);
+      Object.assign(env, secrets);
+      // Every other target also has a second tenant, so its scheduled runs judge tenant isolation too.
+      const secondTenant =
+        i % 2 === 0
+          ? [
+              '--second-client-id-env',
+              `${id.toUpperCase()}_B_ID`,
+              '--second-client-secret-env',
+              `${id.toUpperCase()}_B_SECRET`,
+            ]
+          : [];
       const io = capture();
       const code = await runCli(
         [
@@ -188,6 +201,7 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
           `${id.toUpperCase()}_ID`,
           '--client-secret-env',
           `${id.toUpperCase()}_SECRET`,
+          ...secondTenant,
           ...supplier.features.flatMap((feature) => ['--feature', feature]),
         ],
         io,
@@ -234,6 +248,18 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
     expect(new Set(runs.map((r) => r.jobId)).size).toBe(TARGETS * RUNS_EACH);
     for (let i = 1; i <= TARGETS; i++)
       expect(runs.filter((r) => r.targetId === `t${String(i).padStart(2, '0')}`)).toHaveLength(RUNS_EACH);
+
+    // Targets with a second tenant had tenant isolation judged (and the mock keeps tenants apart); the others
+    // had it skipped for want of one, as a hand-run `conform run` without --second-* does.
+    for (const run of runs) {
+      const { report } = JSON.parse(run.signedReport) as {
+        report: { checks: { id: string; status: string }[] };
+      };
+      const isolation = report.checks.find((c) => c.id === 'personal-data-tenant-isolation')?.status;
+      expect(isolation, run.targetId).toBe(
+        Number(run.targetId.slice(1)) % 2 === 0 ? 'pass' : 'not-applicable',
+      );
+    }
 
     // The killed run: its first attempt lost with the worker, its retry published, one result.
     const attempts = await registry.attempts();

@@ -20,6 +20,8 @@ const FIELDS = ['token', 'clientId', 'clientSecret'] as const;
 export async function resolveCredentials(
   source: CredentialsSource,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  /** Whose they are, for errors: the target's own, or its second tenant's. */
+  whose = 'this target',
 ): Promise<ResolvedCredentials | undefined> {
   if (source.from === 'none') return undefined;
   if (source.from === 'env') {
@@ -30,7 +32,7 @@ export async function resolveCredentials(
       const value = env[name];
       if (value === undefined || value === '')
         throw new CredentialsError(
-          `the environment variable ${name} (the ${field} of this target) is not set on this worker`,
+          `the environment variable ${name} (the ${field} of ${whose}) is not set on this worker`,
         );
       out[field] = value;
     }

@@ -58,4 +58,10 @@ export const MONITOR_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX monitor_runs_target ON monitor_runs (target_id, signed_at DESC)
     `,
   },
+  {
+    version: 2,
+    name: 'second tenant',
+    // Targets registered before it had none: their scheduled runs skip the cross-tenant checks, as they did.
+    sql: `ALTER TABLE monitor_targets ADD COLUMN second_tenant jsonb NOT NULL DEFAULT '{"from":"none"}'`,
+  },
 ];

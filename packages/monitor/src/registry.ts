@@ -55,6 +55,7 @@ interface TargetRow {
   mode: 'readonly' | 'sandbox';
   features: string[];
   credentials: MonitorTarget['credentials'];
+  second_tenant: MonitorTarget['secondTenant'];
   schedule: string;
   run_budget_seconds: number;
   requests_per_second: number | null;
@@ -102,6 +103,7 @@ function target(row: TargetRow): MonitorTarget {
     mode: row.mode,
     features: row.features,
     credentials: row.credentials,
+    secondTenant: row.second_tenant,
     schedule: row.schedule,
     runBudgetSeconds: row.run_budget_seconds,
     ...(row.requests_per_second !== null ? { requestsPerSecond: row.requests_per_second } : {}),
@@ -159,8 +161,8 @@ export class MonitorRegistry {
     const t = checkTarget(input);
     const rows = await this.sql.query<TargetRow>(
       `INSERT INTO monitor_targets (id, supplier, product, profile, base_url, mode, features, credentials, schedule,
-         run_budget_seconds, requests_per_second, notify)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12::jsonb)
+         run_budget_seconds, requests_per_second, notify, second_tenant)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12::jsonb, $13::jsonb)
        ON CONFLICT (id) DO NOTHING RETURNING *`,
       [
         t.id,
@@ -175,6 +177,7 @@ export class MonitorRegistry {
         t.runBudgetSeconds,
         t.requestsPerSecond ?? null,
         JSON.stringify(t.notify),
+        JSON.stringify(t.secondTenant),
       ],
     );
     if (!rows[0]) throw new TargetError(`a target "${t.id}" is already registered; remove it first`);

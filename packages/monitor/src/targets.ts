@@ -31,6 +31,11 @@ export interface MonitorTargetInput {
   readonly mode?: 'readonly' | 'sandbox';
   readonly features?: readonly string[];
   readonly credentials?: CredentialsSource;
+  /**
+   * A second tenant of the same product, for the cross-tenant checks (personal data kept apart between
+   * councils); without it a scheduled run skips them, as `conform run` does without --second-*.
+   */
+  readonly secondTenant?: CredentialsSource;
   /** Five-field cron, Europe/London time. */
   readonly schedule: string;
   readonly runBudgetSeconds?: number;
@@ -96,29 +101,27 @@ export function checkCron(expression: string): string {
   return fields.join(' ');
 }
 
-function credentials(value: CredentialsSource | undefined): CredentialsSource {
+function credentials(value: CredentialsSource | undefined, field: string): CredentialsSource {
   if (!value || value.from === 'none') return { from: 'none' };
   if (value.from === 'env') {
     const out: { from: 'env'; token?: string; clientId?: string; clientSecret?: string } = { from: 'env' };
-    if (value.token !== undefined) out.token = envName(value.token, 'credentials.token');
-    if (value.clientId !== undefined) out.clientId = envName(value.clientId, 'credentials.clientId');
+    if (value.token !== undefined) out.token = envName(value.token, `${field}.token`);
+    if (value.clientId !== undefined) out.clientId = envName(value.clientId, `${field}.clientId`);
     if (value.clientSecret !== undefined)
-      out.clientSecret = envName(value.clientSecret, 'credentials.clientSecret');
+      out.clientSecret = envName(value.clientSecret, `${field}.clientSecret`);
     if (!out.token && !(out.clientId && out.clientSecret))
       throw new TargetError(
-        'credentials from the environment need a token variable, or both a client id and a client secret variable',
+        `${field} from the environment need a token variable, or both a client id and a client secret variable`,
       );
     return out;
   }
   if (value.from === 'file') {
-    const path = text(value.path, 'credentials.path', 1000);
+    const path = text(value.path, `${field}.path`, 1000);
     if (!path.startsWith('/'))
-      throw new TargetError(
-        `credentials.path "${path}" must be absolute: workers may start in any directory`,
-      );
-    return { from: 'file', path, entry: text(value.entry, 'credentials.entry', 200) };
+      throw new TargetError(`${field}.path "${path}" must be absolute: workers may start in any directory`);
+    return { from: 'file', path, entry: text(value.entry, `${field}.entry`, 200) };
   }
-  throw new TargetError(`credentials.from must be "none", "env" or "file"`);
+  throw new TargetError(`${field}.from must be "none", "env" or "file"`);
 }
 
 /** Checks and normalises a target before it reaches the registry; throws TargetError naming what is wrong. */
@@ -148,6 +151,12 @@ export function checkTarget(input: MonitorTargetInput): Omit<MonitorTarget, 'cre
         : {}),
     };
   });
+  const primary = credentials(input.credentials, 'credentials');
+  const secondTenant = credentials(input.secondTenant, 'secondTenant');
+  if (secondTenant.from !== 'none' && primary.from === 'none')
+    throw new TargetError(
+      'secondTenant: the cross-tenant checks compare two tenants, so the first needs credentials too',
+    );
   return {
     id: input.id,
     supplier: text(input.supplier, 'supplier'),
@@ -156,7 +165,8 @@ export function checkTarget(input: MonitorTargetInput): Omit<MonitorTarget, 'cre
     baseUrl: httpUrl(input.baseUrl, 'baseUrl'),
     mode,
     features: (input.features ?? []).map((feature, index) => text(feature, `features[${index}]`, 200)),
-    credentials: credentials(input.credentials),
+    credentials: primary,
+    secondTenant,
     schedule: checkCron(text(input.schedule, 'schedule', 200)),
     runBudgetSeconds: budget,
     ...(input.requestsPerSecond !== undefined ? { requestsPerSecond: input.requestsPerSecond } : {}),

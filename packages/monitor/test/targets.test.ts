@@ -24,6 +24,20 @@ describe('a target', () => {
     });
   });
 
+  it('keeps a second tenant for the cross-tenant checks, given as the first tenant is', () => {
+    expect(
+      checkTarget({
+        ...base,
+        credentials: { from: 'env', token: 'CAMDEN_TOKEN' },
+        secondTenant: { from: 'file', path: '/etc/conform/secrets.json', entry: 'camden-b' },
+      }),
+    ).toMatchObject({
+      credentials: { from: 'env', token: 'CAMDEN_TOKEN' },
+      secondTenant: { from: 'file', path: '/etc/conform/secrets.json', entry: 'camden-b' },
+    });
+    expect(checkTarget(base).secondTenant).toEqual({ from: 'none' });
+  });
+
   it.each([
     [{ id: 'Has Spaces' }, /id "Has Spaces"/],
     [{ baseUrl: 'ftp://x.test' }, /http\(s\)/],
@@ -35,6 +49,14 @@ describe('a target', () => {
     [{ credentials: { from: 'env', token: 'tok-live-abc.def' } }, /name of an environment variable/],
     [{ credentials: { from: 'env', clientId: 'ID' } }, /token variable, or both/],
     [{ credentials: { from: 'file', path: 'relative.json', entry: 'x' } }, /must be absolute/],
+    [
+      {
+        credentials: { from: 'env', token: 'A' },
+        secondTenant: { from: 'env', token: 'tok-live-abc.def' },
+      },
+      /secondTenant\.token must be the name of an environment variable/,
+    ],
+    [{ secondTenant: { from: 'env', token: 'B_TOKEN' } }, /the first needs credentials too/],
     [{ notify: [{ kind: 'email', url: 'x' }] }, /notify\[0\]\.kind/],
     [
       { notify: [{ kind: 'webhook', url: 'https://hooks.test', secretEnv: 'has-dash' }] },
@@ -64,6 +86,9 @@ describe('credentials, resolved on the worker', () => {
     await expect(resolveCredentials(source, { CAMDEN_ID: 'id-1' })).rejects.toThrow(
       /CAMDEN_SECRET \(the clientSecret of this target\) is not set/,
     );
+    await expect(
+      resolveCredentials(source, { CAMDEN_ID: 'id-1' }, "this target's second tenant"),
+    ).rejects.toThrow(/CAMDEN_SECRET \(the clientSecret of this target's second tenant\) is not set/);
   });
 
   it('come from a private secrets file, refused when others can read it', async () => {

@@ -325,4 +325,22 @@ describe.skipIf(!postgres.available)('the run queue and its workers', { timeout:
     await queue.unschedule('nightly');
     expect(await queue.scheduledTargetIds()).not.toContain('nightly');
   });
+
+  it('keeps where a target’s second tenant’s credentials are, and none for a target without one', async () => {
+    const both = await registry.addTarget(
+      target('two-tenants', {
+        credentials: { from: 'env', clientId: 'A_ID', clientSecret: 'A_SECRET' },
+        secondTenant: { from: 'env', clientId: 'B_ID', clientSecret: 'B_SECRET' },
+      }),
+    );
+    expect((await registry.target(both.id))?.secondTenant).toEqual({
+      from: 'env',
+      clientId: 'B_ID',
+      clientSecret: 'B_SECRET',
+    });
+    await registry.addTarget(target('one-tenant'));
+    expect((await registry.target('one-tenant'))?.secondTenant).toEqual({ from: 'none' });
+    await registry.removeTarget('two-tenants');
+    await registry.removeTarget('one-tenant');
+  });
 });

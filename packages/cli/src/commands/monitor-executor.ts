@@ -31,6 +31,7 @@ export function conformRunExecutor(options: ConformRunExecutorOptions): RunExecu
   return {
     async run(target: MonitorTarget) {
       const credentials = await resolveCredentials(target.credentials, env);
+      const secondTenant = await resolveCredentials(target.secondTenant, env, "this target's second tenant");
       const { resolveRunConfig } = await import('@council-conform/runner');
       const config = resolveRunConfig({
         target: target.baseUrl,
@@ -38,6 +39,7 @@ export function conformRunExecutor(options: ConformRunExecutorOptions): RunExecu
         features: [...target.features],
         runBudgetMs: target.runBudgetSeconds * 1000,
         ...(credentials ? { credentials } : {}),
+        ...(secondTenant ? { secondTenant } : {}),
         ...(target.requestsPerSecond !== undefined ? { requestsPerSecond: target.requestsPerSecond } : {}),
       });
       const { report } = await conformRun(

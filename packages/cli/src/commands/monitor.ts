@@ -133,6 +133,10 @@ interface AddFlags {
   clientSecretEnv?: string;
   secretsFile?: string;
   secretsEntry?: string;
+  secondTokenEnv?: string;
+  secondClientIdEnv?: string;
+  secondClientSecretEnv?: string;
+  secondSecretsEntry?: string;
   budget?: string;
   rps?: string;
   notifyWebhook?: string[];
@@ -158,6 +162,32 @@ function credentialsOf(flags: AddFlags): CredentialsSource {
       ...(flags.tokenEnv ? { token: flags.tokenEnv } : {}),
       ...(flags.clientIdEnv ? { clientId: flags.clientIdEnv } : {}),
       ...(flags.clientSecretEnv ? { clientSecret: flags.clientSecretEnv } : {}),
+    };
+  return { from: 'none' };
+}
+
+/** The second tenant's, given as the first tenant's are: variables, or another entry of the same secrets file. */
+function secondTenantOf(flags: AddFlags): CredentialsSource {
+  const fromEnv = flags.secondTokenEnv || flags.secondClientIdEnv || flags.secondClientSecretEnv;
+  if (fromEnv && flags.secondSecretsEntry)
+    throw new UsageError(
+      'CREDENTIALS_TWICE',
+      "give the second tenant's credentials either as environment variable names (--second-token-env, --second-client-id-env, --second-client-secret-env) or as a secrets file entry (--second-secrets-entry), not both",
+    );
+  if (flags.secondSecretsEntry) {
+    if (!flags.secretsFile)
+      throw new UsageError(
+        'SECRETS_FILE_MISSING',
+        '--second-secrets-entry names an entry of the secrets file: give it with --secrets-file',
+      );
+    return { from: 'file', path: resolve(cwd(), flags.secretsFile), entry: flags.secondSecretsEntry };
+  }
+  if (fromEnv)
+    return {
+      from: 'env',
+      ...(flags.secondTokenEnv ? { token: flags.secondTokenEnv } : {}),
+      ...(flags.secondClientIdEnv ? { clientId: flags.secondClientIdEnv } : {}),
+      ...(flags.secondClientSecretEnv ? { clientSecret: flags.secondClientSecretEnv } : {}),
     };
   return { from: 'none' };
 }
@@ -190,6 +220,7 @@ async function addTarget(flags: AddFlags, io: CliIo): Promise<void> {
     baseUrl: flags.target,
     schedule: flags.cron,
     credentials: credentialsOf(flags),
+    secondTenant: secondTenantOf(flags),
     ...(flags.mode ? { mode: flags.mode } : {}),
     ...(flags.feature ? { features: flags.feature } : {}),
     ...(budget !== undefined ? { runBudgetSeconds: budget } : {}),
@@ -262,7 +293,9 @@ async function listTargets(flags: { json?: boolean; databaseUrl?: string }, io: 
           t.baseUrl,
           scheduled.has(t.id) ? t.schedule : `${t.schedule} (NOT SCHEDULED)`,
           queue.nextRuns(t.schedule)[0]?.toISOString() ?? '',
-          describeCredentials(t.credentials),
+          t.secondTenant.from === 'none'
+            ? describeCredentials(t.credentials)
+            : `${describeCredentials(t.credentials)}; second tenant: ${describeCredentials(t.secondTenant)}`,
           t.notify.map((n) => new URL(n.url).origin).join(', ') || '-',
         ]),
       ),
@@ -471,6 +504,13 @@ export function registerMonitorCommands(program: Command, io: CliIo): void {
       'a JSON secrets file on the workers (mode 0600), instead of the environment',
     )
     .option('--secrets-entry <name>', "the target's entry in the secrets file")
+    .option(
+      '--second-token-env <VAR>',
+      "environment variable with a second tenant's bearer token, for the cross-tenant checks",
+    )
+    .option('--second-client-id-env <VAR>', "environment variable with a second tenant's client id")
+    .option('--second-client-secret-env <VAR>', "environment variable with a second tenant's client secret")
+    .option('--second-secrets-entry <name>', "the second tenant's entry in the secrets file")
     .option('--budget <seconds>', 'time budget of each run (default 1800)')
     .option('--rps <n>', 'requests per second (default 5)')
     .option('--notify-webhook <url>', 'POST a regression notice here (repeatable)', collect)
