@@ -144,52 +144,70 @@ interface AddFlags {
   databaseUrl?: string;
 }
 
-function credentialsOf(flags: AddFlags): CredentialsSource {
-  const fromEnv = flags.tokenEnv || flags.clientIdEnv || flags.clientSecretEnv;
-  if (fromEnv && flags.secretsFile)
+/**
+ * One tenant's credentials as the flags give them: the names of environment variables, or an entry of the
+ * secrets file (`--secrets-file`, shared by both tenants).
+ */
+function tenantCredentials(
+  flags: AddFlags,
+  names: { token?: string | undefined; clientId?: string | undefined; clientSecret?: string | undefined },
+  entry: string | undefined,
+  whose: { readonly label: string; readonly envFlags: string; readonly entryFlag: string },
+): CredentialsSource {
+  const fromEnv = names.token || names.clientId || names.clientSecret;
+  if (fromEnv && entry)
     throw new UsageError(
       'CREDENTIALS_TWICE',
-      'give credentials either as environment variable names (--token-env, --client-id-env, --client-secret-env) or as a secrets file (--secrets-file), not both',
+      `give ${whose.label} either as environment variable names (${whose.envFlags}) or as a secrets file entry (${whose.entryFlag}), not both`,
     );
-  if (flags.secretsFile) {
-    if (!flags.secretsEntry)
-      throw new UsageError('SECRETS_ENTRY_MISSING', '--secrets-file needs --secrets-entry <name>');
-    return { from: 'file', path: resolve(cwd(), flags.secretsFile), entry: flags.secretsEntry };
-  }
-  if (fromEnv)
-    return {
-      from: 'env',
-      ...(flags.tokenEnv ? { token: flags.tokenEnv } : {}),
-      ...(flags.clientIdEnv ? { clientId: flags.clientIdEnv } : {}),
-      ...(flags.clientSecretEnv ? { clientSecret: flags.clientSecretEnv } : {}),
-    };
-  return { from: 'none' };
-}
-
-/** The second tenant's, given as the first tenant's are: variables, or another entry of the same secrets file. */
-function secondTenantOf(flags: AddFlags): CredentialsSource {
-  const fromEnv = flags.secondTokenEnv || flags.secondClientIdEnv || flags.secondClientSecretEnv;
-  if (fromEnv && flags.secondSecretsEntry)
-    throw new UsageError(
-      'CREDENTIALS_TWICE',
-      "give the second tenant's credentials either as environment variable names (--second-token-env, --second-client-id-env, --second-client-secret-env) or as a secrets file entry (--second-secrets-entry), not both",
-    );
-  if (flags.secondSecretsEntry) {
+  if (entry) {
     if (!flags.secretsFile)
       throw new UsageError(
         'SECRETS_FILE_MISSING',
-        '--second-secrets-entry names an entry of the secrets file: give it with --secrets-file',
+        `${whose.entryFlag} names an entry of the secrets file: give it with --secrets-file`,
       );
-    return { from: 'file', path: resolve(cwd(), flags.secretsFile), entry: flags.secondSecretsEntry };
+    return { from: 'file', path: resolve(cwd(), flags.secretsFile), entry };
   }
-  if (fromEnv)
-    return {
-      from: 'env',
-      ...(flags.secondTokenEnv ? { token: flags.secondTokenEnv } : {}),
-      ...(flags.secondClientIdEnv ? { clientId: flags.secondClientIdEnv } : {}),
-      ...(flags.secondClientSecretEnv ? { clientSecret: flags.secondClientSecretEnv } : {}),
-    };
-  return { from: 'none' };
+  if (!fromEnv) return { from: 'none' };
+  return {
+    from: 'env',
+    ...(names.token ? { token: names.token } : {}),
+    ...(names.clientId ? { clientId: names.clientId } : {}),
+    ...(names.clientSecret ? { clientSecret: names.clientSecret } : {}),
+  };
+}
+
+function credentialsOf(flags: AddFlags): CredentialsSource {
+  if (flags.secretsFile && !flags.secretsEntry && !flags.secondSecretsEntry)
+    throw new UsageError('SECRETS_ENTRY_MISSING', '--secrets-file needs --secrets-entry <name>');
+  return tenantCredentials(
+    flags,
+    { token: flags.tokenEnv, clientId: flags.clientIdEnv, clientSecret: flags.clientSecretEnv },
+    flags.secretsEntry,
+    {
+      label: 'credentials',
+      envFlags: '--token-env, --client-id-env, --client-secret-env',
+      entryFlag: '--secrets-entry',
+    },
+  );
+}
+
+/** A second tenant of the product, for the cross-tenant check; given as the first tenant's are. */
+function secondTenantOf(flags: AddFlags): CredentialsSource {
+  return tenantCredentials(
+    flags,
+    {
+      token: flags.secondTokenEnv,
+      clientId: flags.secondClientIdEnv,
+      clientSecret: flags.secondClientSecretEnv,
+    },
+    flags.secondSecretsEntry,
+    {
+      label: "the second tenant's credentials",
+      envFlags: '--second-token-env, --second-client-id-env, --second-client-secret-env',
+      entryFlag: '--second-secrets-entry',
+    },
+  );
 }
 
 function number(raw: string | undefined, flag: string): number | undefined {
