@@ -161,16 +161,26 @@ export class RunQueue {
     return id;
   }
 
-  /** Counted from the jobs themselves: pg-boss's own queue counts are refreshed only on its monitor pass. */
+  /**
+   * Counted by PostgreSQL from the jobs themselves, one row per state: pg-boss's own queue counts are
+   * refreshed only on its monitor pass, and reading the jobs to count them would load a month of them.
+   */
   async counts(): Promise<{ runs: QueueCounts; dead: QueueCounts }> {
     const of = async (name: string): Promise<QueueCounts> => {
-      const jobs = await this.boss.findJobs(name, { limit: 100_000 });
-      const count = (...states: string[]) => jobs.filter((job) => states.includes(job.state)).length;
+      const { rows } = await this.boss
+        .getDb()
+        .executeSql(
+          `SELECT state::text AS state, count(*)::int AS jobs FROM ${QUEUE_SCHEMA}.job WHERE name = $1 GROUP BY state`,
+          [name],
+        );
+      const byState = new Map((rows as { state: string; jobs: number }[]).map((r) => [r.state, r.jobs]));
+      const count = (...states: string[]) =>
+        states.reduce((sum, state) => sum + (byState.get(state) ?? 0), 0);
       return {
         queued: count('created', 'retry'),
         active: count('active'),
         failed: count('failed'),
-        total: jobs.length,
+        total: [...byState.values()].reduce((sum, jobs) => sum + jobs, 0),
       };
     };
     return { runs: await of(RUN_QUEUE), dead: await of(DEAD_RUN_QUEUE) };
