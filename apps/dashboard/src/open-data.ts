@@ -1,9 +1,32 @@
+import type { Reply } from './http.ts';
 import { CLAUSE_COUNT, type LeagueRow } from './store.ts';
 
 export const LICENCE = {
   name: 'Open Government Licence v3.0',
   url: 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/',
 } as const;
+
+/** Open data may be read by any site's scripts. */
+export const OPEN = { 'access-control-allow-origin': '*' } as const;
+
+/**
+ * An open-data download (`council-conform-<name>.csv` or `.json`): readable by any site, cacheable for five
+ * minutes, with its licence in a Link header and a file name for saving.
+ */
+export function openDataReply(name: string, format: 'csv' | 'json', body: string): Reply {
+  return {
+    status: 200,
+    headers: {
+      ...OPEN,
+      'cache-control': 'public, max-age=300',
+      link: `<${LICENCE.url}>; rel="license"`,
+      'content-disposition': `attachment; filename="council-conform-${name}.${format}"`,
+      'content-type':
+        format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/json; charset=utf-8',
+    },
+    body,
+  };
+}
 
 /**
  * A spreadsheet runs a cell starting with one of these as a formula, so a supplier named `=HYPERLINK(…)` could

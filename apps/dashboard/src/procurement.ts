@@ -12,7 +12,7 @@ import type { LinkDecision, MatchMethod, StoredContract } from './contracts-stor
 import { expiryTimeline } from './expiry-timeline.ts';
 import { BodyTooLargeError, PROBLEM, problem, type Reply, readBody } from './http.ts';
 import { ID_PATTERN } from './ids.ts';
-import { LICENCE } from './open-data.ts';
+import { OPEN, openDataReply } from './open-data.ts';
 import type { RateDecision } from './rate-limit.ts';
 import { CLAUSE_COUNT, type LeagueRow, type ListingStatus, type ResultsStore } from './store.ts';
 import { type SystemType, systemTypeName, systemTypes } from './system-types.ts';
@@ -47,8 +47,6 @@ const MATCHED_BY: Record<MatchMethod, string> = {
   reviewed: 'Linked by a reviewer',
   'reviewed-name': 'Supplier name linked by a reviewer',
 };
-
-const OPEN = { 'access-control-allow-origin': '*' };
 
 /** £1,250,000, or £12,500.50 when there are pence: as a council officer reads an amount. */
 export function poundsText(pence: number | null): string {
@@ -439,23 +437,11 @@ export function createProcurement(deps: ProcurementDeps) {
       store.contracts.contracts({ councilCode: council, systemType: system }),
       standings(),
     ]);
-    const headers = {
-      ...OPEN,
-      'cache-control': 'public, max-age=300',
-      link: `<${LICENCE.url}>; rel="license"`,
-      'content-disposition': `attachment; filename="council-conform-contracts.${format}"`,
-    };
-    return format === 'csv'
-      ? {
-          status: 200,
-          headers: { ...headers, 'content-type': 'text/csv; charset=utf-8; header=present' },
-          body: contractsCsv(contracts, table),
-        }
-      : {
-          status: 200,
-          headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
-          body: contractsJson(contracts, table, now()),
-        };
+    return openDataReply(
+      'contracts',
+      format,
+      format === 'csv' ? contractsCsv(contracts, table) : contractsJson(contracts, table, now()),
+    );
   }
 
   return {

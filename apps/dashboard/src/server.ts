@@ -18,7 +18,7 @@ import { ConfigurationError, MIN_TOKEN_LENGTH, type UploadToken } from './config
 import { BodyTooLargeError, json, PROBLEM, problem, type Reply, readBody, send } from './http.ts';
 import { ID_PATTERN, REPORT_ID_PATTERN } from './ids.ts';
 import { leagueSearch, parseLeagueQuery } from './league-query.ts';
-import { LICENCE, leagueTableCsv, leagueTableJson } from './open-data.ts';
+import { leagueTableCsv, leagueTableJson, OPEN, openDataReply } from './open-data.ts';
 import { createProcurement } from './procurement.ts';
 import { createRateLimiter, type RateLimit } from './rate-limit.ts';
 import { reportShapeProblems } from './report-shape.ts';
@@ -528,8 +528,6 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
 
   // ---- open data ----
 
-  const OPEN = { 'access-control-allow-origin': '*' };
-
   async function openData(url: URL, format: 'csv' | 'json'): Promise<Reply> {
     const [systemTypes, suppliers] = await Promise.all([store.systemTypes(), store.suppliers()]);
     const parsed = parseLeagueQuery(url.searchParams, {
@@ -552,23 +550,11 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       order: parsed.order,
       now: at,
     });
-    const headers = {
-      ...OPEN,
-      'cache-control': 'public, max-age=300',
-      link: `<${LICENCE.url}>; rel="license"`,
-      'content-disposition': `attachment; filename="council-conform-league-table.${format}"`,
-    };
-    return format === 'csv'
-      ? {
-          status: 200,
-          headers: { ...headers, 'content-type': 'text/csv; charset=utf-8; header=present' },
-          body: leagueTableCsv(rows),
-        }
-      : {
-          status: 200,
-          headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
-          body: leagueTableJson(rows, at),
-        };
+    return openDataReply(
+      'league-table',
+      format,
+      format === 'csv' ? leagueTableCsv(rows) : leagueTableJson(rows, at),
+    );
   }
 
   async function badge(id: string): Promise<Reply> {
