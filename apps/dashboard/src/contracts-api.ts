@@ -15,7 +15,7 @@ import {
   type LinkDecision,
   type StoredContract,
 } from './contracts-store.ts';
-import { BodyTooLargeError, json, PROBLEM, problem, type Reply, readBody } from './http.ts';
+import { BodyTooLargeError, isShortText, json, PROBLEM, problem, type Reply, readBody } from './http.ts';
 import { supplierIdOf } from './ids.ts';
 import type { ResultsStore } from './store.ts';
 import { type SystemType, systemTypes } from './system-types.ts';
@@ -45,9 +45,6 @@ const MAX_SOURCE = 2_000;
 /** A register is CSV, but spreadsheets and curl label it in more ways than one. */
 const CSV_TYPES =
   /^(text\/csv|text\/plain|application\/csv|application\/vnd\.ms-excel|application\/octet-stream)\s*(;|$)/i;
-
-const shortText = (value: unknown, max: number): value is string =>
-  typeof value === 'string' && value.trim() !== '' && value.length <= max && !value.includes('\u0000');
 
 /** A system type a person may give a contract: a reference spec's profile. */
 export async function knownSystemType(id: string): Promise<SystemType | undefined> {
@@ -102,7 +99,7 @@ export function createContractsApi(deps: ContractsApiDeps) {
         path,
       );
     const source = url.searchParams.get('source') ?? '';
-    if (!shortText(source, MAX_SOURCE))
+    if (!isShortText(source, MAX_SOURCE))
       return problem(
         400,
         PROBLEM.validation,
@@ -151,8 +148,8 @@ export function createContractsApi(deps: ContractsApiDeps) {
     if (
       !value ||
       typeof value !== 'object' ||
-      !shortText(value.council, 20) ||
-      !shortText(value.reference, 200) ||
+      !isShortText(value.council, 20) ||
+      !isShortText(value.reference, 200) ||
       !LINK_DECISIONS.includes(value.decision as LinkDecision) ||
       (value.productId !== undefined && typeof value.productId !== 'string') ||
       (value.systemType !== undefined && typeof value.systemType !== 'string')
@@ -186,8 +183,8 @@ export function createContractsApi(deps: ContractsApiDeps) {
     if (
       !value ||
       typeof value !== 'object' ||
-      !shortText(value.supplier, 200) ||
-      !shortText(value.companyNumber, 40)
+      !isShortText(value.supplier, 200) ||
+      !isShortText(value.companyNumber, 40)
     )
       return problem(
         400,

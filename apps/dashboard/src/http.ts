@@ -42,6 +42,10 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** A JSON body's text field: not blank, at most `max` characters, and no U+0000 (PostgreSQL text cannot hold it). */
+export const isShortText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.trim() !== '' && value.length <= max && !value.includes('\u0000');
+
 export function problem(
   status: number,
   type: string,

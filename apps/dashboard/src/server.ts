@@ -15,7 +15,16 @@ import { listenHttp } from '@council-conform/service';
 import { listAssets } from './assets.ts';
 import { badgeSvg } from './badge.ts';
 import { ConfigurationError, MIN_TOKEN_LENGTH, type UploadToken } from './config.ts';
-import { BodyTooLargeError, json, PROBLEM, problem, type Reply, readBody, send } from './http.ts';
+import {
+  BodyTooLargeError,
+  isShortText,
+  json,
+  PROBLEM,
+  problem,
+  type Reply,
+  readBody,
+  send,
+} from './http.ts';
 import { ID_PATTERN, REPORT_ID_PATTERN } from './ids.ts';
 import { leagueSearch, parseLeagueQuery } from './league-query.ts';
 import { leagueTableCsv, leagueTableJson, OPEN, openDataReply } from './open-data.ts';
@@ -703,8 +712,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     );
   }
 
-  const text = (value: unknown, max = MAX_TEXT): value is string =>
-    typeof value === 'string' && value.trim() !== '' && value.length <= max && !value.includes('\u0000');
+  const text = (value: unknown, max = MAX_TEXT): value is string => isShortText(value, max);
 
   async function postSupplierKey(request: IncomingMessage, path: string): Promise<Reply> {
     const body = await readJsonBody(request, path, MAX_FORM_BYTES);
