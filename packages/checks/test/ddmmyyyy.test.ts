@@ -1,6 +1,8 @@
 import { createRng } from '@council-conform/synthetic-data';
 import { describe, expect, it } from 'vitest';
-import { countDdmmyyyy, countDdmmyyyyBytes } from '../src/support/ddmmyyyy.ts';
+import { countDdmmyyyyBytes, DDMMYYYY } from '../src/support/ddmmyyyy.ts';
+
+const byRegex = (text: string) => text.match(DDMMYYYY)?.length ?? 0;
 
 describe('dd/mm/yyyy counting', () => {
   it.each([
@@ -14,7 +16,7 @@ describe('dd/mm/yyyy counting', () => {
     ['01/02/2024\n03/04/2025', 2],
     ['é01/02/2024é', 1],
   ])('%j has %i', (text, dates) => {
-    expect(countDdmmyyyy(text)).toBe(dates);
+    expect(byRegex(text)).toBe(dates);
     expect(countDdmmyyyyBytes(Buffer.from(text))).toBe(dates);
   });
 
@@ -41,7 +43,7 @@ describe('dd/mm/yyyy counting', () => {
     for (let n = 0; n < 5_000; n++) {
       let text = '';
       for (let i = rng.int(0, 40); i > 0; i--) text += pieces[rng.int(0, pieces.length - 1)];
-      expect(countDdmmyyyyBytes(Buffer.from(text)), text).toBe(countDdmmyyyy(text));
+      expect(countDdmmyyyyBytes(Buffer.from(text)), text).toBe(byRegex(text));
     }
   });
 });

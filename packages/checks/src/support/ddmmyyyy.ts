@@ -1,21 +1,9 @@
-const DDMMYYYY = /(?<![\d/])(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])\/\d{4}(?![\d/])/g;
-const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
-
 /**
- * dd/mm/yyyy dates in `text`. Most text has none: finding no `9/99/` first is far cheaper than the regex.
- * countDdmmyyyyBytes counts the same over UTF-8 bytes, for NDJSON exports.
+ * What the export checks call a dd/mm/yyyy date: a day 01-31, a month 01-12 and four digits for the year,
+ * not inside a longer run of digits and slashes (so `/12/01/2024` in a URL path is not one). The definition
+ * countDdmmyyyyBytes counts by, and the tests hold it to.
  */
-export function countDdmmyyyy(text: string): number {
-  for (let at = text.indexOf('/'); at !== -1; at = text.indexOf('/', at + 1)) {
-    if (
-      text.charCodeAt(at + 3) === 0x2f &&
-      isDigit(text.charCodeAt(at - 1)) &&
-      isDigit(text.charCodeAt(at + 1))
-    )
-      return text.match(DDMMYYYY)?.length ?? 0;
-  }
-  return 0;
-}
+export const DDMMYYYY = /(?<![\d/])(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])\/\d{4}(?![\d/])/g;
 
 const SLASH = 0x2f;
 
@@ -31,7 +19,7 @@ function boundaryAt(bytes: Uint8Array, at: number): boolean {
 }
 
 /**
- * countDdmmyyyy over UTF-8 bytes without decoding them: the same matches, found from each slash. Two dates
+ * The matches of DDMMYYYY in UTF-8 bytes, counted without decoding them and found from each slash. Two dates
  * never share a slash (the second would need a slash just before its day), so judging each slash alone
  * finds exactly the regex's non-overlapping matches.
  */

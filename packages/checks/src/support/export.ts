@@ -1,5 +1,3 @@
-import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JsonObject } from '@council-conform/openapi';
@@ -10,8 +8,8 @@ import {
   type ReferenceDataset,
   type RunContext,
 } from '@council-conform/runner';
+import { ByteTally } from './byte-tally.ts';
 import { CsvStreamChecker } from './csv-stream.ts';
-import { countDdmmyyyy } from './ddmmyyyy.ts';
 import { isObject } from './json.ts';
 import { NdjsonRecordPipeline, type NdjsonTotals } from './ndjson-pipeline.ts';
 import type { InvalidRecord } from './ndjson-records.ts';
@@ -195,15 +193,12 @@ async function analyseFile(
   file: ManifestFile,
   dataset: ReferenceDataset | undefined,
 ): Promise<FileAnalysis> {
-  const hash = createHash('sha256');
-  let utf8 = true;
-  // Strict UTF-8 for every format but NDJSON, whose pipeline checks each batch of whole lines itself.
-  const utf8Check = new Utf8Check();
-  let ddmmyyyyDates = 0;
   const ids = new SortedIdSpill(ctx.scratchDirectory, `export-${file.dataset}-${file.format}`);
   const sample = new Map<string, JsonObject>();
   const isCsv = file.format === 'csv' || /text\/csv/i.test(file.mediaType);
   const isNdjson = !isCsv && (file.format === 'ndjson' || /ndjson/i.test(file.mediaType));
+  // Every byte of every format, whole NDJSON batches or network chunks; dates only in the open text formats.
+  const tally = new ByteTally({ countDates: isCsv || isNdjson });
   const csv = isCsv ? new CsvStreamChecker() : undefined;
   const csvText = isCsv ? new StringDecoder('utf8') : undefined;
   const ndjson = isNdjson
@@ -215,6 +210,7 @@ async function analyseFile(
         sampleSize: FIDELITY_SAMPLE,
         ids,
         sample,
+        tally,
       })
     : undefined;
   let totals: NdjsonTotals | undefined;
@@ -225,47 +221,41 @@ async function analyseFile(
       { url, auth: 'primary', note: `download export file ${file.dataset}.${file.format}` },
       (chunk) => {
         if (ndjson) return ndjson.write(chunk);
-        hash.update(chunk);
-        if (!utf8Check.write(chunk)) utf8 = false;
-        if (csv && csvText) {
-          const text = csvText.write(chunk);
-          csv.write(text);
-          ddmmyyyyDates += countDdmmyyyy(text);
-        }
+        tally.add(chunk);
+        if (csv && csvText) csv.write(csvText.write(chunk));
       },
     );
-    // Ended whatever the status: its checksum is the one reported (of nothing, when nothing was read).
+    // Ended whatever the status, so that its last bytes reach the tally.
     const ndjsonTotals = ndjson?.end();
     if (result.status === 200) {
       if (ndjsonTotals) totals = ndjsonTotals;
-      else {
-        if (!utf8Check.end()) utf8 = false;
-        if (csv && csvText) {
-          const text = csvText.end();
-          csv.write(text);
-          ddmmyyyyDates += countDdmmyyyy(text);
-          csv.end();
-        }
+      else if (csv && csvText) {
+        csv.write(csvText.end());
+        csv.end();
       }
     }
+    // The checksum reported is of what was read (of nothing, when nothing was).
+    const bytes = tally.totals();
     return {
       file,
       exchangeId: result.exchange.id,
       status: result.status,
       contentType: result.headers['content-type'] ?? '',
       bytes: result.bytes,
-      sha256: ndjsonTotals?.sha256 ?? hash.digest('hex'),
+      sha256: bytes.sha256,
       records: csv ? csv.records : (totals?.records ?? 0),
-      utf8: totals?.utf8 ?? utf8,
+      utf8: bytes.utf8,
       invalid: totals?.invalid ?? [],
       invalidCount: totals?.invalidCount ?? 0,
       csvProblems: csv?.problems ?? [],
-      ddmmyyyyDates: ddmmyyyyDates + (totals?.ddmmyyyyDates ?? 0),
+      ddmmyyyyDates: bytes.ddmmyyyyDates,
       ids,
       sample,
     };
   } catch (error) {
     if (!(error instanceof HarnessError)) throw error;
+    // What the bytes read before the failure showed; no check judges a failed download by them.
+    const partial = tally.totals();
     return {
       file,
       ...(error.exchangeId ? { exchangeId: error.exchangeId } : {}),
@@ -274,54 +264,14 @@ async function analyseFile(
       bytes: 0,
       sha256: '',
       records: 0,
-      utf8,
+      utf8: partial.utf8,
       invalid: [],
       invalidCount: 0,
       csvProblems: [],
-      ddmmyyyyDates,
+      ddmmyyyyDates: partial.ddmmyyyyDates,
       ids,
       sample,
       error: error.message,
     };
   }
-}
-
-/**
- * Strict UTF-8 over a byte stream, as a fatal TextDecoder would judge it, without decoding: each chunk is
- * checked up to a sequence its end cuts short, which is carried into the next.
- */
-class Utf8Check {
-  private valid = true;
-  private tail: Buffer | undefined;
-
-  /** False once a byte so far is not UTF-8. */
-  write(chunk: Buffer): boolean {
-    if (!this.valid) return false;
-    const bytes = this.tail ? Buffer.concat([this.tail, chunk]) : chunk;
-    const cut = incompleteFrom(bytes);
-    this.tail = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : undefined;
-    if (!isUtf8(bytes.subarray(0, cut))) {
-      this.valid = false;
-      this.tail = undefined;
-    }
-    return this.valid;
-  }
-
-  /** False when a byte was not UTF-8 or the stream ends inside a sequence. */
-  end(): boolean {
-    if (this.tail) this.valid = false;
-    this.tail = undefined;
-    return this.valid;
-  }
-}
-
-/** Where a multi-byte sequence that the end of `bytes` cuts short begins; `bytes.length` when none does. */
-function incompleteFrom(bytes: Buffer): number {
-  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
-    const byte = bytes[bytes.length - back] as number;
-    if ((byte & 0xc0) === 0x80) continue;
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return length > back ? bytes.length - back : bytes.length;
-  }
-  return bytes.length;
 }

@@ -1,5 +1,5 @@
 import type { JsonObject, SchemaValidator } from '@council-conform/openapi';
-import { ByteTally } from './byte-tally.ts';
+import type { ByteTally } from './byte-tally.ts';
 import { INVALID_KEPT, type InvalidRecord, NdjsonRecordAnalyser } from './ndjson-records.ts';
 import type { SortedIdSpill } from './sorted-ids.ts';
 
@@ -11,11 +11,8 @@ export const BATCH_BYTES = 1024 * 1024;
 
 export interface NdjsonTotals {
   readonly records: number;
-  readonly sha256: string;
-  readonly utf8: boolean;
   readonly invalid: readonly InvalidRecord[];
   readonly invalidCount: number;
-  readonly ddmmyyyyDates: number;
 }
 
 export interface NdjsonPipelineOptions {
@@ -25,6 +22,8 @@ export interface NdjsonPipelineOptions {
   readonly sampleSize: number;
   readonly ids: SortedIdSpill;
   readonly sample: Map<string, JsonObject>;
+  /** The file's byte-level checks, given each batch in order; the caller reads their totals. */
+  readonly tally: ByteTally;
 }
 
 /**
@@ -39,7 +38,6 @@ export class NdjsonRecordPipeline {
   /** The first this many parts hold no newline: a line longer than a batch is searched once, not per chunk. */
   private partsWithoutNewline = 0;
   private memory = Buffer.allocUnsafeSlow(0);
-  private readonly tally = new ByteTally();
   private readonly analyser: NdjsonRecordAnalyser;
   private lineOffset = 0;
   private records = 0;
@@ -68,15 +66,7 @@ export class NdjsonRecordPipeline {
   /** Judges what is left (a last line without a newline) and gives the totals. */
   end(): NdjsonTotals {
     if (this.size > 0) this.judge(this.size);
-    const bytes = this.tally.totals();
-    return {
-      records: this.records,
-      sha256: bytes.sha256,
-      utf8: bytes.utf8,
-      invalid: this.invalid,
-      invalidCount: this.invalidCount,
-      ddmmyyyyDates: bytes.ddmmyyyyDates,
-    };
+    return { records: this.records, invalid: this.invalid, invalidCount: this.invalidCount };
   }
 
   /** How many bytes gathered so far end with the last newline among them; 0 when none has one. */
@@ -95,7 +85,7 @@ export class NdjsonRecordPipeline {
   /** Judges the first `bytes` gathered; the rest stays gathered. */
   private judge(bytes: number): void {
     const batch = this.gather(bytes);
-    this.tally.add(batch);
+    this.options.tally.add(batch);
     const result = this.analyser.analyse(batch);
     this.records += result.records;
     this.invalidCount += result.invalidCount;
