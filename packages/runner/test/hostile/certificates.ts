@@ -102,7 +102,10 @@ function certificate(options: {
     extensions.push(extension('2.5.29.17', seq(...names)));
   }
   const serial = randomBytes(8);
-  serial[0] = (serial[0] as number) & 0x7f;
+  // Positive, and never a leading zero byte: DER wants an INTEGER's shortest form, and OpenSSL refuses a
+  // certificate whose serial has a needless leading zero. Left to chance (1 in 256 per certificate), a run's
+  // CA now and then failed to parse and every "trusted" certificate with it.
+  serial[0] = ((serial[0] as number) & 0x7f) | 0x01;
   const tbs = seq(
     der(0xa0, integer(Buffer.from([2]))),
     integer(serial),
