@@ -40,6 +40,11 @@ export interface DatasetProfile {
   /** Fixture file, relative to the spec folder. */
   fixtures: string;
   listStyle?: ListStyle;
+  /**
+   * Query parameters with which the list reaches every record, where its unfiltered form may not (a domain
+   * standard's default window, such as Open311's last 90 days). Clients enumerate the dataset with them.
+   */
+  allRecordsQuery?: Record<string, string>;
   /** A main entity of the system: needs at least 100 fixture records. */
   main?: boolean;
 }
@@ -119,6 +124,12 @@ export const PROFILE_JSON_SCHEMA = {
           get: { type: 'string', minLength: 1 },
           fixtures: { type: 'string', pattern: '^fixtures/[a-z0-9_-]+\\.json$' },
           listStyle: { enum: [...LIST_STYLES] },
+          allRecordsQuery: {
+            type: 'object',
+            minProperties: 1,
+            additionalProperties: { type: 'string' },
+            propertyNames: { pattern: '^[a-z][a-z0-9_]*$' },
+          },
           main: { type: 'boolean' },
         },
       },

@@ -59,6 +59,8 @@ export interface ReferenceDataset {
   readonly list: string;
   readonly get: string;
   readonly listStyle?: 'cursor' | 'oruk-page' | 'array';
+  /** Query parameters with which the list reaches every record (a standard's default window aside). */
+  readonly allRecordsQuery?: Readonly<Record<string, string>>;
 }
 
 export interface ReferenceProfile {
