@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createHostileCertificates, type HostileCertificates } from '@council-conform/private-ca/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHostileCertificates, type HostileCertificates } from './hostile/certificates.ts';
 import { HOSTILE_CHECKS } from './hostile/checks.ts';
 import { PATHOLOGIES, type Pathology } from './hostile/pathologies.ts';
 import { type PathologyRun, runAgainst } from './hostile/run.ts';

@@ -1,3 +1,4 @@
+import type { HostileCertificates } from '@council-conform/private-ca/testing';
 import {
   PreflightError,
   type ResolvedRunConfig,
@@ -5,7 +6,6 @@ import {
   resolveRunConfig,
   runConformance,
 } from '../../src/index.ts';
-import type { HostileCertificates } from './certificates.ts';
 import { HOSTILE_CHECKS } from './checks.ts';
 import type { Pathology } from './pathologies.ts';
 import { HOSTILE_REFERENCE, PERSONAL_FIELDS } from './reference.ts';
@@ -46,7 +46,7 @@ export async function runAgainst(
       target: supplier.url,
       credentials: CLIENT,
       ...RUN_SETTINGS,
-      ...(supplier.url.startsWith('https:') ? { tls: { ca: certificates.ca.cert } } : {}),
+      ...(supplier.url.startsWith('https:') ? { tls: { ca: certificates.ca.certificatePem } } : {}),
       ...pathology.config,
     });
     const baseline = process.memoryUsage().rss;

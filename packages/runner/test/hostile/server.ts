@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Pem } from './certificates.ts';
+import type { IssuedCertificate } from '@council-conform/private-ca';
 import { HOSTILE_REFERENCE } from './reference.ts';
 
 export const CLIENT = { clientId: 'hostile-client', clientSecret: 'hostile-client-secret-6d1f0e2a' } as const;
@@ -150,7 +150,7 @@ export function conformantRoutes(): Record<string, Handler> {
  * routes over them, and a second plain server on another port standing for "another origin".
  */
 export async function startHostileSupplier(
-  options: { routes?: (supplier: HostileSupplier) => Routes; tls?: Pem } = {},
+  options: { routes?: (supplier: HostileSupplier) => Routes; tls?: IssuedCertificate } = {},
 ): Promise<HostileSupplier> {
   const hits = new Map<string, number>();
   const elsewhereHits = new Map<string, number>();
@@ -184,7 +184,7 @@ export async function startHostileSupplier(
     });
   };
   const server = options.tls
-    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle)
+    ? createHttpsServer({ key: options.tls.keyPem, cert: options.tls.certificatePem }, handle)
     : createHttpServer(handle);
   // A failed handshake is what a TLS pathology is for; it must not surface as a server error.
   server.on('tlsClientError', () => undefined);
