@@ -1,0 +1,4 @@
+import type { IndependentSupplier } from './supplier.ts';
+
+/** Every independent supplier, each in its own folder. Add one by importing it and appending it here. */
+export const SUPPLIERS: readonly IndependentSupplier[] = [];
