@@ -13,8 +13,8 @@ import { open311WorksDescription } from './description.ts';
 
 const OGL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/';
 const WINDOW_DAYS = 90;
-const RATE_LIMIT = 200;
-const RATE_WINDOW_S = 1;
+const ANONYMOUS_BUCKET = { capacity: 40, perSecond: 10 };
+const TENANT_BUCKET = { capacity: 400, perSecond: 200 };
 const REQUESTS_PER_CONNECTION = 6;
 const TOKEN_LIFETIME_S = 3600;
 const PRESIGN_LIFETIME_S = 300;
@@ -118,7 +118,7 @@ export async function startOpen311Works(options: SupplierStartOptions): Promise<
   const data: Open311Data = seed(options.specsDir);
   const tokens = new Map<string, { tenant: Tenant; scopes: Set<string>; expires: number }>();
   const exports = new Map<string, ExportJob>();
-  const windows = new Map<string, { start: number; count: number }>();
+  const buckets = new Map<string, { tokens: number; at: number }>();
   const signingKey = randomBytes(32);
   let nextRequestNumber = 200_001;
   const clients: Record<string, { secret: string; tenant: Tenant }> = {
@@ -197,28 +197,31 @@ export async function startOpen311Works(options: SupplierStartOptions): Promise<
     res.end(file.body);
   }
 
-  function rateLimit(key: string): Record<string, string> {
+  /**
+   * Token buckets: anonymous callers (by address) get a small bucket, since public reads are cheap to
+   * repeat; a council's token gets a large one.
+   */
+  function rateLimit(key: string, anonymous: boolean): Record<string, string> {
+    const { capacity, perSecond } = anonymous ? ANONYMOUS_BUCKET : TENANT_BUCKET;
     const now = Date.now();
-    let window = windows.get(key);
-    if (!window || now - window.start >= RATE_WINDOW_S * 1000) {
-      window = { start: now, count: 0 };
-      windows.set(key, window);
-    }
-    window.count += 1;
-    const reset = Math.max(1, Math.ceil((window.start + RATE_WINDOW_S * 1000 - now) / 1000));
+    const bucket = buckets.get(key) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    buckets.set(key, bucket);
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    const full = Math.max(1, Math.ceil((capacity - bucket.tokens) / perSecond));
     const headers = {
-      ratelimit: `limit=${RATE_LIMIT}, remaining=${Math.max(0, RATE_LIMIT - window.count)}, reset=${reset}`,
-      'ratelimit-policy': `${RATE_LIMIT};w=${RATE_WINDOW_S}`,
+      ratelimit: `limit=${capacity}, remaining=${Math.floor(bucket.tokens)}, reset=${full}`,
+      'ratelimit-policy': `${capacity};w=${Math.round(capacity / perSecond)}`,
     };
-    if (window.count > RATE_LIMIT)
+    if (!allowed)
       throw new Problem(
         429,
         'rate-limited',
         'Too many requests',
-        `At most ${RATE_LIMIT} requests a second; wait and try again.`,
-        {
-          headers: { ...headers, 'retry-after': String(reset) },
-        },
+        `At most ${capacity} requests at once and ${perSecond} a second after that; wait and try again.`,
+        { headers: { ...headers, 'retry-after': String(Math.ceil(1 / perSecond)) } },
       );
     return headers;
   }
@@ -735,7 +738,9 @@ export async function startOpen311Works(options: SupplierStartOptions): Promise<
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const grant = bearer ? tokens.get(bearer) : undefined;
-    const limits = rateLimit(grant ? `tenant:${grant.tenant}` : `ip:${req.socket.remoteAddress}`);
+    const limits = grant
+      ? rateLimit(`tenant:${grant.tenant}`, false)
+      : rateLimit(`ip:${req.socket.remoteAddress}`, true);
     for (const [name, value] of Object.entries(limits)) res.setHeader(name, value);
     const open = (body: unknown, links: string[] = [], extra: Record<string, string> = {}) =>
       sendJson(res, 200, body, { ...baseHeaders(true, links), ...extra });
