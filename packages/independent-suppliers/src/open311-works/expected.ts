@@ -50,4 +50,10 @@ export const OPEN311_WORKS_EXPECTED: ExpectedVerdict = {
   level: 'gold',
   certifiable: true,
   failingChecks: {},
+  knownHarnessGaps: {
+    'description-lints-clean':
+      'The harness fails it on ruleset rule easy-exit-open-formats: “GET /exports/{exportId}/files/{fileName} does not offer NDJSON (application/x-ndjson) or CSV (text/csv)”, because the rule reads only the 2xx content of getExportFile. Open311 Works always redirects, so its description truthfully gives only a 302 (the baseline’s own 302 response). Baseline §11 (1.1.0): the file operation “streams the file, or redirects (302, 303 or 307) to a short-lived URL that needs no credentials”; the formats are in the manifest (mediaType per file), and the run downloads NDJSON and CSV through that redirect (right-to-data-export-formats passes). A redirect-only description must lint clean.',
+    'secure-tls-enforced':
+      'The harness reports error “passed without evidence (none of the exchanges it cites (…) got an answer)”: plain http to the https port got no answer (the TLS socket drops it), which is exactly the refusal the check asks for. Baseline §2: “plain HTTP MUST be refused or redirected to HTTPS”; a connection refused or reset is the evidence of refusal, and the evidence rule must accept it.',
+  },
 };
