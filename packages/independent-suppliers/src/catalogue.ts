@@ -1,5 +1,6 @@
+import { highwaysClassic } from './highways-classic/index.ts';
 import { open311Works } from './open311-works/index.ts';
 import type { IndependentSupplier } from './supplier.ts';
 
 /** Every independent supplier, each in its own folder. Add one by importing it and appending it here. */
-export const SUPPLIERS: readonly IndependentSupplier[] = [open311Works];
+export const SUPPLIERS: readonly IndependentSupplier[] = [open311Works, highwaysClassic];
