@@ -7,7 +7,8 @@ import {
   listOperations,
   parseDocument,
 } from '@council-conform/openapi';
-import { HarnessError, type HarnessHttp, type HarnessResponse } from './http.ts';
+import { HarnessError, type HarnessHttp, type HarnessResponse, requestUrl } from './http.ts';
+import { linkTarget, resolveLink } from './links.ts';
 import type {
   CrawledDataset,
   Reference,
@@ -28,15 +29,6 @@ export const CRAWL_RECORD_CAP = 5_000;
  */
 export const EMPTY_PAGE_LIMIT = 20;
 const PAGE_SIZE = 100;
-
-export function linkTarget(header: string | undefined, rel: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(/,\s*(?=<)/)) {
-    const m = /^<([^>]*)>(.*)$/.exec(part.trim());
-    if (m && new RegExp(`rel="?[^";]*\\b${rel}\\b`, 'i').test(m[2] as string)) return m[1];
-  }
-  return undefined;
-}
 
 export function isLoopback(url: URL): boolean {
   return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
@@ -81,13 +73,18 @@ export function createRunContext(
       if (document) return { url: direct.url, document, exchangeId: direct.exchange.id };
       // RFC 8631: follow Link rel="service-desc" from the API root or from the failed answer itself.
       const root = await http.request({ url: '/', note: 'look for Link rel="service-desc"' });
-      const linked =
-        linkTarget(root.header('link'), 'service-desc') ?? linkTarget(direct.header('link'), 'service-desc');
-      if (!linked) return undefined;
-      const viaLink = await http.request({
-        url: new URL(linked, root.url).toString(),
-        note: 'follow Link rel="service-desc"',
-      });
+      // Each link resolves against the answer that carried it.
+      const carrier = [root, direct].find((answer) => linkTarget(answer.header('link'), 'service-desc'));
+      const linked = carrier && linkTarget(carrier.header('link'), 'service-desc');
+      if (!carrier || !linked) return undefined;
+      let described: URL;
+      try {
+        described = resolveLink(linked, carrier.url, 'the Link rel="service-desc"');
+      } catch (error) {
+        if (error instanceof HarnessError) return undefined;
+        throw error;
+      }
+      const viaLink = await http.request({ url: described.href, note: 'follow Link rel="service-desc"' });
       const linkedDocument = await readDescription(viaLink);
       return linkedDocument
         ? { url: viaLink.url, document: linkedDocument, exchangeId: viaLink.exchange.id }
@@ -182,7 +179,10 @@ export async function walkDataset(
       ? operation.path
       : `${operation.path}?${style === 'oruk-page' ? `page=1&per_page=${PAGE_SIZE}` : `limit=${PAGE_SIZE}`}`;
   const visited = new Set<string>();
+  // The first page is a path under the target; every later one the absolute URL its link resolved to,
+  // quoted in messages as the server gave it.
   let next: string | undefined = first;
+  let given = first;
   let pages = 0;
   let emptyInARow = 0;
   while (next) {
@@ -193,9 +193,9 @@ export async function walkDataset(
         problem: `pagination does not end: ${EMPTY_PAGE_LIMIT} pages in a row held no records yet each linked to another`,
       };
     }
-    const key = new URL(next, base).toString();
+    const key = requestUrl(base, next).href;
     if (visited.has(key))
-      return { exchangeIds, pages, problem: `pagination loops: page ${pages + 1} links back to ${next}` };
+      return { exchangeIds, pages, problem: `pagination loops: page ${pages + 1} links back to ${given}` };
     visited.add(key);
     let response: HarnessResponse;
     try {
@@ -238,7 +238,17 @@ export async function walkDataset(
     const stop = visit(items.filter(isObject));
     if (stop) return { exchangeIds, pages, problem: stop };
     const bodyNext = isObject(body) && typeof body.next === 'string' ? body.next : undefined;
-    next = style === 'array' ? undefined : (linkTarget(response.header('link'), 'next') ?? bodyNext);
+    const link = style === 'array' ? undefined : (linkTarget(response.header('link'), 'next') ?? bodyNext);
+    if (!link) break;
+    try {
+      // Against the page that gave it, not the API's base URL: `?cursor=2` is this page's path (§7).
+      next = resolveLink(link, response.url, 'the next link').href;
+      given = link;
+    } catch (error) {
+      if (error instanceof HarnessError)
+        return { exchangeIds, pages, problem: `${error.message} (${response.exchange.id})` };
+      throw error;
+    }
   }
   return { exchangeIds, pages };
 }

@@ -1,8 +1,11 @@
+import { lookup } from 'node:dns/promises';
 import { maxHeaderSize } from 'node:http';
+import { BlockList, isIP } from 'node:net';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type Dispatcher, request as undiciRequest } from 'undici';
+import { resolveLink } from './links.ts';
 import type { Redactor } from './redact.ts';
 
 export type Auth = 'none' | 'primary' | 'secondary' | { readonly bearer: string };
@@ -31,6 +34,34 @@ export interface HarnessRequest {
   readonly tokenIn?: 'header' | 'query';
 }
 
+export interface DownloadRequest extends HarnessRequest {
+  /**
+   * What a 3xx answer is. `none` (the default): the answer, as it came. `follow-without-credentials`: for
+   * export files (Council API Baseline §11), which may redirect to a short-lived pre-signed URL on any origin.
+   * Same-origin redirects are followed as `request` follows them; one to another origin is followed with no
+   * Authorization or other credential header, only to https (or http when the target itself is), never to a
+   * link-local, cloud-metadata or (from a target that is not) loopback address. At most 5 hops; the size cap,
+   * the timeouts and the run's budget apply to each.
+   */
+  readonly redirects?: 'none' | 'follow-without-credentials';
+}
+
+/** Something the runner saw that was not an HTTP exchange (a TLS handshake), kept as evidence a check can cite. */
+export interface Observation {
+  /** Why it was observed, as an exchange's note. */
+  readonly note: string;
+  /** What was done: `TLS handshake (TLSv1.1 only)`. */
+  readonly method: string;
+  /** Where: `https://host:443`. */
+  readonly url: string;
+  /** What happened: `refused: ERR_SSL_UNSUPPORTED_PROTOCOL`, `agreed TLSv1.3`. */
+  readonly outcome: string;
+  /** The attempt itself failed (a handshake refused): recorded as the exchange's error too. */
+  readonly failed?: boolean;
+  /** The error's code when `failed` (default NETWORK). */
+  readonly code?: HarnessErrorCode;
+}
+
 export interface Exchange {
   readonly id: string;
   readonly note?: string;
@@ -39,6 +70,8 @@ export interface Exchange {
   readonly request: { method: string; url: string; headers: Record<string, string>; bodyPreview?: string };
   response?: { status: number; headers: Record<string, string>; bytes: number; bodyPreview: string };
   error?: { code: HarnessErrorCode; message: string };
+  /** What was seen, for an observation that was not an HTTP exchange (it has no response). */
+  readonly observation?: string;
 }
 
 export type HarnessErrorCode =
@@ -49,6 +82,7 @@ export type HarnessErrorCode =
   | 'BUDGET_EXHAUSTED'
   | 'OTHER_ORIGIN'
   | 'INVALID_JSON'
+  | 'INVALID_LINK'
   | 'AUTH';
 
 /** The harness could not get an answer: always an `error` outcome, never a supplier `fail`. */
@@ -99,6 +133,10 @@ export interface DownloadResult {
   readonly bytes: number;
   /** The body of a non-200 answer, up to 64 KiB, for its evidence. */
   readonly body?: Buffer;
+  /** The URL that gave this answer: the last hop's, when redirects were followed. */
+  readonly url: string;
+  /** The 3xx exchanges followed on the way, in order (none unless `redirects` says to follow). */
+  readonly redirects: readonly Exchange[];
 }
 
 export interface HarnessHttp {
@@ -107,7 +145,9 @@ export interface HarnessHttp {
    * Streams a 200 body to `sink` chunk by chunk without holding it in memory: for export files of any size.
    * The size cap still applies (`maxBytes`), and the run's budget and the request timeout still abort it.
    */
-  download(request: HarnessRequest, sink: (chunk: Buffer) => void | Promise<void>): Promise<DownloadResult>;
+  download(request: DownloadRequest, sink: (chunk: Buffer) => void | Promise<void>): Promise<DownloadResult>;
+  /** Records a non-HTTP observation (a TLS handshake) as an exchange with no response, for a check to cite. */
+  observe(observation: Observation): Exchange;
   readonly exchanges: readonly Exchange[];
   readonly requestCount: number;
   readonly redactor: Redactor;
@@ -115,6 +155,40 @@ export interface HarnessHttp {
 
 const MAX_REDIRECTS = 5;
 const MAX_429_RETRIES = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Methods a client may send twice without changing what once did (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/**
+ * How undici and Node report a connection the server closed. A server may close an idle kept-alive
+ * connection just as the client reuses it, so the request meets a closed socket through no fault of its own.
+ */
+const CONNECTION_CLOSED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+/** All a request to another origin carries of the headers given: nothing that could be a credential. */
+const CROSS_ORIGIN_HEADERS = new Set(['accept', 'accept-language', 'user-agent']);
+
+const blockList = (ranges: readonly (readonly [string, number, 'ipv4' | 'ipv6'])[]): BlockList => {
+  const list = new BlockList();
+  for (const [network, prefix, type] of ranges) list.addSubnet(network, prefix, type);
+  return list;
+};
+/** Link-local: where a cloud's metadata service hands out the machine's credentials (169.254.169.254). */
+const LINK_LOCAL = blockList([
+  ['169.254.0.0', 16, 'ipv4'],
+  ['fe80::', 10, 'ipv6'],
+]);
+/** Metadata services outside link-local: Alibaba Cloud's, and AWS's over IPv6. */
+const METADATA_ADDRESSES = blockList([
+  ['100.100.100.200', 32, 'ipv4'],
+  ['fd00:ec2::254', 128, 'ipv6'],
+]);
+const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata']);
+/** This machine: loopback, and the unspecified addresses that connect to it. */
+const LOOPBACK = blockList([
+  ['127.0.0.0', 8, 'ipv4'],
+  ['0.0.0.0', 8, 'ipv4'],
+  ['::1', 128, 'ipv6'],
+  ['::', 128, 'ipv6'],
+]);
 /**
  * Deeper JSON than any API needs: every recursive walk over a parsed body (a schema validator, redaction,
  * JSON.stringify) overflows the stack somewhere past a few thousand levels, so a body is refused here, by name.
@@ -123,6 +197,8 @@ export const MAX_JSON_DEPTH = 512;
 
 export function createHarnessHttp(options: HttpOptions): HarnessHttp {
   const exchanges: Exchange[] = [];
+  /** Failures where the server closed the connection before any answer, with how it was reported. */
+  const closedBeforeAnswer = new WeakMap<HarnessError, string>();
   let nextSlot = 0;
   let count = 0;
   const spacing = 1000 / Math.max(0.1, options.requestsPerSecond);
@@ -146,11 +222,13 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     );
   }
 
+  const nextId = () => `${options.idPrefix ?? 'ex'}-${String(exchanges.length + 1).padStart(4, '0')}`;
+
   /** Records the start of an exchange, with what it sends redacted. */
   function begin(request: HarnessRequest, url: URL, method: string, headers: Record<string, string>) {
     count += 1;
     options.redactor.learnHeaderSecrets(headers);
-    const id = `${options.idPrefix ?? 'ex'}-${String(exchanges.length + 1).padStart(4, '0')}`;
+    const id = nextId();
     const contentType = headers['content-type'] ?? '';
     const exchange = record({
       id,
@@ -263,6 +341,9 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
         what,
       });
       exchange.error = { code: harnessError.code, message: options.redactor.text(harnessError.message) };
+      const closed = closedCode(error);
+      if (closed && !reading.headersArrived && !timeout.aborted && !options.signal.aborted)
+        closedBeforeAnswer.set(harnessError, `${closed} ${(error as Error).message ?? ''}`.trim());
       throw harnessError;
     }
   }
@@ -387,12 +468,29 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     };
   }
 
+  /**
+   * Sends an exchange, and once more when the server closed the connection before any answer came (an idle
+   * kept-alive connection it dropped as this request went out) and sending again changes nothing. Both
+   * exchanges stay in the evidence; the second's note says which it repeats and why.
+   */
+  async function retryingClosed<T>(
+    request: HarnessRequest,
+    method: string,
+    send: (request: HarnessRequest) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await send(request);
+    } catch (error) {
+      const why = error instanceof HarnessError ? closedBeforeAnswer.get(error) : undefined;
+      if (!why || !IDEMPOTENT.has(method) || options.signal.aborted) throw error;
+      const retry = `retry of ${(error as HarnessError).exchangeId}: the server closed the connection before answering (${why}); ${method} is idempotent, so it is sent once more`;
+      return send({ ...request, note: request.note ? `${request.note} (${retry})` : retry });
+    }
+  }
+
   async function request(request: HarnessRequest): Promise<HarnessResponse> {
     const method = (request.method ?? 'GET').toUpperCase();
-    // Paths are relative to the target's base path, so a target of https://host/api calls https://host/api/x.
-    let url = request.url.startsWith('/')
-      ? new URL(`${options.target.pathname.replace(/\/$/, '')}${request.url}`, options.target.origin)
-      : new URL(request.url);
+    let url = requestUrl(options.target, request.url);
     if (url.origin !== options.target.origin && !request.allowOtherOrigin) {
       throw new HarnessError(
         'OTHER_ORIGIN',
@@ -416,7 +514,8 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
           else headers.authorization = `Bearer ${token}`;
         }
       }
-      const response = await once(request, url, method, headers);
+      const at = url;
+      const response = await retryingClosed(request, method, (attempt) => once(attempt, at, method, headers));
       if (response.status === 401 && auth !== 'none' && typeof auth !== 'object' && !refreshed) {
         // The token may have expired mid-run: get a fresh one once, then believe the answer.
         refreshed = true;
@@ -439,7 +538,13 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
         redirects < MAX_REDIRECTS &&
         method === 'GET'
       ) {
-        const next = new URL(location, url);
+        let next: URL;
+        try {
+          next = resolveLink(location, url, 'the Location');
+        } catch {
+          // A Location that is no http(s) URL is the answer, as the server gave it.
+          return response;
+        }
         // Never carry credentials, or follow at all, to another origin: a redirect to a metadata address or
         // another host is recorded as the answer, not followed.
         if (next.origin !== options.target.origin) return response;
@@ -451,23 +556,109 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     }
   }
 
-  async function download(
-    request: HarnessRequest,
-    sink: (chunk: Buffer) => void | Promise<void>,
-  ): Promise<DownloadResult> {
-    const url = request.url.startsWith('/')
-      ? new URL(`${options.target.pathname.replace(/\/$/, '')}${request.url}`, options.target.origin)
-      : new URL(request.url);
-    if (url.origin !== options.target.origin) {
-      throw new HarnessError(
-        'OTHER_ORIGIN',
-        `refusing to download from ${url.origin}: only the target ${options.target.origin} is called`,
-      );
+  /** Host name without brackets or a final dot, lower case: how the address rules compare it. */
+  const bareHost = (url: URL) =>
+    url.hostname
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '')
+      .toLowerCase();
+  const typeOf = (address: string) => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  const targetOnLoopback = (() => {
+    const host = bareHost(options.target);
+    return (
+      host === 'localhost' ||
+      host.endsWith('.localhost') ||
+      (isIP(host) !== 0 && LOOPBACK.check(host, typeOf(host)))
+    );
+  })();
+
+  /** Why an address may not be reached by a followed redirect, or undefined when it may. */
+  function forbiddenAddress(address: string): string | undefined {
+    if (isIP(address) === 0) return undefined;
+    const type = typeOf(address);
+    if (LINK_LOCAL.check(address, type))
+      return `${address} is a link-local address (where cloud metadata services answer)`;
+    if (METADATA_ADDRESSES.check(address, type)) return `${address} is a cloud metadata service’s address`;
+    if (!targetOnLoopback && LOOPBACK.check(address, type))
+      return `${address} is a loopback address (the runner’s own machine), and the target is not on loopback`;
+    return undefined;
+  }
+
+  /**
+   * Why a download may not follow a redirect to another origin, or undefined when it may. A host name is
+   * looked up first, so that a name that points at a metadata or loopback address is refused as the address
+   * is. (The connection looks the name up again: a server that answers the two lookups differently is not
+   * caught here.)
+   */
+  async function crossOriginRefusal(next: URL, timeoutMs: number): Promise<string | undefined> {
+    const host = bareHost(next);
+    if (METADATA_NAMES.has(host)) return `${host} is a cloud metadata service’s name`;
+    if (!targetOnLoopback && (host === 'localhost' || host.endsWith('.localhost')))
+      return `${host} is the runner’s own machine (loopback), and the target is not on loopback`;
+    if (isIP(host) !== 0) {
+      const why = forbiddenAddress(host);
+      if (why) return why;
+    } else {
+      let addresses: string[];
+      try {
+        const found = await Promise.race([
+          lookup(host, { all: true, verbatim: true }),
+          sleep(timeoutMs, 'timeout' as const, { ref: false }),
+        ]);
+        if (found === 'timeout') return `${host} could not be looked up within ${timeoutMs} ms`;
+        addresses = found.map((entry) => entry.address);
+      } catch (error) {
+        return `${host} could not be looked up (${(error as { code?: string }).code ?? (error as Error).message})`;
+      }
+      for (const address of addresses) {
+        const why = forbiddenAddress(address);
+        if (why) return `${host} resolves to ${why}`;
+      }
     }
+    if (next.protocol !== 'https:' && options.target.protocol === 'https:')
+      return `it is plain ${next.protocol.slice(0, -1)}; an export file is fetched from another origin only over https`;
+    return undefined;
+  }
+
+  /**
+   * The credentials in a URL a redirect hands out on another origin: a pre-signed URL's signature (and the
+   * key id, policy or token beside it) opens the file to anyone until it expires, so it is learnt as a secret
+   * before the answer that carries it is recorded. Long values count whatever their name; short ones (an
+   * expiry, a date) only under a credential's name, so that ordinary text elsewhere is not scrubbed.
+   */
+  function learnLocationSecrets(location: string, base: URL): void {
+    let url: URL;
+    try {
+      url = new URL(location, base);
+    } catch {
+      return; // a Location that is no URL is never followed
+    }
+    if (url.origin === options.target.origin) return;
+    for (const [name, value] of url.searchParams)
+      if (value.length >= 16 || /sig|signature|credential|token|key|policy|secret|auth/i.test(name))
+        options.redactor.addSecret(value);
+  }
+
+  /** One GET of a download: credentials only on the target's origin, the 200 body streamed to `sink`. */
+  async function downloadOnce(
+    request: DownloadRequest,
+    url: URL,
+    sink: (chunk: Buffer) => void | Promise<void>,
+  ): Promise<{
+    exchange: Exchange;
+    status: number;
+    headers: Record<string, string>;
+    bytes: number;
+    body?: Buffer;
+  }> {
     if (options.signal.aborted) throw budgetSpent();
-    const headers: Record<string, string> = { accept: '*/*', ...request.headers };
+    let headers: Record<string, string> = { accept: '*/*', ...request.headers };
     const auth = request.auth ?? 'none';
-    if (auth !== 'none') {
+    if (url.origin !== options.target.origin) {
+      headers = Object.fromEntries(
+        Object.entries(headers).filter(([name]) => CROSS_ORIGIN_HEADERS.has(name.toLowerCase())),
+      );
+    } else if (auth !== 'none') {
       const token = typeof auth === 'object' ? auth.bearer : await options.tokenFor(auth, false);
       if (token) {
         options.redactor.addSecret(token);
@@ -495,6 +686,9 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
       },
       'download',
     );
+    const location = done.headers.location;
+    if (request.redirects === 'follow-without-credentials' && REDIRECT_STATUSES.has(done.status) && location)
+      learnLocationSecrets(location, url);
     done.exchange.response = {
       status: done.status,
       headers: options.redactor.headers(done.headers),
@@ -510,15 +704,93 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     };
   }
 
+  async function download(
+    request: DownloadRequest,
+    sink: (chunk: Buffer) => void | Promise<void>,
+  ): Promise<DownloadResult> {
+    let url = requestUrl(options.target, request.url);
+    if (url.origin !== options.target.origin) {
+      throw new HarnessError(
+        'OTHER_ORIGIN',
+        `refusing to download from ${url.origin}: only the target ${options.target.origin} is called`,
+      );
+    }
+    const follow = request.redirects === 'follow-without-credentials';
+    const redirects: Exchange[] = [];
+    let hop: DownloadRequest = request;
+    for (;;) {
+      const at = url;
+      const answer = await retryingClosed(hop, 'GET', (attempt) => downloadOnce(attempt, at, sink));
+      const location = answer.headers.location;
+      if (!follow || !REDIRECT_STATUSES.has(answer.status) || !location || redirects.length >= MAX_REDIRECTS)
+        return { ...answer, url: url.href, redirects };
+      const id = answer.exchange.id;
+      let next: URL;
+      try {
+        next = resolveLink(location, url, `the Location of ${id}`);
+      } catch (error) {
+        if (error instanceof HarnessError) throw new HarnessError(error.code, error.message, id);
+        throw error;
+      }
+      if (next.origin !== options.target.origin) {
+        const refusal = await crossOriginRefusal(next, request.timeoutMs ?? options.requestTimeoutMs);
+        if (refusal)
+          throw new HarnessError(
+            'OTHER_ORIGIN',
+            `GET ${url.pathname} (${id}) answered ${answer.status} redirecting to ${next.origin}: ${refusal}; not followed`,
+            id,
+          );
+      }
+      redirects.push(answer.exchange);
+      url = next;
+      const following = `following the ${answer.status} of ${id}`;
+      hop = { ...request, note: request.note ? `${request.note} (${following})` : following };
+    }
+  }
+
+  function observe(observation: Observation): Exchange {
+    const outcome = options.redactor.text(observation.outcome);
+    return record({
+      id: nextId(),
+      note: observation.note,
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      request: { method: observation.method, url: options.redactor.url(observation.url), headers: {} },
+      observation: outcome,
+      ...(observation.failed ? { error: { code: observation.code ?? 'NETWORK', message: outcome } } : {}),
+    });
+  }
+
   return {
     request,
     download,
+    observe,
     exchanges,
     get requestCount() {
       return count;
     },
     redactor: options.redactor,
   };
+}
+
+/**
+ * The URL a request goes to. A path the harness built from the reference (`/items?limit=5`) lies under the
+ * target's base path, so a target of https://host/api calls https://host/api/items; an absolute URL is itself.
+ * A link a server gave is not such a path: resolve it with `resolveLink` against the response that carried it.
+ */
+export function requestUrl(target: URL, url: string): URL {
+  return url.startsWith('/')
+    ? new URL(`${target.pathname.replace(/\/$/, '')}${url}`, target.origin)
+    : new URL(url);
+}
+
+/** The code of a closed connection, on the error or on its cause. */
+function closedCode(error: unknown): string | undefined {
+  for (let at: unknown = error, depth = 0; at && depth < 3; at = (at as { cause?: unknown }).cause, depth++) {
+    const code = (at as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CLOSED.has(code)) return code;
+  }
+  return undefined;
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP-date; undefined when absent or unreadable. */

@@ -14,21 +14,24 @@ export {
   type DatasetWalk,
   EMPTY_PAGE_LIMIT,
   isLoopback,
-  linkTarget,
   walkDataset,
 } from './context.ts';
 export {
   type Auth,
   createHarnessHttp,
+  type DownloadRequest,
   type DownloadResult,
   type Exchange,
   HarnessError,
+  type HarnessErrorCode,
   type HarnessHttp,
   type HarnessRequest,
   type HarnessResponse,
   MAX_JSON_DEPTH,
+  type Observation,
   parseRetryAfter,
 } from './http.ts';
+export { type Link, linkTarget, parseLinkHeader, resolveLink } from './links.ts';
 export { PreflightError, type PreflightStep, preflight } from './preflight.ts';
 export { REDACTED, Redactor } from './redact.ts';
 export { CheckRegistry } from './registry.ts';
