@@ -5,7 +5,13 @@ export {
   type AttestationStatement,
   readAttestation,
 } from './attestation.ts';
-export { AuthError, MAX_TOKEN_RESPONSE_BYTES, type TokenLimits, TokenManager } from './auth.ts';
+export {
+  AuthError,
+  type ClientAuthentication,
+  MAX_TOKEN_RESPONSE_BYTES,
+  type TokenLimits,
+  TokenManager,
+} from './auth.ts';
 export { CONFIG_KEYS, ConfigError, DEFAULTS, didYouMean, resolveRunConfig } from './config.ts';
 export {
   CRAWL_RECORD_CAP,

@@ -136,7 +136,22 @@ export async function preflight(
       if (!manager.configured) continue;
       try {
         await manager.token(true);
-        steps.push({ step: label, ok: true, message: 'a token was obtained' });
+        const way = manager.clientAuthentication;
+        steps.push(
+          way === 'client_secret_post'
+            ? {
+                step: label,
+                ok: false,
+                warning: true,
+                message:
+                  'a token was obtained only with client_secret_post (client_id and client_secret in the form body): the token endpoint refused client_secret_basic (an HTTP Basic Authorization header), which Council API Baseline 1.1 §2 requires and RFC 6749 §2.3.1 says every server must accept',
+              }
+            : {
+                step: label,
+                ok: true,
+                message: way ? `a token was obtained with ${way}` : 'a token was obtained',
+              },
+        );
       } catch (error) {
         steps.push({ step: label, ok: false, message: (error as Error).message });
       }
