@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import type { MockTenant } from '@council-conform/mocks';
 import { ConfigurationError, type Env, integerFromEnv } from '@council-conform/service';
 
@@ -15,6 +15,8 @@ export const SERVER_ENV = {
   tenantAClientSecret: 'CONFORM_TENANT_A_CLIENT_SECRET',
   tenantBClientId: 'CONFORM_TENANT_B_CLIENT_ID',
   tenantBClientSecret: 'CONFORM_TENANT_B_CLIENT_SECRET',
+  tlsCert: 'CONFORM_TLS_CERT',
+  tlsKey: 'CONFORM_TLS_KEY',
 } as const;
 
 export interface ReferenceServerConfig {
@@ -30,6 +32,8 @@ export interface ReferenceServerConfig {
   /** True when no credentials were given and the server made some up (it then prints them once). */
   readonly generatedCredentials: boolean;
   readonly rateLimitPerSecond: number;
+  /** Serve https only (TLS 1.2+, HSTS on every answer) with this certificate and key, both PEM. */
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined;
 }
 
 export { ConfigurationError } from '@council-conform/service';
@@ -76,6 +80,7 @@ export function readConfig(env: Env = process.env): ReferenceServerConfig {
     throw new ConfigurationError(
       `${SERVER_ENV.databaseUrl} and ${SERVER_ENV.dataDir} exclude each other: one names a PostgreSQL server, the other where embedded PGlite keeps its files`,
     );
+  const tls = tlsFromEnv(env);
   return {
     port: integerFromEnv(env, SERVER_ENV.port, 8080, 0, 65_535),
     host: env[SERVER_ENV.host] || '127.0.0.1',
@@ -86,5 +91,42 @@ export function readConfig(env: Env = process.env): ReferenceServerConfig {
     tenants,
     generatedCredentials: generated,
     rateLimitPerSecond: integerFromEnv(env, SERVER_ENV.rateLimit, 50, 1, 100_000),
+    ...(tls ? { tls } : {}),
   };
+}
+
+/**
+ * The certificate (a chain may follow it) and private key to serve https with, checked so that a mistake is
+ * named at start rather than met by the first client: both or neither, each PEM, and the key the
+ * certificate's. The key is never quoted.
+ */
+function tlsFromEnv(env: Env): ReferenceServerConfig['tls'] {
+  const cert = env[SERVER_ENV.tlsCert] || undefined;
+  const key = env[SERVER_ENV.tlsKey] || undefined;
+  if (!cert && !key) return undefined;
+  if (!cert || !key)
+    throw new ConfigurationError(
+      `${SERVER_ENV.tlsCert} and ${SERVER_ENV.tlsKey} go together (the certificate and its key, PEM): ${cert ? SERVER_ENV.tlsKey : SERVER_ENV.tlsCert} is missing`,
+    );
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch {
+    throw new ConfigurationError(
+      `${SERVER_ENV.tlsCert} must be the PEM text of a certificate (-----BEGIN CERTIFICATE-----…)`,
+    );
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch {
+    throw new ConfigurationError(
+      `${SERVER_ENV.tlsKey} must be the PEM text of an unencrypted private key (-----BEGIN PRIVATE KEY-----…)`,
+    );
+  }
+  if (!certificate.checkPrivateKey(privateKey))
+    throw new ConfigurationError(
+      `${SERVER_ENV.tlsKey} is not the private key of the certificate in ${SERVER_ENV.tlsCert}`,
+    );
+  return { cert, key };
 }

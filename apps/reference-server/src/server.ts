@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import {
   createMockSupplier,
   type MockSupplier,
@@ -26,6 +27,9 @@ export interface ReferenceServer {
   /** Waits for exports still being written and removes their files. Does not close the store. */
   close(): Promise<void>;
 }
+
+/** A year, as secure-hsts advises. */
+const HSTS = 'max-age=31536000';
 
 const problem = (status: number, title: string, detail: string, type: string, instance: string) =>
   new Response(JSON.stringify({ type, title, status, detail, instance }), {
@@ -129,7 +133,11 @@ export async function createReferenceServer(
   }
 
   const listener: RequestListener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const origin = `http://${incoming.headers.host ?? 'localhost'}`;
+    const secure = (incoming.socket as TLSSocket).encrypted === true;
+    // The mocks' conformant behaviour sends HSTS on its own answers when it sees an https URL; health, the
+    // index and unknown paths get it here, so every answer over https carries it.
+    if (secure) outgoing.setHeader('strict-transport-security', HSTS);
+    const origin = `${secure ? 'https' : 'http'}://${incoming.headers.host ?? 'localhost'}`;
     toFetchRequest(incoming, origin)
       .then(handle, (error: unknown) =>
         error instanceof RequestBodyTooLargeError
@@ -169,7 +177,7 @@ export interface RunningReferenceServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Listens on `config.host:config.port` (0: a free port). */
+/** Listens on `config.host:config.port` (0: a free port): https only when `config.tls` is set. */
 export async function listenReferenceServer(
   config: ReferenceServerConfig,
   store: RecordStore,
@@ -180,6 +188,7 @@ export async function listenReferenceServer(
     host: config.host,
     requestTimeoutMs: 60_000,
     headersTimeoutMs: 20_000,
+    ...(config.tls ? { tls: config.tls } : {}),
   });
   return {
     url: http.url,

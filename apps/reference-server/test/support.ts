@@ -22,11 +22,15 @@ export async function startTestServer(
   return listenReferenceServer(testConfig(extra), store);
 }
 
-/** A sandbox run of every check against one spec of a served reference server, round trip included. */
+/**
+ * A sandbox run of every check against one spec of a served reference server, round trip included; `ca` is
+ * the PEM of a CA the run trusts, for a server on https with a private CA's certificate.
+ */
 export async function runAgainstReference(
   specId: string,
   server: RunningReferenceServer,
   roundTrip: RunningReferenceServer,
+  ca?: string,
 ): Promise<RunReport> {
   const { reference, personalFields } = await loadReference(specId);
   const supplier = server.server.suppliers.get(specId);
@@ -48,6 +52,7 @@ export async function runAgainstReference(
     runBudgetMs: 120_000,
     maxRetryAfterMs: 2_000,
     exportBudgetMs: 30_000,
+    ...(ca ? { tls: { ca } } : {}),
     roundTrip: {
       target: `${roundTrip.url}/${specId}`,
       credentials: {
