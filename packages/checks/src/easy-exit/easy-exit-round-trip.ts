@@ -3,6 +3,7 @@ import {
   type Check,
   type HarnessResponse,
   parseRetryAfter,
+  resolveLink,
   ViolationCollector,
 } from '@council-conform/runner';
 import { personalFieldNames } from '../reference.ts';
@@ -56,10 +57,11 @@ export const easyExitRoundTrip: Check = {
       const chunks: Buffer[] = [];
       const result = await ctx.http.download(
         {
-          url: new URL(file.url, ctx.config.targetUrl).toString(),
+          url: resolveLink(file.url, ctx.config.targetUrl, `the URL of ${file.dataset}.ndjson`).href,
           auth: 'primary',
           note: `read ${file.dataset}.ndjson for the round trip`,
           maxBytes: ROUND_TRIP_MAX_BYTES - total,
+          redirects: 'follow-without-credentials',
         },
         (chunk) => {
           chunks.push(chunk);
@@ -180,7 +182,9 @@ async function pollImport(
   } catch {
     body = undefined;
   }
-  const location = started.header('location');
+  const given = started.header('location');
+  // Against the answer that gave it, not the round-trip target's base URL.
+  const location = given && resolveLink(given, started.url, 'the Location of POST /imports').href;
   const deadline = Date.now() + Math.min(ctx.config.exportBudgetMs, ctx.config.runBudgetMs);
   let wait = 100;
   for (;;) {

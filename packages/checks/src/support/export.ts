@@ -7,6 +7,7 @@ import {
   parseRetryAfter,
   type ReferenceDataset,
   type RunContext,
+  resolveLink,
 } from '@council-conform/runner';
 import { ByteTally } from './byte-tally.ts';
 import { CsvStreamChecker } from './csv-stream.ts';
@@ -41,7 +42,7 @@ export interface ExportRun {
   readonly elapsedMs: number;
 }
 
-function manifestFiles(job: JsonObject): ManifestFile[] {
+function manifestFiles(job: JsonObject, jobUrl: string): ManifestFile[] {
   const manifest = isObject(job.manifest) ? job.manifest : undefined;
   const files = manifest && Array.isArray(manifest.files) ? manifest.files : [];
   return files.filter(isObject).map((file) => ({
@@ -51,8 +52,20 @@ function manifestFiles(job: JsonObject): ManifestFile[] {
     records: Number(file.records ?? Number.NaN),
     bytes: Number(file.bytes ?? Number.NaN),
     sha256: String(file.sha256 ?? ''),
-    url: String(file.url ?? ''),
+    url: resolvedOrAsGiven(String(file.url ?? ''), jobUrl),
   }));
+}
+
+/**
+ * A manifest's file URL resolved against the job answer that listed it (baseline §7, §11); as given when it
+ * does not resolve, so that its download refuses it by name.
+ */
+function resolvedOrAsGiven(url: string, jobUrl: string): string {
+  try {
+    return resolveLink(url, jobUrl).href;
+  } catch {
+    return url;
+  }
 }
 
 /** Starts one bulk export and polls it to the end, once per run; every right-to-data check reads the result. */
@@ -84,7 +97,7 @@ export function runExport(ctx: RunContext): Promise<ExportRun> {
     let wait = 250;
     for (let poll = 1; ; poll++) {
       const response = await ctx.http.request({
-        url: new URL(location, ctx.config.targetUrl).toString(),
+        url: resolveLink(location, start.url, 'the Location of POST /exports').href,
         auth: 'primary',
         note: `poll the export (${poll})`,
       });
@@ -103,7 +116,7 @@ export function runExport(ctx: RunContext): Promise<ExportRun> {
           exchangeIds,
           start,
           job,
-          files: manifestFiles(job),
+          files: manifestFiles(job, response.url),
           elapsedMs: Date.now() - began,
         };
       }
@@ -215,10 +228,20 @@ async function analyseFile(
     : undefined;
   let totals: NdjsonTotals | undefined;
 
-  const url = new URL(file.url, ctx.config.targetUrl).toString();
   try {
+    const url = resolveLink(
+      file.url,
+      ctx.config.targetUrl,
+      `the manifest's URL of ${file.dataset}.${file.format}`,
+    );
     const result = await ctx.http.download(
-      { url, auth: 'primary', note: `download export file ${file.dataset}.${file.format}` },
+      {
+        url: url.href,
+        auth: 'primary',
+        note: `download export file ${file.dataset}.${file.format}`,
+        // A pre-signed URL on another origin is followed, without the token (§11).
+        redirects: 'follow-without-credentials',
+      },
       (chunk) => {
         if (ndjson) return ndjson.write(chunk);
         tally.add(chunk);
