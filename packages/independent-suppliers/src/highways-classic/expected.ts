@@ -76,4 +76,8 @@ export const HIGHWAYS_CLASSIC_EXPECTED: ExpectedVerdict = {
     'open-standards-problem-json':
       'the provoked 400 (/reporters?limit=0) is text/html, not application/problem+json.',
   },
+  knownHarnessGaps: {
+    'secure-tls-enforced':
+      'The harness reports error “passed without evidence (none of the exchanges it cites (…) got an answer)”: plain http to the https port got no answer (the TLS socket drops it), which is exactly the refusal the check asks for. Baseline §2: “plain HTTP MUST be refused or redirected to HTTPS”; a refused or reset connection is the evidence of refusal.',
+  },
 };
