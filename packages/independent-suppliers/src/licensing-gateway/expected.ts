@@ -4,6 +4,8 @@ import type { ExpectedVerdict } from '../supplier.ts';
  * What Council Conform must say of licensing-gateway, written from the specs before the supplier was first
  * run. A legacy premises-licences product: 600 licences, a public register whose list dies half way, old
  * paths deprecated with headers in the wrong syntax, and a register read by id that still shows individuals.
+ * (After the first run the by-id leak moved from a whole licence record to free text in a valid entry, so that
+ * which record the harness happens to read by id cannot change the verdict; the expected verdict is unchanged.)
  */
 export const expected: ExpectedVerdict = {
   clauses: {
@@ -17,7 +19,7 @@ export const expected: ExpectedVerdict = {
     },
     'personal-data': {
       status: 'fail',
-      why: 'GET /register/{id}, a public operation, answers an individual holder’s licence with the holder’s name, address, e-mail and phone and the DPS, although the register list withholds them',
+      why: 'GET /register/{id}, a public operation, answers an entry held by individuals with the licensee’s name, mobile number and e-mail in its hours_note, although the register list withholds individuals',
     },
     'no-advertising': {
       status: 'pass',
@@ -52,10 +54,16 @@ export const expected: ExpectedVerdict = {
   certifiable: false,
   failingChecks: {
     'personal-data-not-in-public':
-      'baseline §3 and the spec: an individual holder is shown in the public register only as {"type": "individual", "withheld": true}; GET /register/{id} answers their name, address, e-mail, phone and the DPS to anyone',
+      'baseline §3 and the spec: an individual holder is shown in the public register only as {"type": "individual", "withheld": true}; GET /register/{id} answers their name, phone and e-mail to anyone, in the entry’s hours_note',
     'transparent-deprecation-announced':
       'baseline §9: a deprecated operation answers Deprecation (RFC 9745, @<unix seconds>) and Sunset (RFC 8594, an HTTP-date); this one sends "yes" and an ISO date',
     'open-standards-pagination':
       'baseline §7: a cursor reaches the last page (next: null); the register’s sixth page of 100 answers 500 every time, so its list never reaches its end',
+  },
+  knownHarnessGaps: {
+    'secure-tls-enforced':
+      'baseline §2: plain HTTP MUST be refused or redirected to HTTPS; this server is https only, so plain http on its port gets no HTTP answer (the TLS layer drops the connection), which the check itself judges "refused" and passes, but the runner’s evidence rule (withEvidenceRule, packages/runner/src/run.ts) turns that pass into an error because none of the cited exchanges "got an answer": a refused connection is the very evidence the check asks for',
+    'personal-data-not-in-public':
+      'checks.md says it "scans every public response"; it scans only the records the public lists return and never reads a public record by id, so the licensee’s name, 07700 9xxxxx number and e-mail that GET /register/{id} puts in hours_note for every licence held by individuals (about 40% of the register) are never seen',
   },
 };
