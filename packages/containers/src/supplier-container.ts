@@ -1,3 +1,5 @@
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { configureTestcontainers, requireContainerEngine } from './engine.ts';
@@ -13,12 +15,22 @@ export interface SupplierContainerOptions {
   readonly startupTimeoutMs?: number;
   /** Bytes of container output kept for the evidence (the start and the end are kept). Default 1 MiB. */
   readonly maxLogBytes?: number;
+  /**
+   * The CA (PEM) that signed the certificate the product was given to serve: the health check then asks
+   * over https trusting that CA alone, and over plain http only when the product does not speak TLS.
+   */
+  readonly tls?: { readonly ca: string };
 }
 
 export interface SupplierContainer {
-  /** `http://127.0.0.1:<port>`: the container shares the host's network (no bridge here). */
+  /**
+   * `https://127.0.0.1:<port>` when its health answered over https, else `http://127.0.0.1:<port>`: the
+   * container shares the host's network (no bridge here).
+   */
   readonly url: string;
   readonly port: number;
+  /** How its health answered: over https (trusting the CA given as `tls.ca`) or plain http. */
+  readonly protocol: 'https' | 'http';
   readonly image: string;
   readonly containerId: string;
   /** The container's stdout and stderr so far. */
@@ -112,9 +124,15 @@ export async function startSupplierContainer(options: SupplierContainerOptions):
   }
 
   let stopped: Promise<void> | undefined;
+  let protocol: SupplierContainer['protocol'] = options.tls ? 'https' : 'http';
   const container: SupplierContainer = {
-    url: `http://127.0.0.1:${port}`,
+    get url() {
+      return `${protocol}://127.0.0.1:${port}`;
+    },
     port,
+    get protocol() {
+      return protocol;
+    },
     image: options.image,
     containerId: started.getId(),
     logs,
@@ -133,19 +151,12 @@ export async function startSupplierContainer(options: SupplierContainerOptions):
   const deadline = Date.now() + (options.startupTimeoutMs ?? 60_000);
   let last = 'no answer yet';
   while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${container.url}${healthPath}`, { signal: AbortSignal.timeout(2_000) });
-      await response.arrayBuffer();
-      if (response.ok) return container;
-      last = `${healthPath} answered ${response.status}`;
-    } catch (error) {
-      last =
-        error instanceof Error
-          ? error.cause instanceof Error
-            ? error.cause.message
-            : error.message
-          : 'error';
+    const health = await checkHealth(port, healthPath, options.tls?.ca);
+    if (health.ok) {
+      protocol = health.protocol;
+      return container;
     }
+    last = health.problem;
     const exited = await exitCodeOf(started.getId());
     if (exited !== undefined) {
       last = `the container exited with code ${exited}`;
@@ -159,6 +170,62 @@ export async function startSupplierContainer(options: SupplierContainerOptions):
     'CONTAINER_UNHEALTHY',
     logs(),
   );
+}
+
+type Health =
+  | { readonly ok: true; readonly protocol: 'https' | 'http' }
+  | { readonly ok: false; readonly problem: string };
+
+/**
+ * One health check: with a CA, over https trusting that CA alone, and when the product answers that
+ * without TLS, over plain http instead (an image that ignores the certificate it was given still runs).
+ */
+async function checkHealth(port: number, path: string, ca: string | undefined): Promise<Health> {
+  const plain = async (): Promise<Health> => {
+    try {
+      const status = await statusOf(`http://127.0.0.1:${port}${path}`);
+      return status >= 200 && status < 300
+        ? { ok: true, protocol: 'http' }
+        : { ok: false, problem: `${path} answered ${status}` };
+    } catch (error) {
+      return { ok: false, problem: (error as Error).message };
+    }
+  };
+  if (ca === undefined) return plain();
+  try {
+    const status = await statusOf(`https://127.0.0.1:${port}${path}`, ca);
+    return status >= 200 && status < 300
+      ? { ok: true, protocol: 'https' }
+      : { ok: false, problem: `${path} answered ${status} over https` };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    // Nobody listening yet: neither protocol would answer.
+    if (code === 'ECONNREFUSED') return { ok: false, problem: (error as Error).message };
+    const overPlain = await plain();
+    if (overPlain.ok) return overPlain;
+    return {
+      ok: false,
+      problem: /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO/.test(code)
+        ? `https: ${(error as Error).message} (${code}): the product serves a certificate other than the one it was given`
+        : `https: ${(error as Error).message}; plain http: ${overPlain.problem}`,
+    };
+  }
+}
+
+/** The status of a GET (its body read and dropped), within 2 s; over https trusting `ca` alone. */
+function statusOf(url: string, ca?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const answer = (response: IncomingMessage) => {
+      response.resume();
+      response.once('end', () => resolve(response.statusCode ?? 0));
+      response.once('error', reject);
+    };
+    const request = ca
+      ? httpsGet(url, { ca, timeout: 2_000 }, answer)
+      : httpGet(url, { timeout: 2_000 }, answer);
+    request.once('timeout', () => request.destroy(new Error('no answer within 2 s')));
+    request.once('error', reject);
+  });
 }
 
 /** The exit code of a container that has stopped; undefined while it runs (or cannot be asked). */

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { get } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createPrivateCa } from '@council-conform/private-ca';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildScratchNodeImage,
@@ -46,6 +48,7 @@ describe.skipIf(!engine.available)('a FROM scratch image under testcontainers', 
     const answer = (await (await fetch(`${container.url}/`)).json()) as { greeting: string; node: string };
     expect(answer.greeting).toBe('hello council');
     expect(answer.node).toBe(process.version);
+    expect(container.protocol).toBe('http');
     await expect.poll(() => container!.logs()).toContain(`tiny app listening on ${container.port}`);
   });
 
@@ -58,6 +61,64 @@ describe.skipIf(!engine.available)('a FROM scratch image under testcontainers', 
     const client = await getContainerRuntimeClient();
     const left = await client.container.list();
     expect(left.map((c) => c.Id)).not.toContain(container!.containerId);
+  });
+
+  describe('given a certificate from a private CA', () => {
+    const ca = createPrivateCa({ name: 'Containers test CA' });
+    const issued = ca.issueServerCertificate({ hosts: ['127.0.0.1', 'localhost'] });
+    const tlsEnv = { CONFORM_TLS_CERT: issued.certificatePem, CONFORM_TLS_KEY: issued.keyPem };
+
+    it('health-checks a product that serves it over https, trusting that CA', async () => {
+      const served = await startSupplierContainer({
+        image: tag,
+        env: { ...tlsEnv, GREETING: 'hello over https' },
+        tls: { ca: ca.certificatePem },
+      });
+      try {
+        expect(served.protocol).toBe('https');
+        expect(served.url).toBe(`https://127.0.0.1:${served.port}`);
+        const body = await new Promise<string>((resolve, reject) => {
+          get(`${served.url}/`, { ca: ca.certificatePem }, (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => {
+              text += chunk;
+            });
+            response.on('end', () => resolve(text));
+          }).on('error', reject);
+        });
+        expect(JSON.parse(body).greeting).toBe('hello over https');
+        expect(served.logs()).toContain('(https)');
+      } finally {
+        await served.stop();
+      }
+    });
+
+    it('falls back to plain http for a product that ignores the certificate', async () => {
+      const served = await startSupplierContainer({ image: tag, tls: { ca: ca.certificatePem } });
+      try {
+        expect(served.protocol).toBe('http');
+        expect(served.url).toBe(`http://127.0.0.1:${served.port}`);
+        expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
+      } finally {
+        await served.stop();
+      }
+    });
+
+    it('never calls healthy a product serving a certificate the CA did not sign, and says so', async () => {
+      const stranger = createPrivateCa().issueServerCertificate({ hosts: ['127.0.0.1'] });
+      const error = await startSupplierContainer({
+        image: tag,
+        env: { CONFORM_TLS_CERT: stranger.certificatePem, CONFORM_TLS_KEY: stranger.keyPem },
+        tls: { ca: ca.certificatePem },
+        startupTimeoutMs: 5_000,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SupplierContainerError);
+      expect((error as SupplierContainerError).code).toBe('CONTAINER_UNHEALTHY');
+      expect((error as SupplierContainerError).message).toMatch(
+        /UNABLE_TO_VERIFY_LEAF_SIGNATURE\): the product serves a certificate other than the one it was given/,
+      );
+    });
   });
 
   it('reports a product that dies at start with its output, and removes it', async () => {
