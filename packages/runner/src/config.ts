@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import type { ResolvedRunConfig, RunConfig } from './types.ts';
 
@@ -17,6 +18,7 @@ export const CONFIG_KEYS = [
   'credentials',
   'secondTenant',
   'features',
+  'seed',
   'requestsPerSecond',
   'requestTimeoutMs',
   'runBudgetMs',
@@ -160,6 +162,11 @@ export function resolveRunConfig(config: RunConfig & Record<string, unknown>): R
       };
     }
   }
+  if (
+    config.seed !== undefined &&
+    (typeof config.seed !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(config.seed))
+  )
+    problems.push('"seed" must be 1 to 128 printable characters without spaces (the report’s sampling.seed)');
   if (problems.length > 0 || !targetUrl) {
     throw new ConfigError(
       'CONFIG_INVALID',
@@ -172,6 +179,7 @@ export function resolveRunConfig(config: RunConfig & Record<string, unknown>): R
     targetUrl: new URL(`${base}/`),
     mode,
     features: config.features ?? [],
+    seed: config.seed ?? randomBytes(8).toString('hex'),
     requestsPerSecond: config.requestsPerSecond ?? DEFAULTS.requestsPerSecond,
     requestTimeoutMs: config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     runBudgetMs: config.runBudgetMs ?? DEFAULTS.runBudgetMs,

@@ -161,7 +161,7 @@ export async function walkDataset(
   base: URL,
   operation: { method: string; path: string } | undefined,
   dataset: ReferenceDataset,
-  auth: 'primary' | 'none',
+  auth: 'primary' | 'secondary' | 'none',
   visit: (items: readonly JsonObject[]) => string | undefined,
 ): Promise<DatasetWalk> {
   const exchangeIds: string[] = [];
@@ -174,10 +174,14 @@ export async function walkDataset(
     };
   }
   const style = dataset.listStyle ?? 'cursor';
-  const first =
-    style === 'array'
-      ? operation.path
-      : `${operation.path}?${style === 'oruk-page' ? `page=1&per_page=${PAGE_SIZE}` : `limit=${PAGE_SIZE}`}`;
+  // The profile's query that reaches every record goes first: a standard's default window (Open311's last
+  // 90 days) would otherwise hide records the export rightly holds.
+  const query = new URLSearchParams(dataset.allRecordsQuery ?? {});
+  if (style === 'oruk-page') {
+    query.set('page', '1');
+    query.set('per_page', String(PAGE_SIZE));
+  } else if (style === 'cursor') query.set('limit', String(PAGE_SIZE));
+  const first = query.size > 0 ? `${operation.path}?${query}` : operation.path;
   const visited = new Set<string>();
   // The first page is a path under the target; every later one the absolute URL its link resolved to,
   // quoted in messages as the server gave it.
@@ -265,8 +269,10 @@ export async function crawlDataset(
   auth: 'primary' | 'none',
 ): Promise<CrawledDataset> {
   const records: JsonObject[] = [];
+  const pageStarts: number[] = [];
   const seenIds = new Set<string>();
   const walk = await walkDataset(http, base, operation, dataset, auth, (items) => {
+    pageStarts.push(records.length);
     for (const item of items) {
       const id = String(item[dataset.idField]);
       if (seenIds.has(id)) return `record ${id} came back twice while paging: the pages overlap or loop`;
@@ -277,5 +283,5 @@ export async function crawlDataset(
       ? `stopped after ${CRAWL_RECORD_CAP} records (the crawl cap)`
       : undefined;
   });
-  return { dataset, records, ...walk };
+  return { dataset, records, pageStarts, ...walk };
 }

@@ -47,9 +47,12 @@ export {
   type ClauseStatus,
   certifiability,
   judgeClauses,
+  judgeLevel,
   LEVEL_RULES,
   type Level,
   levelOf,
+  type NotJudged,
+  notJudgedOf,
 } from './results.ts';
 export {
   ABANDON_AFTER_BUDGET_MS,
@@ -58,6 +61,7 @@ export {
   type RunInput,
   type RunReport,
   runConformance,
+  withEvidenceRule,
 } from './run.ts';
 export type * from './types.ts';
 export { firstInvalidUtf8Byte } from './utf8.ts';

@@ -13,16 +13,21 @@ export interface CheckResult extends CheckOutcome {
 /**
  * `pass`: every automated `must` check passed (and, for clauses judged by both, the supplier attested the
  * rest). `partial`: the automated part passed but the attested part is missing. `attested`: judged only by
- * the supplier's attestation, never by test. `incomplete`: a check could not run.
+ * the supplier's attestation, never by test. `incomplete`: a check could not run. `not-judged`: nothing
+ * failed or broke, but a must check was not judged by this run (its level is then provisional).
  */
 export type ClauseStatus =
   | 'pass'
   | 'fail'
   | 'partial'
   | 'incomplete'
+  | 'not-judged'
   | 'attested'
   | 'not-attested'
   | 'not-assessed';
+
+/** The automated part of a clause: its must checks' verdict. */
+export type AutomatedStatus = 'pass' | 'fail' | 'incomplete' | 'not-judged' | 'not-assessed';
 
 export interface ClauseResult {
   readonly id: ClauseId;
@@ -31,7 +36,7 @@ export interface ClauseResult {
   readonly assessment: Assessment;
   readonly status: ClauseStatus;
   readonly automated?: {
-    readonly status: 'pass' | 'fail' | 'incomplete' | 'not-assessed';
+    readonly status: AutomatedStatus;
     readonly checks: readonly string[];
   };
   readonly attested?: { readonly statement: string; readonly evidence?: readonly string[] } | null;
@@ -50,11 +55,13 @@ export const LEVEL_RULES: readonly {
   { level: 'gold', clauses: ['easy-exit', 'no-advertising'], attestedAll: true },
 ];
 
-function automatedStatus(results: readonly CheckResult[]): 'pass' | 'fail' | 'incomplete' | 'not-assessed' {
+function automatedStatus(results: readonly CheckResult[]): AutomatedStatus {
   const must = results.filter((r) => r.severity === 'must');
   const statuses = new Set<OutcomeStatus>(must.map((r) => r.status));
   if (statuses.has('fail')) return 'fail';
   if (statuses.has('error')) return 'incomplete';
+  // Nothing passes on absent evidence: a clause with a must check left unjudged has not passed.
+  if (statuses.has('not-judged')) return 'not-judged';
   if (statuses.has('pass')) return 'pass';
   return 'not-assessed';
 }
@@ -80,15 +87,19 @@ export function judgeClauses(
   });
 }
 
-const automatedPassed = (clause: ClauseResult) => clause.automated?.status === 'pass';
-
-export function levelOf(clauses: readonly ClauseResult[]): Level {
+/**
+ * The level the judged evidence reaches. A clause whose must checks passed except some that this run did
+ * not judge counts towards it, and the level is then provisional: the report lists every check not judged
+ * beside it. A certified level is never provisional (see `certifiability`).
+ */
+export function judgeLevel(clauses: readonly ClauseResult[]): { level: Level; provisional: boolean } {
   let reached: Level = 'none';
+  let provisional = false;
   for (const rule of LEVEL_RULES) {
-    const ok = rule.clauses.every((id) => {
-      const clause = clauses.find((c) => c.id === id);
-      return clause !== undefined && automatedPassed(clause);
-    });
+    const ruled = rule.clauses.map((id) => clauses.find((c) => c.id === id));
+    const ok = ruled.every(
+      (clause) => clause?.automated?.status === 'pass' || clause?.automated?.status === 'not-judged',
+    );
     const attestedOk =
       !rule.attestedAll ||
       clauses
@@ -96,8 +107,32 @@ export function levelOf(clauses: readonly ClauseResult[]): Level {
         .every((c) => c.attested !== null && c.attested !== undefined);
     if (!ok || !attestedOk) break;
     reached = rule.level;
+    if (ruled.some((clause) => clause?.automated?.status === 'not-judged')) provisional = true;
   }
-  return reached;
+  return { level: reached, provisional };
+}
+
+export const levelOf = (clauses: readonly ClauseResult[]): Level => judgeLevel(clauses).level;
+
+/** A check this run did not judge, with what to give so that it can. */
+export interface NotJudged {
+  readonly check: string;
+  readonly clause: ClauseId;
+  readonly severity: Severity;
+  readonly reason: string;
+  readonly toJudge: string;
+}
+
+export function notJudgedOf(results: readonly CheckResult[]): NotJudged[] {
+  return results
+    .filter((r) => r.status === 'not-judged')
+    .map((r) => ({
+      check: r.id,
+      clause: r.clause,
+      severity: r.severity,
+      reason: r.message,
+      toJudge: r.toJudge ?? 'see the check’s message',
+    }));
 }
 
 export interface Certifiability {
@@ -113,10 +148,13 @@ export function certifiability(
   const reasons: string[] = [];
   const failed = results.filter((r) => r.severity === 'must' && r.status === 'fail');
   const errored = results.filter((r) => r.status === 'error');
+  const unjudged = results.filter((r) => r.severity === 'must' && r.status === 'not-judged');
   if (failed.length > 0)
     reasons.push(`${failed.length} must check(s) failed: ${failed.map((r) => r.id).join(', ')}`);
   if (errored.length > 0)
     reasons.push(`${errored.length} check(s) could not run: ${errored.map((r) => r.id).join(', ')}`);
+  for (const r of unjudged)
+    reasons.push(`must check ${r.id} was not judged: give ${r.toJudge ?? 'what its message names'}`);
   if (mode !== 'sandbox')
     reasons.push('certification needs a sandbox-mode run, where writes, bursts and full exports are tested');
   return { certifiable: reasons.length === 0, reasons };

@@ -11,12 +11,14 @@ import {
   type ClauseResult,
   certifiability,
   judgeClauses,
+  judgeLevel,
   type Level,
-  levelOf,
+  type NotJudged,
+  notJudgedOf,
 } from './results.ts';
-import type { Check, Reference, ResolvedRunConfig } from './types.ts';
+import type { Check, CheckOutcome, Reference, ResolvedRunConfig } from './types.ts';
 
-export const REPORT_VERSION = '1.1.0';
+export const REPORT_VERSION = '2.0.0';
 
 /**
  * How long a check may run on after the run's budget is spent before it is abandoned. Every request aborts
@@ -44,8 +46,14 @@ export interface RunReport {
   readonly checks: readonly CheckResult[];
   readonly clauses: readonly ClauseResult[];
   readonly level: Level;
+  /** True when the level counts clauses whose must checks were not all judged (see `notJudged`). */
+  readonly levelProvisional: boolean;
   readonly certifiable: boolean;
   readonly certifiableReasons: readonly string[];
+  /** Every check this run did not judge, with what to give so that it can. */
+  readonly notJudged: readonly NotJudged[];
+  /** How the checks chose what they read: the seed that replays the run's samples (`--seed`). */
+  readonly sampling: { readonly seed: string };
   readonly attestation: {
     readonly supplier: string;
     readonly product: string;
@@ -127,7 +135,9 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
         config.roundTrip.tokenUrl,
         (s) => redactor.addSecret(s),
         config.requestTimeoutMs,
-        undefined,
+        // The round-trip target is trusted as the run's target is: a local reference server over https with
+        // the same private CA is judged as a public one would be.
+        dispatcher,
         tokenLimits,
       )
     : undefined;
@@ -143,6 +153,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
           signal: budget.signal,
           tokenFor: (_which, refresh) => roundTripTokens.token(refresh),
           idPrefix: 'rt',
+          ...(dispatcher ? { dispatcher } : {}),
         })
       : undefined;
   const ctx = createRunContext(
@@ -151,6 +162,8 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     http,
     roundTripHttp && config.roundTrip ? { target: config.roundTrip.target, http: roundTripHttp } : undefined,
   );
+  const evidenceOf = (id: string): Exchange | undefined =>
+    http.exchanges.find((e) => e.id === id) ?? roundTripHttp?.exchanges.find((e) => e.id === id);
   const abandoned = new Promise<'abandoned'>((resolve) => {
     budget.signal.addEventListener(
       'abort',
@@ -165,6 +178,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
   ): RunReport => {
     const clauses = judgeClauses(results, input.attestation);
     const verdict = certifiability(results, config.mode);
+    const level = ran ? judgeLevel(clauses) : { level: 'none' as const, provisional: false };
     const finished = Date.now();
     return {
       reportVersion: REPORT_VERSION,
@@ -180,9 +194,12 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
       // later answer) is taken out of what was recorded before it was known.
       checks: redactor.scrub(results),
       clauses,
-      level: ran ? levelOf(clauses) : 'none',
+      level: level.level,
+      levelProvisional: level.provisional,
       certifiable: ran && verdict.certifiable,
       certifiableReasons: input.dryRun ? ['dry run: pre-flight only'] : verdict.reasons,
+      notJudged: redactor.scrub(notJudgedOf(results)),
+      sampling: { seed: config.seed },
       attestation: input.attestation
         ? {
             supplier: input.attestation.supplier,
@@ -224,8 +241,9 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
         let outcome: Omit<CheckResult, 'id' | 'clause' | 'severity' | 'title' | 'durationMs'>;
         if (check.modes && !check.modes.includes(config.mode)) {
           outcome = {
-            status: 'not-applicable',
+            status: 'not-judged',
             message: `runs only in ${check.modes.join(' or ')} mode; this run is ${config.mode}`,
+            toJudge: `a ${check.modes.join(' or ')}-mode run (--mode ${check.modes[0]}) against a sandbox of the API`,
           };
         } else if (budget.signal.aborted) {
           outcome = {
@@ -248,7 +266,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
               status: 'error',
               message: `abandoned: the check had not finished ${ABANDON_AFTER_BUDGET_MS} ms after the run’s time budget of ${config.runBudgetMs} ms was spent`,
             };
-          } else if ('value' in settled) outcome = settled.value;
+          } else if ('value' in settled) outcome = withEvidenceRule(settled.value, evidenceOf);
           else {
             const { error } = settled;
             outcome = {
@@ -278,4 +296,37 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     ctx.close();
     await dispatcher?.close();
   }
+}
+
+/**
+ * The one place that keeps a check from passing on nothing: a `pass` must say what it judged (at least one
+ * record, file, page, response or handshake) and cite at least one exchange of this run that got an answer.
+ * Anything less is turned into an `error` naming what was missing, whatever the check's own code did. A
+ * `not-judged` outcome always says what to give; one that does not is given the check's message to point at.
+ */
+export function withEvidenceRule(
+  outcome: CheckOutcome,
+  exchangeOf: (id: string) => Exchange | undefined,
+): CheckOutcome {
+  if (outcome.status === 'not-judged' && !outcome.toJudge)
+    return { ...outcome, toJudge: 'what the message above names' };
+  if (outcome.status !== 'pass') return outcome;
+  const missing: string[] = [];
+  if (!outcome.judged || !(outcome.judged.count >= 1))
+    missing.push(`it judged no ${outcome.judged?.of ?? 'records, files or responses'}`);
+  const cited = outcome.exchangeIds ?? [];
+  const answered = cited
+    .map(exchangeOf)
+    .filter(
+      (e): e is Exchange => e !== undefined && (e.response !== undefined || e.observation !== undefined),
+    );
+  if (cited.length === 0) missing.push('it cites no exchange as evidence');
+  else if (answered.length === 0)
+    missing.push(`none of the exchanges it cites (${cited.slice(0, 3).join(', ')}) got an answer`);
+  if (missing.length === 0) return outcome;
+  return {
+    ...outcome,
+    status: 'error',
+    message: `passed without evidence (${missing.join('; ')}), so it is not counted as a pass; it said: ${outcome.message}`,
+  };
 }

@@ -6,9 +6,13 @@ export type Severity = 'must' | 'should';
 
 /**
  * `fail`: the supplier's API is wrong. `error`: the check could not run (network, harness) — never counted
- * against the supplier. `not-applicable`: the check does not apply to this target or mode, with the reason.
+ * against the supplier. `not-applicable`: the check does not apply to this profile or supplier (a profile
+ * with no personal datasets, a description with no deprecated operation), with the reason. `not-judged`: the
+ * check applies, but this run did not give what it needs to judge it (an https address, a second tenant, a
+ * round-trip target, sandbox mode); it says what to give (`toJudge`), and a run with a must check not judged
+ * is never certifiable.
  */
-export type OutcomeStatus = 'pass' | 'fail' | 'warn' | 'not-applicable' | 'error';
+export type OutcomeStatus = 'pass' | 'fail' | 'warn' | 'not-applicable' | 'not-judged' | 'error';
 
 export type RunMode = 'readonly' | 'sandbox';
 
@@ -26,10 +30,25 @@ export interface ViolationExample {
   readonly exchangeId?: string;
 }
 
+/** What a check judged: how many of what (records, files, pages, responses, handshakes). */
+export interface Judged {
+  readonly count: number;
+  /** Plural noun: `records`, `export files`, `responses`. */
+  readonly of: string;
+}
+
 export interface CheckOutcome {
   readonly status: OutcomeStatus;
   /** What a person can act on: what was seen, and what to change. */
   readonly message: string;
+  /**
+   * What the outcome rests on. A `pass` needs at least one thing judged and at least one exchange cited that
+   * got an answer: the runner turns a pass without them into an `error`, so no check passes having judged
+   * nothing.
+   */
+  readonly judged?: Judged;
+  /** For `not-judged`: what to give the run so that the check can judge (a flag, a target, a mode). */
+  readonly toJudge?: string;
   readonly exchangeIds?: readonly string[];
   readonly violations?: readonly ViolationGroup[];
   /** Small facts worth keeping (counts, sample sizes, seeds). */
@@ -44,8 +63,10 @@ export interface Check {
   readonly title: string;
   /** One paragraph: what is tested and why the clause needs it. */
   readonly description: string;
-  /** Modes the check runs in; in others it is reported not-applicable. Default: both. */
+  /** Modes the check runs in; in others it is reported not judged (sandbox-only checks in readonly). */
   readonly modes?: readonly RunMode[];
+  /** What the check reads and how it chooses it (whole dataset, a seeded sample…), for docs/checks.md. */
+  readonly sampling: string;
   run(ctx: RunContext): Promise<CheckOutcome>;
 }
 
@@ -87,6 +108,9 @@ export interface SupplierDescription {
 export interface CrawledDataset {
   readonly dataset: ReferenceDataset;
   readonly records: readonly JsonObject[];
+  /** Where each page read begins in `records` (its index), so a sample can be drawn by page. */
+  readonly pageStarts: readonly number[];
+  /** Each page's exchange, in order (`exchangeIds` may hold failed exchanges after them). */
   readonly exchangeIds: readonly string[];
   /** Set when the crawl stopped early, with why. */
   readonly problem?: string;
@@ -139,6 +163,11 @@ export interface RunConfig {
   readonly secondTenant?: Credentials;
   /** Optional operations of the profile the supplier implements; others must answer 404/501. */
   readonly features?: readonly string[];
+  /**
+   * Seed of every sample the checks draw (which pages, which records), written to the report so that a run
+   * can be replayed on the same choices. Made up afresh for each run when not given.
+   */
+  readonly seed?: string;
   readonly requestsPerSecond?: number;
   readonly requestTimeoutMs?: number;
   readonly runBudgetMs?: number;

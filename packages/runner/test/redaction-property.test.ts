@@ -250,6 +250,7 @@ const check = (id: string, run: Check['run']): Check => ({
   severity: 'must',
   title: id,
   description: 'a property-test check',
+  sampling: 'What the leaky supplier serves, once.',
   run,
 });
 
@@ -261,7 +262,12 @@ const check = (id: string, run: Check['run']): Check => ({
 const CHECKS: readonly Check[] = [
   check('prop-record', async (ctx) => {
     const response = await ctx.http.request({ url: '/items/1', auth: 'primary' });
-    return { status: 'pass', message: `item 1 said ${response.text()}` };
+    return {
+      status: 'pass',
+      message: `item 1 said ${response.text()}`,
+      exchangeIds: [response.exchange.id],
+      judged: { count: 1, of: 'records' },
+    };
   }),
   check('prop-whoami', async (ctx) => {
     const response = await ctx.http.request({ url: '/whoami', auth: 'primary' });
@@ -279,7 +285,12 @@ const CHECKS: readonly Check[] = [
       url: '/echo-headers',
       headers: { 'x-api-key': current().apiKey, cookie: `pref=${current().preference}; lang=en` },
     });
-    return { status: 'pass', message: `the server saw ${response.text()}` };
+    return {
+      status: 'pass',
+      message: `the server saw ${response.text()}`,
+      exchangeIds: [response.exchange.id],
+      judged: { count: 1, of: 'responses' },
+    };
   }),
   check('prop-people', async (ctx) => {
     const people = ctx.reference.profile.datasets.find((d) => d.id === 'people');
@@ -289,6 +300,8 @@ const CHECKS: readonly Check[] = [
     return {
       status: 'pass',
       message: `${crawl.records.length} people in ${crawl.pages} pages${crawl.problem ? ` (${crawl.problem})` : ''}; the deep body answered ${deep.status}`,
+      exchangeIds: [deep.exchange.id],
+      judged: { count: 1, of: 'responses' },
     };
   }),
   check('prop-errors', async (ctx) => {
@@ -301,7 +314,12 @@ const CHECKS: readonly Check[] = [
     let bytes = 0;
     for (const file of files)
       bytes += (await ctx.http.download({ url: file.url, auth: 'primary' }, () => undefined)).bytes;
-    return { status: 'pass', message: `${files.length} files, ${bytes} bytes` };
+    return {
+      status: 'pass',
+      message: `${files.length} files, ${bytes} bytes`,
+      exchangeIds: [job.exchange.id],
+      judged: { count: Math.max(files.length, 1), of: 'export files' },
+    };
   }),
 ];
 

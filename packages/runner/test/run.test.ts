@@ -7,6 +7,7 @@ import {
   ConfigError,
   certifiability,
   judgeClauses,
+  judgeLevel,
   levelOf,
   PreflightError,
   type Reference,
@@ -55,10 +56,16 @@ beforeAll(async () => {
     '/': (_req, res) => json(res, 200, { name: 'tiny' }, { link: '</openapi.json>; rel="service-desc"' }),
     '/openapi.json': (_req, res) => json(res, 200, reference.document),
     '/items': (_req, res) => json(res, 200, { items: [{ id: '1' }], next: null }),
-    '/oauth/token': (_req, res, body) => {
-      const form = new URLSearchParams(body);
-      if (form.get('client_secret') !== CLIENT.clientSecret)
+    '/oauth/token': (req, res, body) => {
+      // client_secret_basic, as Council API Baseline 1.1 requires (RFC 6749 §2.3.1).
+      const basic = /^Basic (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const [id, secret] = Buffer.from(basic ?? '', 'base64')
+        .toString()
+        .split(':')
+        .map(decodeURIComponent);
+      if (id !== CLIENT.clientId || secret !== CLIENT.clientSecret)
         return json(res, 401, { error: 'invalid_client' });
+      void body;
       tokensIssued += 1;
       json(res, 200, {
         access_token: `access-token-${tokensIssued}-abcdef`,
@@ -166,12 +173,14 @@ const passing: Check = {
   severity: 'must',
   title: 'passes',
   description: 'reads the list',
+  sampling: 'The list, once.',
   async run(ctx) {
     const response = await ctx.http.request({ url: '/items', auth: 'primary', note: 'read items' });
     return {
       status: response.status === 200 ? 'pass' : 'fail',
       message: 'read',
       exchangeIds: [response.exchange.id],
+      judged: { count: 1, of: 'responses' },
     };
   },
 };
@@ -181,6 +190,7 @@ const failing: Check = {
   severity: 'must',
   title: 'fails',
   description: 'always finds a fault',
+  sampling: 'Nothing.',
   run: async () => ({ status: 'fail', message: `token ${CLIENT.clientSecret} leaked` }),
 };
 const throwing: Check = {
@@ -189,6 +199,7 @@ const throwing: Check = {
   severity: 'must',
   title: 'throws',
   description: 'has a bug',
+  sampling: 'Nothing.',
   run: async () => {
     throw new Error('boom');
   },
@@ -210,11 +221,15 @@ describe('runConformance', () => {
       'tiny-pass': 'pass',
       'tiny-fail': 'fail',
       'tiny-throw': 'error',
-      'tiny-sandbox': 'not-applicable',
+      'tiny-sandbox': 'not-judged',
     });
+    expect(report.notJudged).toEqual([
+      expect.objectContaining({ check: 'tiny-sandbox', toJudge: expect.stringMatching(/--mode sandbox/) }),
+    ]);
     expect(report.checks.find((c) => c.id === 'tiny-throw')?.message).toMatch(/boom/);
     expect(report.preflight.every((step) => step.ok)).toBe(true);
-    expect(report.clauses.find((c) => c.id === 'open-api')?.status).toBe('pass');
+    // tiny-sandbox is an open-api must check this readonly run did not judge: the clause has not passed.
+    expect(report.clauses.find((c) => c.id === 'open-api')?.status).toBe('not-judged');
     expect(report.clauses.find((c) => c.id === 'public-data')?.status).toBe('fail');
     expect(report.certifiable).toBe(false);
     const text = JSON.stringify(report);
@@ -327,6 +342,21 @@ describe('clauses, levels and certifiability', () => {
     });
     expect(clauses.find((c) => c.id === 'inclusion')?.status).toBe('attested');
     expect(clauses.find((c) => c.id === 'no-lock-in')?.status).toBe('not-attested');
+  });
+
+  it('counts a clause with a must check not judged towards a provisional level, never as passed', () => {
+    const all = [...bronze, ...silver].map((c) => result(c, c, 'pass'));
+    const tlsUnjudged = [
+      ...all,
+      { ...result('secure-tls-version', 'secure', 'not-judged'), toJudge: 'https' },
+    ];
+    const clauses = judgeClauses(tlsUnjudged, undefined);
+    expect(clauses.find((c) => c.id === 'secure')?.status).toBe('not-judged');
+    expect(judgeLevel(clauses)).toEqual({ level: 'silver', provisional: true });
+    expect(judgeLevel(judgeClauses(all, undefined))).toEqual({ level: 'silver', provisional: false });
+    const verdict = certifiability(tlsUnjudged, 'sandbox');
+    expect(verdict.certifiable).toBe(false);
+    expect(verdict.reasons).toEqual(['must check secure-tls-version was not judged: give https']);
   });
 
   it('certifies only a sandbox run with no failed or errored check', () => {

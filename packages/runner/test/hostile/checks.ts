@@ -53,6 +53,7 @@ export const recordCheck: Check = {
   title: 'One record reads as plain JSON',
   description:
     'Reads item 1 and expects a UTF-8 JSON object whose text fields hold plain text, so that a council page can show it.',
+  sampling: 'What the hostile supplier serves, once.',
   async run(ctx) {
     const response = await ctx.http.request({ url: '/items/1', auth: 'primary', note: 'read item 1' });
     const exchangeIds = [response.exchange.id];
@@ -91,7 +92,7 @@ export const recordCheck: Check = {
         message: `item 1 carries HTML markup in ${marked.map(([field, value]) => `${field} (${JSON.stringify(String(value).slice(0, 40))})`).join(' and ')}: a page that shows it unescaped runs it; send plain text`,
         exchangeIds,
       };
-    return { status: 'pass', message: 'read item 1', exchangeIds };
+    return { status: 'pass', message: 'read item 1', exchangeIds, judged: { count: 1, of: 'records' } };
   },
 };
 
@@ -101,6 +102,7 @@ export const crawlCheck: Check = {
   severity: 'must',
   title: 'A list pages to its end',
   description: 'Reads every page of the items list, following its next links, and expects it to end.',
+  sampling: 'What the hostile supplier serves, once.',
   async run(ctx) {
     const dataset = ctx.reference.profile.datasets.find((d) => d.id === 'items');
     if (!dataset) throw new Error('the reference has no items dataset');
@@ -116,6 +118,7 @@ export const crawlCheck: Check = {
       status: 'pass',
       message: `read ${crawl.records.length} items in ${crawl.pages} page(s)`,
       exchangeIds: crawl.exchangeIds,
+      judged: { count: crawl.pages, of: 'pages' },
     };
   },
 };
@@ -127,6 +130,7 @@ export const whoamiCheck: Check = {
   title: 'No answer echoes the credentials',
   description:
     'Reads the caller’s identity and expects no Authorization value in the body or headers of the answer: a log or cache on the way would keep it.',
+  sampling: 'What the hostile supplier serves, once.',
   async run(ctx) {
     const response = await ctx.http.request({ url: '/whoami', auth: 'primary', note: 'who am I' });
     const exchangeIds = [response.exchange.id];
@@ -145,7 +149,12 @@ export const whoamiCheck: Check = {
           message: `GET /whoami echoes the Authorization header back in ${places.join(' and ')}; never reflect credentials`,
           exchangeIds,
         }
-      : { status: 'pass', message: 'the answer carries no credentials', exchangeIds };
+      : {
+          status: 'pass',
+          message: 'the answer carries no credentials',
+          exchangeIds,
+          judged: { count: 1, of: 'responses' },
+        };
   },
 };
 
@@ -224,6 +233,7 @@ export const exportCheck: Check = {
   title: 'A bulk export completes and matches its manifest',
   description:
     'Starts an export, polls it to completion within the export budget, downloads every file streaming and compares records, bytes and SHA-256 with the manifest; CSV cells must not be spreadsheet formulas.',
+  sampling: 'Every file of one export, whole.',
   async run(ctx): Promise<CheckOutcome> {
     const start = await ctx.http.request({
       url: '/exports',
@@ -295,7 +305,12 @@ export const exportCheck: Check = {
     if (files.length === 0) problems.push('the completed export lists no files');
     return problems.length > 0
       ? { status: 'fail', message: problems.join('; '), exchangeIds }
-      : { status: 'pass', message: `${files.length} files match their manifest`, exchangeIds };
+      : {
+          status: 'pass',
+          message: `${files.length} files match their manifest`,
+          exchangeIds,
+          judged: { count: files.length, of: 'export files' },
+        };
   },
 };
 

@@ -77,7 +77,11 @@ Ports, timings and how many bytes a trickle delivered are shown as \`PORT\` and 
   repeated record, ${EMPTY_PAGE_LIMIT} empty pages in a row, or its record cap.
 - **Origins**: only the target's origin is called. A redirect elsewhere (another host, a link-local metadata
   address) is recorded as the answer and never followed, and a token is only ever attached on the target's
-  origin; a next link or manifest URL elsewhere is refused.
+  origin; a next link or manifest URL elsewhere is refused. The one exception is an export file, which the
+  baseline lets redirect to a pre-signed URL on another origin: that redirect is followed over https (plain
+  http only from a plain-http target), without the token or any other credential, for at most 5 hops, never
+  to a link-local, cloud-metadata or (from a non-loopback target) loopback address, and every hop is kept as
+  evidence.
 - **TLS**: certificates are verified against the public roots plus an optional \`tls.ca\`; a failure stops the
   run at pre-flight with what is wrong (expired, unknown issuer, wrong host) and what to do.
 - **Secrets and personal data**: credentials given, tokens obtained, and cookie or key values seen in either

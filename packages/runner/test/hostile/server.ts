@@ -108,9 +108,15 @@ export function conformantRoutes(): Record<string, Handler> {
     '/': (_q, res) =>
       json(res, 200, { name: 'hostile supplier' }, { link: '</openapi.json>; rel="service-desc"' }),
     '/openapi.json': (_q, res) => json(res, 200, HOSTILE_REFERENCE.document),
-    '/oauth/token': (_q, res, { body, supplier }) => {
-      const form = new URLSearchParams(body);
-      if (form.get('client_id') !== CLIENT.clientId || form.get('client_secret') !== CLIENT.clientSecret)
+    '/oauth/token': (q, res, { body, supplier }) => {
+      // client_secret_basic, as Council API Baseline 1.1 requires; the form body's secret is not read.
+      void body;
+      const basic = /^Basic (\S+)$/.exec(q.headers.authorization ?? '')?.[1];
+      const [id, secret] = Buffer.from(basic ?? '', 'base64')
+        .toString()
+        .split(':')
+        .map(decodeURIComponent);
+      if (id !== CLIENT.clientId || secret !== CLIENT.clientSecret)
         return json(res, 401, { error: 'invalid_client' });
       const token = `hostile-token-${supplier.issued.length + 1}-${randomBytes(12).toString('hex')}`;
       supplier.issued.push(token);
