@@ -27,6 +27,7 @@ const CLAUSE_TAGS: Record<string, Tag> = {
   fail: { text: 'Failed', classes: 'govuk-tag--red' },
   partial: { text: 'Partly met', classes: 'govuk-tag--yellow' },
   incomplete: { text: 'Incomplete', classes: 'govuk-tag--orange' },
+  'not-judged': { text: 'Not judged', classes: 'govuk-tag--orange' },
   attested: { text: 'Attested', classes: 'govuk-tag--turquoise' },
   'not-attested': { text: 'Not attested', classes: 'govuk-tag--grey' },
   'not-assessed': { text: 'Not assessed', classes: 'govuk-tag--grey' },
@@ -37,6 +38,7 @@ const CHECK_TAGS: Record<string, Tag> = {
   fail: { text: 'Fail', classes: 'govuk-tag--red' },
   warn: { text: 'Warning', classes: 'govuk-tag--yellow' },
   'not-applicable': { text: 'Not applicable', classes: 'govuk-tag--grey' },
+  'not-judged': { text: 'Not judged', classes: 'govuk-tag--orange' },
   error: { text: 'Could not run', classes: 'govuk-tag--orange' },
 };
 

@@ -6,7 +6,8 @@ import {
   citedExchangeIds,
   countsLine,
   judgedBy,
-  LEVEL_TEXT,
+  levelText,
+  notJudgedLines,
 } from './summary.ts';
 
 // Past this many exchanges only those a check cites carry their previews; the JSON report has them all.
@@ -28,7 +29,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dl.f
 table{border-collapse:collapse;width:100%;margin:1rem 0}caption{text-align:left;font-weight:600;padding:.25rem 0}
 th,td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top}thead th{background:var(--bg)}tbody th{font-weight:400}
 .status{display:inline-block;font-weight:700;padding:0 .4rem;border:2px solid currentColor;border-radius:3px;white-space:nowrap}
-.s-pass{color:var(--pass)}.s-fail{color:var(--fail)}.s-warn{color:var(--warn)}.s-error{color:var(--error)}.s-not-applicable,.s-none{color:var(--na)}.s-attested{color:#1d70b8}
+.s-pass{color:var(--pass)}.s-fail{color:var(--fail)}.s-warn{color:var(--warn)}.s-error{color:var(--error)}.s-not-judged{color:var(--warn)}.s-not-applicable,.s-none{color:var(--na)}.s-attested{color:#1d70b8}
 .check{border:1px solid var(--line);border-left-width:6px;padding:.75rem 1rem;margin:.75rem 0}
 .check.s-pass{border-left-color:var(--pass)}.check.s-fail{border-left-color:var(--fail)}.check.s-warn{border-left-color:var(--warn)}.check.s-error{border-left-color:var(--error)}
 .check>*{color:var(--ink)}.check .meta{color:var(--muted);font-size:.9rem;margin:.25rem 0}
@@ -48,7 +49,8 @@ function clauseStatusClass(clause: ClauseResult): string {
   if (clause.status === 'pass') return 'pass';
   if (clause.status === 'fail') return 'fail';
   if (clause.status === 'incomplete') return 'error';
-  if (clause.status === 'partial' || clause.status === 'not-attested') return 'warn';
+  if (clause.status === 'partial' || clause.status === 'not-attested' || clause.status === 'not-judged')
+    return 'warn';
   return 'none';
 }
 
@@ -61,8 +63,15 @@ function summary(report: RunReport): string {
       : '';
   return `<section aria-labelledby="summary"><h2 id="summary">Summary</h2>
 <div class="verdict ${report.certifiable ? 'yes' : 'no'}">
-<p>Level reached: <strong>${h(LEVEL_TEXT[report.level])}</strong></p>
+<p>Level reached: <strong>${h(levelText(report))}</strong></p>
 <p>Certifiable: <strong>${report.certifiable ? 'yes' : 'no'}</strong>${report.certifiable ? ': a certifier may sign this run.' : ', because:'}</p>${reasons}
+${
+  report.notJudged.length > 0
+    ? `<p>Not judged by this run, and what to give it:</p><ul>${notJudgedLines(report)
+        .map((line) => `<li>${h(line)}</li>`)
+        .join('')}</ul>`
+    : ''
+}
 </div>
 <dl class="facts">
 <dt>Supplier API</dt><dd><code>${h(report.target.url)}</code></dd>
@@ -74,6 +83,7 @@ function summary(report: RunReport): string {
 <dt>Requests</dt><dd>${report.requests}</dd>
 <dt>Run</dt><dd>${h(report.startedAt)} to ${h(report.finishedAt)} (${(report.durationMs / 1000).toFixed(1)} s)</dd>
 <dt>Runner</dt><dd>${h(report.runner.name)} ${h(report.runner.version)}, report format ${h(report.reportVersion)}</dd>
+<dt>Sampling seed</dt><dd><code>${h(report.sampling.seed)}</code> (<code>--seed</code> replays the run’s samples)</dd>
 </dl></section>`;
 }
 
@@ -95,6 +105,8 @@ function checkBlock(check: CheckResult): string {
     `<h4 id="check-${h(check.id)}-h">${status(check.status)} <code>${h(check.id)}</code>: ${h(check.title)}</h4>`,
     `<p class="meta">${h(check.severity)} · ${check.durationMs} ms</p>`,
     `<p>${h(check.message)}</p>`,
+    ...(check.toJudge ? [`<p>To judge it, give ${h(check.toJudge)}.</p>`] : []),
+    ...(check.judged ? [`<p class="meta">Judged ${check.judged.count} ${h(check.judged.of)}.</p>`] : []),
   ];
   for (const group of check.violations ?? []) {
     const rows = group.examples.map(
@@ -162,9 +174,11 @@ function headerLines(headers: Record<string, string>): string {
 function exchangeBlock(exchange: Exchange, withPreview: boolean): string {
   const outcome = exchange.response
     ? String(exchange.response.status)
-    : exchange.error
-      ? exchange.error.code
-      : 'no answer';
+    : exchange.observation
+      ? exchange.observation
+      : exchange.error
+        ? exchange.error.code
+        : 'no answer';
   const title = `<code>${h(exchange.id)}</code> ${h(exchange.request.method)} <code>${h(exchange.request.url)}</code> → ${h(outcome)} (${exchange.durationMs} ms)${exchange.note ? ` — ${h(exchange.note)}` : ''}`;
   if (!withPreview) return `<li id="${h(exchange.id)}">${title}</li>`;
   const request = `${exchange.request.method} ${exchange.request.url}\n${headerLines(exchange.request.headers)}${exchange.request.bodyPreview ? `\n\n${exchange.request.bodyPreview}` : ''}`;

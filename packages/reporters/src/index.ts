@@ -25,5 +25,12 @@ export {
   REPORT_SCHEMA_ID,
   renderSchemaDocs,
 } from './schema.ts';
-export { CLAUSE_STATUS_TEXT, countsLine, judgedBy, LEVEL_TEXT } from './summary.ts';
+export {
+  CLAUSE_STATUS_TEXT,
+  countsLine,
+  judgedBy,
+  LEVEL_TEXT,
+  levelText,
+  notJudgedLines,
+} from './summary.ts';
 export { formatHtml, formatJson, formatJunit, formatMarkdown };

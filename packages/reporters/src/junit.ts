@@ -36,6 +36,9 @@ function testcase(check: CheckResult): string {
     case 'not-applicable':
       outcome = `      <skipped message="${message}"/>`;
       break;
+    case 'not-judged':
+      outcome = `      <skipped message="${escapeXml(`not judged: ${check.message} To judge it, give ${check.toJudge ?? 'what the message names'}.`)}"/>`;
+      break;
     case 'warn':
       outcome = `      <system-out>warning: ${body}</system-out>`;
       break;
@@ -47,7 +50,8 @@ function testcase(check: CheckResult): string {
 
 /**
  * JUnit XML for suppliers' CI: one test suite per clause, one test case per check. `fail` is a failure,
- * `error` (the check could not run) an error, `not-applicable` skipped; a warning passes with its text.
+ * `error` (the check could not run) an error, `not-applicable` and `not-judged` skipped (a not-judged one
+ * says what to give the run); a warning passes with its text.
  */
 export function formatJunit(report: RunReport): string {
   const suites: string[] = [];
@@ -57,7 +61,7 @@ export function formatJunit(report: RunReport): string {
     if (checks.length === 0) continue;
     const failures = checks.filter((c) => c.status === 'fail').length;
     const errors = checks.filter((c) => c.status === 'error').length;
-    const skipped = checks.filter((c) => c.status === 'not-applicable').length;
+    const skipped = checks.filter((c) => c.status === 'not-applicable' || c.status === 'not-judged').length;
     const time = checks.reduce((sum, c) => sum + c.durationMs, 0);
     totals.tests += checks.length;
     totals.failures += failures;

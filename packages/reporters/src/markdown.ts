@@ -1,5 +1,5 @@
 import type { CheckResult, RunReport } from '@council-conform/runner';
-import { CLAUSE_STATUS_TEXT, checksOf, countsLine, judgedBy, LEVEL_TEXT } from './summary.ts';
+import { CLAUSE_STATUS_TEXT, checksOf, countsLine, judgedBy, levelText, notJudgedLines } from './summary.ts';
 
 /** Text safe in a Markdown table cell: no pipes, no line breaks, no HTML a renderer would act on. */
 const cell = (text: string) =>
@@ -17,6 +17,7 @@ const ICON: Readonly<Record<CheckResult['status'], string>> = {
   warn: '⚠️ warn',
   error: '⛔ error',
   'not-applicable': '➖ n/a',
+  'not-judged': '⏸ not judged',
 };
 
 // GitHub refuses comments over 65,536 characters: past this many findings, the rest is in the full report.
@@ -28,10 +29,13 @@ export function formatMarkdown(report: RunReport): string {
   const lines = [
     `## Council Conform: ${code(report.profile.id)} ${report.profile.version} against ${cell(report.target.url)}`,
     '',
-    `**Level: ${LEVEL_TEXT[report.level]}** · **${report.certifiable ? 'Certifiable' : 'Not certifiable'}** · ${report.target.mode} mode · ${report.checks.length} checks (${countsLine(report.checks)}) · ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s`,
+    `**Level: ${levelText(report)}** · **${report.certifiable ? 'Certifiable' : 'Not certifiable'}** · ${report.target.mode} mode · ${report.checks.length} checks (${countsLine(report.checks)}) · ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s`,
   ];
   if (report.certifiableReasons.length > 0) {
     lines.push('', ...report.certifiableReasons.map((reason) => `- ${cell(reason)}`));
+  }
+  if (report.notJudged.length > 0) {
+    lines.push('', '### Not judged', '', ...notJudgedLines(report).map((line) => `- ${cell(line)}`));
   }
   lines.push(
     '',

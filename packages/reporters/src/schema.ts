@@ -11,12 +11,13 @@ export const REPORT_SCHEMA_ID = `${REPO_RAW}/report-schema.json`;
 export const ATTESTATION_SCHEMA_ID = `${REPO_RAW}/attestation-schema.json`;
 
 const major = REPORT_VERSION.split('.')[0] ?? '1';
-const OUTCOME_STATUSES = ['pass', 'fail', 'warn', 'not-applicable', 'error'] as const;
+const OUTCOME_STATUSES = ['pass', 'fail', 'warn', 'not-applicable', 'not-judged', 'error'] as const;
 const CLAUSE_STATUSES = [
   'pass',
   'fail',
   'partial',
   'incomplete',
+  'not-judged',
   'attested',
   'not-attested',
   'not-assessed',
@@ -29,6 +30,7 @@ const HARNESS_ERROR_CODES = [
   'BUDGET_EXHAUSTED',
   'OTHER_ORIGIN',
   'INVALID_JSON',
+  'INVALID_LINK',
   'AUTH',
 ] as const;
 
@@ -69,8 +71,11 @@ export const REPORT_JSON_SCHEMA = {
     'checks',
     'clauses',
     'level',
+    'levelProvisional',
     'certifiable',
     'certifiableReasons',
+    'notJudged',
+    'sampling',
     'attestation',
     'exchanges',
   ],
@@ -78,7 +83,7 @@ export const REPORT_JSON_SCHEMA = {
     reportVersion: {
       type: 'string',
       pattern: `^${major}\\.\\d+\\.\\d+$`,
-      description: `Semantic version of this report format (${REPORT_VERSION} when this schema was published). Minor versions only add optional fields.`,
+      description: `Semantic version of this report format (${REPORT_VERSION} when this schema was published). Minor versions only add optional fields. 2.0.0 added the check status \`not-judged\`, the clause status \`not-judged\`, \`levelProvisional\`, \`notJudged\`, \`sampling\`, and a check's \`judged\` and \`toJudge\`.`,
     },
     runner: {
       type: 'object',
@@ -172,12 +177,46 @@ export const REPORT_JSON_SCHEMA = {
       enum: ['gold', 'silver', 'bronze', 'none'],
       description: `The level reached: each level needs every clause of the levels below it. ${levelRule}.`,
     },
+    levelProvisional: {
+      type: 'boolean',
+      description:
+        'True when the level counts clauses whose must checks were not all judged by this run (listed in `notJudged`); a certifiable run is never provisional.',
+    },
     certifiable: {
       type: 'boolean',
       description:
-        'Whether a certifier may sign this run: no must check failed, every check could run, and the run was in sandbox mode.',
+        'Whether a certifier may sign this run: no must check failed, every check could run, every must check was judged, and the run was in sandbox mode.',
     },
     certifiableReasons: stringList('Why the run is not certifiable; empty when it is.'),
+    notJudged: {
+      type: 'array',
+      description:
+        'Every check this run did not judge (a plain-http target for the TLS checks, no second tenant, no round-trip target, a readonly run), with what to give the run so that it can.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['check', 'clause', 'severity', 'reason', 'toJudge'],
+        properties: {
+          check: text('Id of the check.'),
+          clause: clauseId,
+          severity: { enum: ['must', 'should'], description: 'A must check not judged stops certification.' },
+          reason: text('Why it was not judged.'),
+          toJudge: text('What to give the run (a flag, a target, a mode) so that it is judged.'),
+        },
+      },
+    },
+    sampling: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['seed'],
+      description:
+        'How the checks chose the pages and records they sampled (docs/checks.md says, per check).',
+      properties: {
+        seed: text(
+          'Seed of every sample the checks drew; `conform run --seed` with it replays the same choices.',
+        ),
+      },
+    },
     attestation: {
       description: 'The supplier’s signed attestation the run read, or null when none was given.',
       oneOf: [{ type: 'null' }, { $ref: '#/$defs/attestation' }],
@@ -206,9 +245,20 @@ export const REPORT_JSON_SCHEMA = {
         status: {
           enum: [...OUTCOME_STATUSES],
           description:
-            '`pass`; `fail`: the supplier’s API is wrong; `warn`: worth fixing, not failing; `not-applicable`: does not apply to this target or mode, with the reason; `error`: the check could not run (network, harness), never counted against the supplier.',
+            '`pass`: it judged something (see `judged`) and found it right; `fail`: the supplier’s API is wrong; `warn`: worth fixing, not failing; `not-applicable`: does not apply to this profile or supplier, with the reason; `not-judged`: applies, but this run did not give what it needs (see `toJudge`); `error`: the check could not run (network, harness), never counted against the supplier.',
         },
         message: text('What was seen, and what to change. Never carries a secret or a personal value.'),
+        judged: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['count', 'of'],
+          description: 'What the outcome rests on; a pass always judged at least one thing.',
+          properties: {
+            count: count('How many were judged.'),
+            of: text('Of what: records, export files, pages, responses, handshakes.'),
+          },
+        },
+        toJudge: text('For `not-judged`: what to give the run so that the check is judged.'),
         durationMs: count('How long the check took, in milliseconds.'),
         exchangeIds: stringList('Ids of the exchanges that are evidence for the outcome.'),
         violations: {
@@ -263,7 +313,7 @@ export const REPORT_JSON_SCHEMA = {
         status: {
           enum: [...CLAUSE_STATUSES],
           description:
-            '`pass`: every must check passed (and, for clauses judged by both, the rest is attested); `fail`: a must check failed; `partial`: the checks passed but the attested part is missing; `incomplete`: a must check could not run; `attested`: judged only by attestation, never by test; `not-attested`: judged only by attestation and none was given; `not-assessed`: no must check applied to this target.',
+            '`pass`: every must check passed (and, for clauses judged by both, the rest is attested); `fail`: a must check failed; `partial`: the checks passed but the attested part is missing; `incomplete`: a must check could not run; `not-judged`: nothing failed, but a must check was not judged by this run; `attested`: judged only by attestation, never by test; `not-attested`: judged only by attestation and none was given; `not-assessed`: no must check applied to this target.',
         },
         automated: {
           type: 'object',
@@ -272,7 +322,7 @@ export const REPORT_JSON_SCHEMA = {
           description: 'The part judged by test; absent for clauses judged only by attestation.',
           properties: {
             status: {
-              enum: ['pass', 'fail', 'incomplete', 'not-assessed'],
+              enum: ['pass', 'fail', 'incomplete', 'not-judged', 'not-assessed'],
               description: 'Verdict of the clause’s must checks.',
             },
             checks: stringList('Ids of the clause’s checks.'),
@@ -332,12 +382,16 @@ export const REPORT_JSON_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['id', 'startedAt', 'durationMs', 'request'],
-      description: 'One HTTP request to the target and its response, redacted.',
+      description:
+        'One HTTP request to the target and its response, redacted; or one other observation (a TLS handshake).',
       properties: {
         id: text(
           'Id the checks refer to: `ex-0001` onwards for the target, `rt-0001` onwards for the round-trip target.',
         ),
         note: text('Why the request was made.'),
+        observation: text(
+          'For evidence that is not an HTTP exchange (a TLS handshake): what was observed. Such an exchange has no response.',
+        ),
         startedAt: { type: 'string', format: 'date-time', description: 'When the request was sent.' },
         durationMs: count('How long the exchange took, in milliseconds.'),
         request: {

@@ -13,6 +13,7 @@ export const CLAUSE_STATUS_TEXT: Readonly<Record<ClauseResult['status'], string>
   fail: 'fail',
   partial: 'partial: tests pass, attestation missing',
   incomplete: 'incomplete: a check could not run',
+  'not-judged': 'not judged: a must check needs more from the run',
   attested: 'attested (not tested)',
   'not-attested': 'not attested',
   'not-assessed': 'not assessed',
@@ -25,10 +26,24 @@ export const LEVEL_TEXT: Readonly<Record<RunReport['level'], string>> = {
   none: 'no level',
 };
 
-export const STATUS_ORDER: readonly OutcomeStatus[] = ['fail', 'error', 'warn', 'pass', 'not-applicable'];
+export const STATUS_ORDER: readonly OutcomeStatus[] = [
+  'fail',
+  'error',
+  'not-judged',
+  'warn',
+  'pass',
+  'not-applicable',
+];
 
 export function countByStatus(checks: readonly CheckResult[]): Record<OutcomeStatus, number> {
-  const counts: Record<OutcomeStatus, number> = { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, error: 0 };
+  const counts: Record<OutcomeStatus, number> = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    'not-applicable': 0,
+    'not-judged': 0,
+    error: 0,
+  };
   for (const check of checks) counts[check.status] += 1;
   return counts;
 }
@@ -51,4 +66,22 @@ export function citedExchangeIds(check: CheckResult): string[] {
 
 export function checksOf(report: RunReport, clause: ClauseResult): CheckResult[] {
   return report.checks.filter((check) => check.clause === clause.id);
+}
+
+/**
+ * The level as every format states it: `Gold`, or `Gold, provisional: 3 must checks were not judged` when the
+ * level counts clauses whose must checks this run did not all judge.
+ */
+export function levelText(report: RunReport): string {
+  const must = report.notJudged.filter((n) => n.severity === 'must').length;
+  return report.levelProvisional
+    ? `${LEVEL_TEXT[report.level]}, provisional: ${must} must check${must === 1 ? ' was' : 's were'} not judged`
+    : LEVEL_TEXT[report.level];
+}
+
+/** One line per check not judged: which, why, and what to give the run so that it is judged. */
+export function notJudgedLines(report: RunReport): string[] {
+  return report.notJudged.map(
+    (n) => `${n.check} (${n.severity}, ${n.clause}): ${n.reason} To judge it, give ${n.toJudge}.`,
+  );
 }

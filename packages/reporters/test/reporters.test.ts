@@ -134,7 +134,7 @@ describe('reporters on a real report', () => {
       const count = (status: string) => report.checks.filter((c) => c.status === status).length;
       expect(cases.filter((c) => 'failure' in c)).toHaveLength(count('fail'));
       expect(cases.filter((c) => 'error' in c)).toHaveLength(count('error'));
-      expect(cases.filter((c) => 'skipped' in c)).toHaveLength(count('not-applicable'));
+      expect(cases.filter((c) => 'skipped' in c)).toHaveLength(count('not-applicable') + count('not-judged'));
       expect(Number(parsed.testsuites['@_failures'])).toBe(count('fail'));
     }
   });
@@ -159,6 +159,26 @@ describe('reporters on a real report', () => {
     const html = REPORTERS.html(faulty.report);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     expect(html).not.toMatch(/\s(src|srcset)=/i);
+  });
+
+  it('every format lists the checks not judged beside the verdict, with what to give the run', () => {
+    const { report } = conformant;
+    // Against a plain-http mock the TLS checks cannot be judged: the run says so everywhere.
+    expect(report.notJudged.map((n) => n.check)).toEqual(
+      expect.arrayContaining(['secure-tls-enforced', 'secure-tls-version', 'secure-hsts']),
+    );
+    expect(report.certifiable).toBe(false);
+    const markdown = REPORTERS.markdown(report);
+    const html = REPORTERS.html(report);
+    const junit = REPORTERS.junit(report);
+    expect(markdown).toMatch(/\*\*Level: [A-Za-z ]+, provisional: \d+ must checks were not judged\*\*/);
+    expect(markdown).toContain('### Not judged');
+    for (const entry of report.notJudged) {
+      expect(markdown).toContain(entry.check);
+      expect(html).toContain(`${entry.check} (${entry.severity}, ${entry.clause})`);
+      expect(junit).toMatch(new RegExp(`name="${entry.check}"[^]*?<skipped message="not judged: `));
+    }
+    expect(html).toContain('--ca-file');
   });
 
   it('markdown has the level, the clause table and each failing check', () => {
