@@ -11,7 +11,12 @@ export type VerificationFailure =
  * A CertificateError is either a refused signed report (a VerificationFailure) or a mistake by the caller:
  * a key that is not an Ed25519 key of the right kind, or options that cannot be honoured.
  */
-export type CertificateErrorReason = VerificationFailure | 'invalid-key' | 'invalid-options';
+export type CertificateErrorReason =
+  | VerificationFailure
+  | 'invalid-key'
+  | 'invalid-options'
+  /** A certifier asked to sign a run that is not certifiable (a must check failed, errored or was not judged). */
+  | 'not-certifiable';
 
 export class CertificateError extends Error {
   override readonly name = 'CertificateError';

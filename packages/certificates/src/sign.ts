@@ -115,6 +115,13 @@ export function signReport(input: RunReport | SignedReport, options: SignOptions
     };
   }
 
+  // A certifier's signature says the run proved the level: a run with any must check failed, errored or not
+  // judged proves less, whatever its level says.
+  if (options.role === 'certifier' && envelope.report.certifiable !== true)
+    throw new CertificateError(
+      'not-certifiable',
+      `refusing to sign as a certifier: the run is not certifiable (${envelope.report.certifiableReasons?.join('; ') || 'it says so'}); a supplier may still sign it as self-assessed`,
+    );
   const signer = { keyId, role: options.role, signedAt: now.toISOString() };
   const signature: ReportSignature = {
     algorithm: 'Ed25519',

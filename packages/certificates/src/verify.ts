@@ -140,7 +140,12 @@ export function verifySignedReport(signed: unknown, options: VerifyOptions): Ver
 
   return {
     ok: true,
-    status: valid.some((signature) => signature.role === 'certifier') ? 'certified' : 'self-assessed',
+    // A certifier's signature on a run that says it is not certifiable (signed by an older release, or by
+    // hand) certifies nothing: the run did not prove its level.
+    status:
+      valid.some((signature) => signature.role === 'certifier') && report.report.certifiable === true
+        ? 'certified'
+        : 'self-assessed',
     signedReport: report,
     validSignatures: valid,
     expiresAt: report.certificate.expiresAt,

@@ -6,7 +6,7 @@ import type { RunReport } from '@council-conform/runner';
  */
 export function runReport(overrides: Partial<RunReport> = {}): RunReport {
   return {
-    reportVersion: '1.1.0',
+    reportVersion: '2.0.0',
     runner: { name: 'council-conform', version: '0.1.0' },
     profile: {
       id: 'street-reports',
@@ -70,8 +70,11 @@ export function runReport(overrides: Partial<RunReport> = {}): RunReport {
       },
     ],
     level: 'silver',
+    levelProvisional: false,
     certifiable: true,
     certifiableReasons: [],
+    notJudged: [],
+    sampling: { seed: '5eed0f1a2b3c4d5e' },
     attestation: {
       supplier: 'Example Civic Software Ltd',
       product: 'Example Street Reports 4.2',

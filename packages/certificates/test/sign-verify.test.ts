@@ -363,6 +363,48 @@ describe('every failure, from a real seeded fault, against the same report passi
   });
 });
 
+describe('a certificate needs a certifiable run', () => {
+  const unjudged = () =>
+    runReport({
+      certifiable: false,
+      levelProvisional: true,
+      certifiableReasons: ['must check secure-tls-version was not judged: give the API’s https address'],
+    });
+
+  it('refuses to sign a run that is not certifiable as a certifier, and lets its supplier sign it', () => {
+    const error = thrown(() =>
+      signReport(unjudged(), { privateKeyPem: certifierKey.privateKeyPem, role: 'certifier', now: issued }),
+    );
+    expect(error.code).toBe('CERTIFICATE_NOT_CERTIFIABLE');
+    expect(error.message).toMatch(/not certifiable \(must check secure-tls-version was not judged/);
+    const supplierOnly = signReport(unjudged(), {
+      privateKeyPem: supplierKey.privateKeyPem,
+      role: 'supplier',
+      now: issued,
+    });
+    expect(() =>
+      signReport(supplierOnly, {
+        privateKeyPem: certifierKey.privateKeyPem,
+        role: 'certifier',
+        now: later(1),
+      }),
+    ).toThrow(/refusing to sign as a certifier/);
+  });
+
+  it('verifies a certifier’s key on a run that is not certifiable as self-assessed, never certified', () => {
+    // What an older release, or a hand-made file, could carry: the trust list says certifier, the run says no.
+    const signed = signReport(unjudged(), {
+      privateKeyPem: certifierKey.privateKeyPem,
+      role: 'supplier',
+      now: issued,
+    });
+    expect(verifySignedReport(signed, { trustedKeys: [trustCertifier], now: later(1) })).toMatchObject({
+      ok: true,
+      status: 'self-assessed',
+    });
+  });
+});
+
 describe('signReport refuses', () => {
   it('to countersign a report changed since it was signed', () => {
     const signed = copy(supplierSigned());
