@@ -9,9 +9,13 @@ const CSV = /^text\/csv$/;
 const OPEN =
   /^(application\/(json|geo\+json|[\w.-]+\+json|zip|gzip)|text\/csv|application\/(x-)?ndjson|application\/jsonl)$/;
 
+/** A redirect to where the file is (Council API Baseline 1.1 §11: a pre-signed URL, on any origin). */
+const REDIRECT = /^30[237]$/;
+
 /**
  * Exported files come in open formats anyone can load elsewhere: NDJSON and CSV, as the baseline fixes,
- * and nothing proprietary or opaque beside them.
+ * and nothing proprietary or opaque beside them. A download that only redirects to a pre-signed URL has no
+ * content of its own to describe: its files' formats are the manifest's, which the live checks judge.
  */
 export const exportOpenFormats = createRulesetFunction<unknown, null>(
   { input: { type: 'object' }, options: null },
@@ -35,6 +39,9 @@ export const exportOpenFormats = createRulesetFunction<unknown, null>(
           });
         }
       }
+      const redirectsOnly =
+        types.length === 0 && responsesOf(document, op).some(({ status }) => REDIRECT.test(status));
+      if (redirectsOnly) continue;
       const missing = [
         types.some(({ bare }) => NDJSON.test(bare)) ? undefined : 'NDJSON (application/x-ndjson)',
         types.some(({ bare }) => CSV.test(bare)) ? undefined : 'CSV (text/csv)',

@@ -107,6 +107,18 @@ testRule('right-to-data-all-datasets', [
 testRule('easy-exit-open-formats', [
   { name: 'NDJSON and CSV files pass', document: cleanDocument(), errors: [] },
   {
+    name: 'a download that only redirects to a pre-signed URL passes (baseline 1.1 §11)',
+    document: withChange((d) => {
+      const responses = d.paths['/exports/{exportId}/files/{fileName}'].get.responses;
+      delete responses['200'];
+      responses['302'] = {
+        description: 'The file is at a short-lived URL that needs no credentials.',
+        headers: { Location: { schema: { type: 'string', format: 'uri' } } },
+      };
+    }),
+    errors: [],
+  },
+  {
     name: 'a spreadsheet instead of CSV fails twice: the format, and CSV missing',
     document: withChange((d) => {
       const content = d.paths['/exports/{exportId}/files/{fileName}'].get.responses['200'].content;
