@@ -48,6 +48,16 @@ const brokenCell = (value: unknown) =>
       ? JSON.stringify(value)
       : String(value);
 
+/** A record as it was a week ago: its modification time and its free text both older. */
+function staleCopy(row: Record<string, unknown>): Record<string, unknown> {
+  const stamp = row.modified_at;
+  if (typeof stamp !== 'string' || Number.isNaN(Date.parse(stamp))) return row;
+  return {
+    ...row,
+    modified_at: new Date(Date.parse(stamp) - 7 * 86_400_000).toISOString().replace('.000Z', 'Z'),
+  };
+}
+
 /**
  * Builds one dataset's export files, with the export faults applied the way a faulty supplier would
  * produce them. Returns the files and their manifest entries.
@@ -86,9 +96,13 @@ export function buildDatasetExport(
     });
   } else {
     for (const format of formats) {
+      // The CSV writer of this fault works from an old cache that lost some rows: the NDJSON writer does not.
+      const csvRows = faults.has('export-csv-omits-records')
+        ? rows.filter((_, i) => i % 10 !== 4).map((row) => staleCopy(row))
+        : rows;
       let text =
         format === 'csv'
-          ? toCsv(rows, faults.has('export-csv-broken-quoting') ? brokenCell : csvCell)
+          ? toCsv(csvRows, faults.has('export-csv-broken-quoting') ? brokenCell : csvCell)
           : rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length > 0 ? '\n' : '');
       if (faults.has('export-truncated-file') && format === 'ndjson' && text.length > 10) {
         text = text.slice(0, Math.floor(text.length * 0.6));
@@ -101,7 +115,7 @@ export function buildDatasetExport(
         format,
         mediaType: format === 'csv' ? CSV_TYPE : NDJSON_TYPE,
         bytes,
-        records: rows.length,
+        records: format === 'csv' ? csvRows.length : rows.length,
       });
     }
   }

@@ -34,6 +34,12 @@ const CATALOGUE = [
     story: 'The export holds records the API does not know, such as other councils’ data.',
   },
   {
+    id: 'export-csv-omits-records',
+    clause: 'right-to-data',
+    story:
+      'The CSV export silently drops one record in ten and carries last week’s values, while the NDJSON file and the manifest are honest.',
+  },
+  {
     id: 'export-manifest-count-lies',
     clause: 'right-to-data',
     story: 'The manifest claims more records than the files hold.',
@@ -99,6 +105,12 @@ const CATALOGUE = [
     id: 'cross-tenant-readable',
     clause: 'personal-data',
     story: 'One council’s token can read another council’s residents’ records.',
+  },
+  {
+    id: 'cross-tenant-deep-records',
+    clause: 'personal-data',
+    story:
+      'Another council’s records further down its list (migrated ones) can be read with this council’s token; its first records are safe.',
   },
   {
     id: 'personal-data-in-public-response',
@@ -172,6 +184,12 @@ const CATALOGUE = [
     clause: 'transparent',
     story: 'An operation is marked deprecated with no Deprecation or Sunset header saying when it goes.',
   },
+  {
+    id: 'deprecation-not-dated',
+    clause: 'transparent',
+    story:
+      'A deprecated operation sends `Deprecation: true` and an ISO 8601 `Sunset`, which no client can read as the dates RFC 9745 and RFC 8594 ask for.',
+  },
   { id: 'dates-ddmmyyyy', clause: 'open-standards', story: 'Dates are dd/mm/yyyy instead of RFC 3339.' },
   {
     id: 'uprn-with-spaces',
@@ -197,6 +215,12 @@ const CATALOGUE = [
     id: 'pagination-loops',
     clause: 'open-standards',
     story: 'The last page’s next link points back to the first page.',
+  },
+  {
+    id: 'pagination-breaks-midway',
+    clause: 'open-standards',
+    story:
+      'A paged list answers 500 from its second page on, so every record after the first page cannot be listed.',
   },
   {
     id: 'description-missing',

@@ -245,6 +245,10 @@ export async function createMockSupplier(
   });
   const keyed = (dataset: DatasetProfile, records: readonly Rec[]) =>
     records.map((record) => ({ id: String(record[dataset.idField]), record }));
+  // With cross-tenant-deep-records, the other tenants hold more records, and those after their first
+  // DEEP_SAFE ones (migrated from an old system, say) can be read by anyone's token.
+  const deepLeaks = new Set<string>();
+  const DEEP_SAFE = 6;
   if (options.seed !== false) {
     // Seed only an empty store: a server on a persistent database keeps what it was given across restarts.
     for (const dataset of profile.datasets) {
@@ -257,8 +261,10 @@ export async function createMockSupplier(
           i === 0
             ? base
             : base
-                .slice(0, 3)
+                .slice(0, faults.has('cross-tenant-deep-records') ? DEEP_SAFE * 2 : 3)
                 .map((record) => ({ ...record, [dataset.idField]: otherTenantId(record[dataset.idField]) }));
+        if (i > 0 && faults.has('cross-tenant-deep-records'))
+          for (const record of records.slice(DEEP_SAFE)) deepLeaks.add(String(record[dataset.idField]));
         await store.upsert(scope, keyed(dataset, records));
       }
     }
@@ -621,6 +627,17 @@ export async function createMockSupplier(
       const all = await store.page(scope, { offset: 0, limit: Number.MAX_SAFE_INTEGER, ...modified });
       return json(out(all.records), 200);
     }
+    if (faults.has('pagination-breaks-midway') && query.offset > 0)
+      return problemResponse(
+        {
+          type: PROBLEM.serverError,
+          title: 'Internal Server Error',
+          status: 500,
+          detail: 'the page could not be read',
+        },
+        url.pathname,
+        faults,
+      );
     const { records: pageRecords, total } = await store.page(scope, {
       offset: query.offset,
       limit: query.limit,
@@ -671,7 +688,7 @@ export async function createMockSupplier(
     instance: string,
   ): Promise<Response> {
     let record = await store.get(scopeOf(dataset, tenant), id);
-    if (!record && faults.has('cross-tenant-readable')) {
+    if (!record && (faults.has('cross-tenant-readable') || deepLeaks.has(id))) {
       for (const other of tenants) record ??= await store.get(scopeOf(dataset, other.id), id);
     }
     if (!record) {
@@ -1235,7 +1252,10 @@ export async function createMockSupplier(
     if (context.url.protocol === 'https:' && !faults.has('no-hsts')) {
       headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
     }
-    if (context.deprecated && !faults.has('deprecated-without-sunset')) {
+    if (context.deprecated && faults.has('deprecation-not-dated')) {
+      headers.set('deprecation', 'true');
+      headers.set('sunset', LEGACY_SUNSET.toISOString());
+    } else if (context.deprecated && !faults.has('deprecated-without-sunset')) {
       headers.set('deprecation', '@1798761600');
       headers.set('sunset', LEGACY_SUNSET.toUTCString());
       headers.append('link', `<${basePath}/openapi.json>; rel="successor-version"`);

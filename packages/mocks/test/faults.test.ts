@@ -99,6 +99,17 @@ const PROBES: Record<FaultId, Probe> = {
     const live = (await supplier.records(PERSONAL)).find((r) => r.id === first.id)!;
     expect(first.modified_at).not.toBe(live.modified_at);
   },
+  'export-csv-omits-records': async ({ client, supplier, token }) => {
+    const { manifest } = await exportManifest(client, token);
+    const csv = manifest!.files.find((f) => f.dataset === PERSONAL && f.format === 'csv')!;
+    const ndjson = manifest!.files.find((f) => f.dataset === PERSONAL && f.format === 'ndjson')!;
+    const total = (await supplier.records(PERSONAL)).length;
+    // The NDJSON file is whole; the CSV drops rows, and its manifest entry says so honestly.
+    expect(ndjson.records).toBe(total);
+    expect(csv.records).toBeLessThan(total);
+    const rows = (await fileBytes(client, token, csv.url)).toString().trim().split('\r\n').length - 1;
+    expect(rows).toBe(csv.records);
+  },
   'export-never-finishes': async ({ client, token }) => {
     const { job } = await exportManifest(client, token);
     expect(job!.status).not.toBe('complete');
@@ -158,6 +169,14 @@ const PROBES: Record<FaultId, Probe> = {
   'cross-tenant-readable': async ({ client, supplier, token }) => {
     const other = (await supplier.records(PERSONAL, supplier.tenants[1]!.id))[0]!;
     expect((await client.call(getPath(supplier, PERSONAL, String(other.id)), { token })).status).toBe(200);
+  },
+  'cross-tenant-deep-records': async ({ client, supplier, token }) => {
+    const theirs = await supplier.records(PERSONAL, supplier.tenants[1]!.id);
+    const status = async (id: unknown) =>
+      (await client.call(getPath(supplier, PERSONAL, String(id)), { token })).status;
+    // The other council's first records are refused; those further down are not.
+    expect(await status(theirs[0]!.id)).toBe(404);
+    expect(await status(theirs[theirs.length - 1]!.id)).toBe(200);
   },
   'personal-data-in-public-response': async ({ client, supplier }) => {
     expect(await firstPublicRecordText(client, supplier)).toMatch(/07700 900123.*@example\.org.*JC123456C/);
@@ -259,6 +278,15 @@ const PROBES: Record<FaultId, Probe> = {
     expect(response.status).toBe(200);
     expect(response.headers.get('sunset')).toBeNull();
   },
+  'deprecation-not-dated': async ({ client }) => {
+    const description = (await client.json('/openapi.json')).body as {
+      paths: Record<string, { get?: { deprecated?: boolean } }>;
+    };
+    const [legacyPath] = Object.entries(description.paths).find(([, item]) => item.get?.deprecated) ?? [];
+    const response = await client.call(legacyPath!);
+    expect(response.headers.get('deprecation')).toBe('true');
+    expect(response.headers.get('sunset')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  },
   'dates-ddmmyyyy': async ({ client, supplier }) => {
     expect(await firstPublicRecordText(client, supplier)).toMatch(/"\d{2}\/\d{2}\/\d{4}/);
   },
@@ -288,6 +316,11 @@ const PROBES: Record<FaultId, Probe> = {
   'pagination-loops': async ({ client, supplier, token }) => {
     await expect(readAllPages(client, `${listPath(supplier, PERSONAL)}?limit=40`, token)).rejects.toThrow(
       /pagination loop/,
+    );
+  },
+  'pagination-breaks-midway': async ({ client, supplier, token }) => {
+    await expect(readAllPages(client, `${listPath(supplier, PERSONAL)}?limit=40`, token)).rejects.toThrow(
+      /500/,
     );
   },
   'description-missing': async ({ client }) => {
