@@ -1,6 +1,8 @@
 import { CLAUSES } from '@council-conform/clauses';
 import { FAULTS } from '@council-conform/mocks';
+import { CRAWL_RECORD_CAP } from '@council-conform/runner';
 import { CHECKS } from '../src/index.ts';
+import { SAMPLE_WORDS } from '../src/support/listing.ts';
 import { EXPECTATIONS } from '../test/matrix/expectations.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -13,7 +15,15 @@ export function renderCheckCatalogue(): string {
     'Generated from the check registry (`packages/checks`) by `pnpm --filter @council-conform/checks docs`; do not edit by hand.',
     '',
     'A clause passes when every one of its `must` checks passes. `should` checks are advice. A check that',
-    'cannot run is an *error*, never a supplier failure.',
+    'cannot run is an *error*, never a supplier failure. A check that applies but that the run did not give',
+    'what it needs (an https address, a second tenant, a round-trip target, sandbox mode) is *not judged*: it',
+    'says what to give, its clause has not passed, and the run is not certifiable. No check passes having',
+    'judged nothing: the runner turns a pass that judged no record, file, page or response, or that cites no',
+    'answered exchange, into an error.',
+    '',
+    '## How checks sample',
+    '',
+    `Checks that judge values read a sample drawn from the whole of each dataset, not its first records: ${SAMPLE_WORDS}. Up to ${CRAWL_RECORD_CAP.toLocaleString('en-GB')} records of a dataset are read in one crawl; past that the list is walked to its end keeping only ids and the sampled pages. Every seeded choice derives from the run’s seed, written to the report as \`sampling.seed\`; \`conform run --seed <seed>\` replays the same choices against the same data. Each check’s column below says what it reads.`,
     '',
   ];
   for (const clause of CLAUSES) {
@@ -28,10 +38,13 @@ export function renderCheckCatalogue(): string {
       );
       continue;
     }
-    lines.push('| Check | Severity | Modes | What it tests |', '| --- | --- | --- | --- |');
+    lines.push(
+      '| Check | Severity | Modes | What it tests | What it reads |',
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const check of checks) {
       lines.push(
-        `| \`${check.id}\` | ${check.severity} | ${(check.modes ?? ['readonly', 'sandbox']).join(', ')} | **${cell(check.title)}.** ${cell(check.description)} |`,
+        `| \`${check.id}\` | ${check.severity} | ${(check.modes ?? ['readonly', 'sandbox']).join(', ')} | **${cell(check.title)}.** ${cell(check.description)} | ${cell(check.sampling)} |`,
       );
     }
     lines.push('');

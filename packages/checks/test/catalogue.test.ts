@@ -15,6 +15,7 @@ describe('the check catalogue', () => {
       expect(check.title.length, check.id).toBeGreaterThan(10);
       expect(check.description.length, check.id).toBeGreaterThan(60);
       expect(['must', 'should']).toContain(check.severity);
+      expect(check.sampling.length, `${check.id} says what it reads`).toBeGreaterThan(10);
     }
   });
 

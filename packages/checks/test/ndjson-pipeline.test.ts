@@ -63,6 +63,9 @@ function awkwardExport(): Buffer {
   return Buffer.concat(lines.map((l) => (typeof l === 'string' ? Buffer.from(l) : l)));
 }
 
+/** The ids the fidelity sample asks for: one record in twenty of the first thousand. */
+const KEEP = new Set(Array.from({ length: 50 }, (_, n) => `t-${n * 20}`));
+
 /** Judges `bytes` fed in chunks of random sizes (or, with no seed, as one chunk). */
 async function judge(bytes: Buffer, chunkSeed?: string) {
   const ids = new SortedIdSpill(() => directory, chunkSeed ?? 'whole', 1000);
@@ -72,7 +75,8 @@ async function judge(bytes: Buffer, chunkSeed?: string) {
     validator: createSchemaValidator(document),
     schemaPointer: '/components/schemas/Thing',
     idField: 'id',
-    sampleSize: 50,
+    // The fidelity sample: the records whose ids the API sample drew.
+    keep: KEEP,
     ids,
     sample,
     tally,
@@ -104,7 +108,11 @@ describe('NdjsonRecordPipeline', () => {
     expect(inline.totals.ddmmyyyyDates).toBeGreaterThan(100);
     expect(inline.totals.ddmmyyyyDates).toBe(bytes.toString('utf8').match(DDMMYYYY)?.length);
     expect(inline.sortedIds).toContain('last-without-newline');
-    expect(inline.sample).toHaveLength(50);
+    // Every record the sample asked for that the file holds as an object, and nothing else.
+    expect(inline.sample.length).toBeGreaterThan(30);
+    expect(inline.sample.every((id) => KEEP.has(id))).toBe(true);
+    // The shared date rule: each whole value 31/12/2024 is one date written day first.
+    expect(inline.totals.dayFirstDates).toBe(bytes.toString('utf8').match(/"when":"31\/12\/2024"/g)?.length);
   }, 60_000);
 
   it('numbers lines from 1 across batches and finds a broken one exactly', async () => {

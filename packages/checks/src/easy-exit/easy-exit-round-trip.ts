@@ -9,7 +9,15 @@ import {
 import { personalFieldNames } from '../reference.ts';
 import { normalise } from '../right-to-data/right-to-data-export-fidelity.ts';
 import { runExport } from '../support/export.ts';
-import { fail, harnessError, judge, notApplicable } from '../support/outcomes.ts';
+import {
+  fail,
+  harnessError,
+  judge,
+  judged,
+  notApplicable,
+  notJudged,
+  TO_JUDGE,
+} from '../support/outcomes.ts';
 import { isPersonalValue } from '../support/personal.ts';
 import { topLevelDatasets } from '../support/probes.ts';
 
@@ -33,11 +41,10 @@ export const easyExitRoundTrip: Check = {
   title: 'The export imports into another system intact (round trip)',
   description:
     'Takes the supplier’s bulk export (its NDJSON files, the baseline’s interchange format), imports it into another implementation of the profile (the reference server, given as the run’s round-trip target), then reads every dataset back through that implementation’s API and compares each record field by field with what was exported (baseline normalisation). Lists every line the import rejected and every record that did not survive. This is what “easy exit” means in practice: the data moves to a new supplier without anyone rekeying it.',
+  sampling:
+    'Every record of every NDJSON export file, imported whole and read back whole through the round-trip target.',
   async run(ctx) {
-    if (!ctx.roundTrip)
-      return notApplicable(
-        'no round-trip target: give `--round-trip <url>` of a reference server (the demo and `--image` runs start one)',
-      );
+    if (!ctx.roundTrip) return notJudged('no round-trip target was given', TO_JUDGE.roundTrip);
     const run = await runExport(ctx);
     if (run.outcome !== 'completed')
       return notApplicable(`no completed export to carry across (${run.message}; see right-to-data)`);
@@ -164,7 +171,7 @@ export const easyExitRoundTrip: Check = {
         pass: `${compared} exported records in ${files.length} dataset(s) imported into ${ctx.roundTrip.target} and read back unchanged`,
         fail: 'the export does not survive a move to another system',
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(compared, 'records carried across') },
     );
   },
 };

@@ -1,6 +1,7 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
 import { walkJson } from '../support/json.ts';
-import { harnessError, judge } from '../support/outcomes.ts';
+import { listDataset } from '../support/listing.ts';
+import { harnessError, judge, judged } from '../support/outcomes.ts';
 import { topLevelDatasets } from '../support/probes.ts';
 
 /** Hosts that serve advertising, or track people for it, and nothing a public-sector API needs. */
@@ -63,6 +64,8 @@ export const noAdvertisingTrackers: Check = {
   title: 'No advertising or tracker content in responses',
   description:
     'Scans every record the run reads (public and personal lists) and the supplier’s OpenAPI description for advertising and tracking: script tags, iframes, 1×1 tracking pixels, tracking calls (gtag, fbq) and links to known advertising and analytics hosts (DoubleClick, Google Tag Manager, Google Analytics, the Facebook pixel and others). Council data must not carry a supplier’s or a third party’s advertising or tracking to whoever displays it.',
+  sampling:
+    'Every record the run lists of every dataset (up to 5,000 each, then the sampled pages past them) and the whole published description.',
   async run(ctx) {
     const violations = new ViolationCollector();
     const exchangeIds: string[] = [];
@@ -85,8 +88,11 @@ export const noAdvertisingTrackers: Check = {
     };
     for (const dataset of topLevelDatasets(ctx)) {
       const crawl = await ctx.crawl(dataset);
+      const listing = await listDataset(ctx, dataset);
       exchangeIds.push(...crawl.exchangeIds.slice(0, 1));
-      for (const record of crawl.records) {
+      const seen = new Set(crawl.records);
+      const beyond = listing.sample.flatMap((p) => p.records).filter((r) => !seen.has(r));
+      for (const record of [...crawl.records, ...beyond]) {
         scanned += 1;
         scan(`${dataset.id}/${String(record[dataset.idField])}`, record);
       }
@@ -106,7 +112,7 @@ export const noAdvertisingTrackers: Check = {
         pass: `${scanned} records and ${description ? 'the description' : 'no description'} carry no advertising or tracker content`,
         fail: 'responses carry advertising or tracker content; remove it from the data and the description',
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(scanned + (description ? 1 : 0), 'records and descriptions') },
     );
   },
 };

@@ -1,6 +1,6 @@
 import { type JsonObject, listOperations } from '@council-conform/openapi';
 import type { Check } from '@council-conform/runner';
-import { fail, pass } from '../support/outcomes.ts';
+import { fail, judged, pass } from '../support/outcomes.ts';
 
 // Path templates compare by shape: /services/{id} and /services/{serviceId} are the same operation.
 const shape = (method: string, path: string) => `${method.toLowerCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`;
@@ -12,6 +12,7 @@ export const descriptionCoversProfile: Check = {
   title: 'The description documents every operation the profile requires',
   description:
     'Every operation the profile requires must be in the published description, matched by operationId or by method and path. An undocumented operation is one the council cannot rely on.',
+  sampling: 'Every operation of the published description against every operation the profile requires.',
   async run(ctx) {
     const found = await ctx.supplierDescription();
     if (!found)
@@ -27,7 +28,10 @@ export const descriptionCoversProfile: Check = {
     if (missing.length === 0) {
       return pass(
         `all ${ctx.reference.profile.operations.required.length} required operations are documented`,
-        { exchangeIds: [found.exchangeId] },
+        {
+          exchangeIds: [found.exchangeId],
+          judged: judged(ctx.reference.profile.operations.required.length, 'required operations'),
+        },
       );
     }
     return fail(

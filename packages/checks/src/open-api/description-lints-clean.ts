@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LintResult } from '@council-conform/ruleset';
 import { type Check, ViolationCollector } from '@council-conform/runner';
-import { fail, harnessError, judge } from '../support/outcomes.ts';
+import { fail, harnessError, judge, judged } from '../support/outcomes.ts';
 
 /** Rules about where the API is served, which a loopback target over plain http cannot meet by design. */
 const TRANSPORT_RULES = new Set(['secure-https-servers']);
@@ -34,6 +34,7 @@ export const descriptionLintsClean: Check = {
   title: 'The description lints clean with the Council API ruleset',
   description:
     'Lints the published description with the same ruleset as `conform lint` (docs/ruleset.md): every error-severity finding fails the check, with its rule, clause and JSON path; warnings are counted. A supplier can run `conform lint` in its own CI and never meet this failure here.',
+  sampling: 'The whole published description, every rule of the ruleset.',
   async run(ctx) {
     const found = await ctx.supplierDescription();
     if (!found) return fail('there is no description to lint (see description-discoverable)');
@@ -70,7 +71,7 @@ export const descriptionLintsClean: Check = {
         pass: ['no lint errors', ...notes].join('; '),
         fail: 'the description has lint errors; `conform lint <description>` shows each with its rule',
       },
-      { exchangeIds: [found.exchangeId] },
+      { exchangeIds: [found.exchangeId], judged: judged(1, 'descriptions') },
     );
   },
 };

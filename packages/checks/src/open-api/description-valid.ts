@@ -1,6 +1,6 @@
 import { validateOpenApiStructure } from '@council-conform/openapi';
 import { type Check, ViolationCollector } from '@council-conform/runner';
-import { fail, judge } from '../support/outcomes.ts';
+import { fail, judge, judged } from '../support/outcomes.ts';
 
 export const descriptionValid: Check = {
   id: 'description-valid',
@@ -9,6 +9,7 @@ export const descriptionValid: Check = {
   title: 'The description is valid OpenAPI 3',
   description:
     'Validates the published description against the official OpenAPI 3.0/3.1 schemas. Tools only generate clients and docs from a valid description; Swagger 2.0 is out of support.',
+  sampling: 'The whole published description.',
   async run(ctx) {
     const found = await ctx.supplierDescription();
     if (!found) return fail('there is no description to validate (see description-discoverable)');
@@ -32,7 +33,7 @@ export const descriptionValid: Check = {
     return judge(
       violations,
       { pass: `valid OpenAPI ${version}`, fail: `the description is not valid OpenAPI ${version}` },
-      { exchangeIds },
+      { exchangeIds, judged: judged(1, 'descriptions') },
     );
   },
 };

@@ -1,6 +1,6 @@
 import { type JsonObject, listOperations } from '@council-conform/openapi';
 import { type Check, type HarnessResponse, ViolationCollector } from '@council-conform/runner';
-import { judge, notApplicable } from '../support/outcomes.ts';
+import { judge, judged, notApplicable, notJudged, TO_JUDGE } from '../support/outcomes.ts';
 
 /** The answers that say "not offered here" (RFC 9110): not found, method not allowed, not implemented. */
 const ABSENT = new Set([404, 405, 501]);
@@ -15,6 +15,8 @@ export const optionalOperationsHonest: Check = {
   title: 'Optional operations are offered as declared, and refused plainly when not',
   description:
     'The run’s `features` declare which optional operations of the profile the supplier offers. Each declared one must be in the published description; each undeclared one is called (reads always, writes in sandbox mode only) and must answer 404, 405 or 501 as RFC 9457 problem+json. An API that answers 200 with nothing leaves a council unable to tell "not offered" from "no data".',
+  sampling:
+    'Every optional operation of the profile: each declared one looked up in the description, each undeclared one called once (writes only in sandbox mode).',
   async run(ctx) {
     const optional = ctx.reference.profile.operations.optional;
     if (optional.length === 0) return notApplicable(`${ctx.reference.profile.id} has no optional operations`);
@@ -71,6 +73,12 @@ export const optionalOperationsHonest: Check = {
         });
       }
     }
+    if (probed.length === 0 && declared.size === 0 && skipped.length > 0)
+      return notJudged(
+        `every optional operation of ${ctx.reference.profile.id} is a write, and none is declared: whether they are refused plainly is judged only in sandbox mode`,
+        TO_JUDGE.sandbox,
+        { exchangeIds },
+      );
     const summary = [
       declared.size > 0 ? `${declared.size} declared and documented` : 'none declared',
       probed.length > 0 ? `${probed.length} undeclared refused plainly (${probed.join(', ')})` : '',
@@ -82,7 +90,7 @@ export const optionalOperationsHonest: Check = {
         pass: `optional operations: ${summary.join('; ')}`,
         fail: 'optional operations are not declared honestly',
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(probed.length + declared.size, 'optional operations') },
     );
   },
 };

@@ -1,7 +1,9 @@
 import { createSchemaValidator, type JsonObject } from '@council-conform/openapi';
 import { type Check, ViolationCollector } from '@council-conform/runner';
+import { createRng } from '@council-conform/synthetic-data';
+import { listDataset } from '../support/listing.ts';
 import { findOperation, successSchema } from '../support/operations.ts';
-import { fail, harnessError, judge } from '../support/outcomes.ts';
+import { fail, harnessError, judge, judged } from '../support/outcomes.ts';
 import { topLevelDatasets } from '../support/probes.ts';
 
 export const responsesMatchDescription: Check = {
@@ -11,6 +13,8 @@ export const responsesMatchDescription: Check = {
   title: 'Live responses match the supplier’s own description',
   description:
     'Validates a list page and a record read by id of every dataset against the response schemas in the supplier’s published description. A description that does not describe the live API misleads every developer who trusts it.',
+  sampling:
+    'Per dataset, the first page of its list and one record read by id, drawn with the run’s seed from the first, last and random pages the sample covers.',
   async run(ctx) {
     const found = await ctx.supplierDescription();
     if (!found)
@@ -21,9 +25,10 @@ export const responsesMatchDescription: Check = {
     const exchangeIds: string[] = [found.exchangeId];
     let compared = 0;
     for (const dataset of topLevelDatasets(ctx)) {
-      const crawl = await ctx.crawl(dataset);
-      const record = crawl.records[0];
-      if (!record) continue;
+      const listing = await listDataset(ctx, dataset);
+      const sampled = listing.sample.flatMap((page) => page.records);
+      if (sampled.length === 0) continue;
+      const record = createRng(`${listing.seed}:described`).pick(sampled);
       const reads: { operationId: string; url: string }[] = [];
       const listOp = ctx.operationPath(dataset.list);
       if (listOp) reads.push({ operationId: dataset.list, url: listOp.path });
@@ -82,7 +87,7 @@ export const responsesMatchDescription: Check = {
         pass: `${compared} live responses match the supplier’s description`,
         fail: 'the live API does not answer as its description says',
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(compared, 'responses') },
     );
   },
 };

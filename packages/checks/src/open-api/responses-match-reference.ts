@@ -1,9 +1,7 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
-import { harnessError, judge } from '../support/outcomes.ts';
-import { topLevelDatasets } from '../support/probes.ts';
-
-/** Records validated per dataset: enough to find systematic shape errors, bounded for large systems. */
-const SAMPLE = 100;
+import { noRecordsOutcome, SAMPLE_WORDS, sampleRecords } from '../support/listing.ts';
+import { judge, judged } from '../support/outcomes.ts';
+import { listViewErrors, omittableInLists } from '../support/schema-fields.ts';
 
 export const responsesMatchReference: Check = {
   id: 'responses-match-reference',
@@ -11,37 +9,36 @@ export const responsesMatchReference: Check = {
   severity: 'must',
   title: 'Live records match the reference schemas',
   description:
-    'Reads every dataset through its list operation and validates records against the profile’s reference schemas (the first 100 per dataset). A record that does not match the standard cannot be used by another system without bespoke work.',
+    'Reads every dataset through its list operation and validates a sample of its records, drawn from the whole list, against the profile’s reference schemas. A property the reference marks `x-omittable-in-lists` may be left out of a list. A record that does not match the standard cannot be used by another system without bespoke work.',
+  sampling: `Records of ${SAMPLE_WORDS}.`,
   async run(ctx) {
+    const { records, exchangeIds, coverage } = await sampleRecords(ctx);
+    const none = noRecordsOutcome(records.length, coverage, exchangeIds);
+    if (none) return none;
     const violations = new ViolationCollector();
-    const exchangeIds: string[] = [];
-    let checked = 0;
-    for (const dataset of topLevelDatasets(ctx)) {
-      const crawl = await ctx.crawl(dataset);
-      exchangeIds.push(...crawl.exchangeIds.slice(0, 1));
-      for (const record of crawl.records.slice(0, SAMPLE)) {
-        checked += 1;
-        for (const error of ctx.referenceValidator.validate(
-          `/components/schemas/${dataset.schema}`,
-          record,
-        )) {
-          violations.add(`${dataset.id}: ${error.message.replace(/\/\d+(?=\/|\s|$)/g, '/*')}`, {
-            message: error.message,
-            location: `${dataset.id}/${String(record[dataset.idField])}#${error.pointer}`,
-            ...(crawl.exchangeIds[0] ? { exchangeId: crawl.exchangeIds[0] } : {}),
-          });
-        }
+    const omittable = new Map<string, Set<string>>();
+    for (const { dataset, record, label, exchangeId } of records) {
+      let listOnly = omittable.get(dataset.id);
+      if (!listOnly) {
+        listOnly = omittableInLists(ctx.reference.document, dataset.schema);
+        omittable.set(dataset.id, listOnly);
+      }
+      const errors = ctx.referenceValidator.validate(`/components/schemas/${dataset.schema}`, record);
+      for (const error of listViewErrors(errors, listOnly)) {
+        violations.add(`${dataset.id}: ${error.message.replace(/\/\d+(?=\/|\s|$)/g, '/*')}`, {
+          message: error.message,
+          location: `${label}#${error.pointer}`,
+          ...(exchangeId ? { exchangeId } : {}),
+        });
       }
     }
-    if (checked === 0)
-      return harnessError('no records could be read to compare with the reference schemas', { exchangeIds });
     return judge(
       violations,
       {
-        pass: `${checked} records across ${topLevelDatasets(ctx).length} datasets match the reference schemas`,
+        pass: `${records.length} records sampled across ${coverage.length} datasets match the reference schemas`,
         fail: `records do not match the reference schemas`,
       },
-      { exchangeIds, data: { recordsChecked: checked } },
+      { exchangeIds, judged: judged(records.length, 'records'), data: { sample: coverage } },
     );
   },
 };

@@ -1,6 +1,6 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
 import { isObject } from '../support/json.ts';
-import { judge, warn } from '../support/outcomes.ts';
+import { judge, judged, warn } from '../support/outcomes.ts';
 import { mediaTypeOf, parsedBody } from '../support/pages.ts';
 import { badRequestProbe, notFoundProbe } from '../support/probes.ts';
 
@@ -11,6 +11,7 @@ export const openStandardsProblemJson: Check = {
   title: 'Errors are RFC 9457 problem details',
   description:
     'Provokes a 400 (a list read with an out-of-range page size) and a 404 (a read of a record that cannot exist) and expects each as application/problem+json with type, title and a status equal to the HTTP status (RFC 9457), so every client can handle every supplier’s errors the same way.',
+  sampling: 'A provoked 400 and a provoked 404, once each.',
   async run(ctx) {
     const probes = [
       { label: 'the provoked 400', response: await badRequestProbe(ctx) },
@@ -18,12 +19,12 @@ export const openStandardsProblemJson: Check = {
     ];
     const violations = new ViolationCollector();
     const exchangeIds: string[] = [];
-    let judged = 0;
+    let answers = 0;
     for (const { label, response } of probes) {
       if (!response) continue;
       exchangeIds.push(response.exchange.id);
       if (response.status < 400) continue; // not provoked: another check's concern
-      judged += 1;
+      answers += 1;
       const where = { location: response.url, exchangeId: response.exchange.id };
       const media = mediaTypeOf(response);
       if (media !== 'application/problem+json') {
@@ -54,17 +55,17 @@ export const openStandardsProblemJson: Check = {
         });
       }
     }
-    if (judged === 0)
+    if (answers === 0)
       return warn('neither a bad request nor a missing record provoked an error answer to judge', {
         exchangeIds,
       });
     return judge(
       violations,
       {
-        pass: `${judged} provoked errors are RFC 9457 problem details`,
+        pass: `${answers} provoked errors are RFC 9457 problem details`,
         fail: 'errors are not RFC 9457 problem details; answer application/problem+json with type, title and status',
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(answers, 'answers') },
     );
   },
 };

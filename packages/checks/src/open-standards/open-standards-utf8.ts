@@ -4,7 +4,7 @@ import {
   type HarnessResponse,
   ViolationCollector,
 } from '@council-conform/runner';
-import { harnessError, judge } from '../support/outcomes.ts';
+import { harnessError, judge, judged } from '../support/outcomes.ts';
 import { mediaTypeOf, samplePage } from '../support/pages.ts';
 import { badRequestProbe, notFoundProbe, topLevelDatasets } from '../support/probes.ts';
 
@@ -17,6 +17,7 @@ export const openStandardsUtf8: Check = {
   title: 'JSON is UTF-8',
   description:
     'Reads a sample page of every dataset and the provoked error answers, and checks each JSON body is valid UTF-8 with no byte order mark and declares no other charset (RFC 8259 section 8.1). A body in Windows-1252 turns "Café" into garbage in every other system.',
+  sampling: 'A two-record first page of every dataset’s list and the provoked 400 and 404.',
   async run(ctx) {
     const responses: { label: string; response: HarnessResponse | undefined }[] = [];
     for (const dataset of topLevelDatasets(ctx))
@@ -25,12 +26,12 @@ export const openStandardsUtf8: Check = {
     responses.push({ label: 'the provoked 404', response: await notFoundProbe(ctx) });
     const violations = new ViolationCollector();
     const exchangeIds: string[] = [];
-    let judged = 0;
+    let answers = 0;
     for (const { label, response } of responses) {
       if (!response) continue;
       const media = mediaTypeOf(response);
       if (!/[/+]json$/.test(media)) continue;
-      judged += 1;
+      answers += 1;
       exchangeIds.push(response.exchange.id);
       const where = { location: response.url, exchangeId: response.exchange.id };
       const charset = /;\s*charset="?([^";\s]+)/i.exec(response.header('content-type') ?? '')?.[1];
@@ -56,14 +57,14 @@ export const openStandardsUtf8: Check = {
         });
       }
     }
-    if (judged === 0) return harnessError('no JSON answer was read to check its encoding', { exchangeIds });
+    if (answers === 0) return harnessError('no JSON answer was read to check its encoding', { exchangeIds });
     return judge(
       violations,
       {
-        pass: `${judged} JSON answers are valid UTF-8`,
+        pass: `${answers} JSON answers are valid UTF-8`,
         fail: 'JSON is not UTF-8; encode every body as UTF-8 (RFC 8259)',
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(answers, 'answers') },
     );
   },
 };

@@ -1,7 +1,7 @@
 import { type JsonObject, listOperations, resolvePointer } from '@council-conform/openapi';
 import { type Check, ViolationCollector } from '@council-conform/runner';
 import { isObject } from '../support/json.ts';
-import { fail, judge } from '../support/outcomes.ts';
+import { fail, judge, judged } from '../support/outcomes.ts';
 import { STRONGLY_PERSONAL_NAME } from '../support/personal.ts';
 
 export const personalDataNotInUrls: Check = {
@@ -11,11 +11,13 @@ export const personalDataNotInUrls: Check = {
   title: 'No personal data in URLs',
   description:
     'No operation of the published description takes personal data in its path or query string. URLs are written to proxy, server and browser logs that are kept for years; personal data belongs in bodies.',
+  sampling: 'Every path and query parameter of every operation of the published description.',
   async run(ctx) {
     const found = await ctx.supplierDescription();
     if (!found) return fail('there is no description to read parameters from (see description-discoverable)');
     const document = found.document as JsonObject;
     const violations = new ViolationCollector();
+    let parametersRead = 0;
     for (const op of listOperations(document)) {
       const parameters = [
         ...((Array.isArray(op.pathItem.parameters) ? op.pathItem.parameters : []) as unknown[]),
@@ -25,6 +27,7 @@ export const personalDataNotInUrls: Check = {
         const parameter =
           isObject(raw) && typeof raw.$ref === 'string' ? resolvePointer(document, raw.$ref.slice(1)) : raw;
         if (!isObject(parameter) || (parameter.in !== 'query' && parameter.in !== 'path')) continue;
+        parametersRead += 1;
         const name = String(parameter.name);
         const marked = parameter['x-data-classification'];
         if (
@@ -42,7 +45,14 @@ export const personalDataNotInUrls: Check = {
     return judge(
       violations,
       { pass: 'no operation takes personal data in its URL', fail: 'personal data travels in URLs' },
-      { exchangeIds: [found.exchangeId] },
+      {
+        exchangeIds: [found.exchangeId],
+        // A description without a single URL parameter has still been read whole: its operations count.
+        judged: judged(
+          Math.max(parametersRead, listOperations(document).length),
+          'URL parameters and operations',
+        ),
+      },
     );
   },
 };

@@ -1,5 +1,5 @@
 import type { Check } from '@council-conform/runner';
-import { judge, notApplicable } from '../support/outcomes.ts';
+import { judge, judged, notApplicable } from '../support/outcomes.ts';
 import { probePersonalReads } from './personal-data-requires-token.ts';
 
 export const personalDataRejectsBadToken: Check = {
@@ -9,6 +9,8 @@ export const personalDataRejectsBadToken: Check = {
   title: 'Personal data is refused with an invalid token',
   description:
     'Reads every personal dataset with a well-formed bearer token the supplier never issued; the API must answer 401 or 403. An API that only checks that a token is present protects nothing.',
+  sampling:
+    'Per personal dataset: its list, its first record and the last record of its last sampled page, each read by id.',
   async run(ctx) {
     const { violations, exchangeIds, datasets } = await probePersonalReads(
       ctx,
@@ -19,7 +21,7 @@ export const personalDataRejectsBadToken: Check = {
     return judge(
       violations,
       { pass: 'invalid tokens are refused', fail: 'personal data is readable with an invalid token' },
-      { exchangeIds },
+      { exchangeIds, judged: judged(exchangeIds.length, 'reads with an invalid token') },
     );
   },
 };

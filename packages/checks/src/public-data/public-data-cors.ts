@@ -1,5 +1,5 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
-import { judge, notApplicable } from '../support/outcomes.ts';
+import { judge, judged, notApplicable } from '../support/outcomes.ts';
 import { anonymousList, isPublic, topLevelDatasets } from '../support/probes.ts';
 
 export const publicDataCors: Check = {
@@ -9,6 +9,7 @@ export const publicDataCors: Check = {
   title: 'Public data can be used from any web page (CORS)',
   description:
     'Public responses must send Access-Control-Allow-Origin: * so that councils, residents and civic developers can use the data from a browser.',
+  sampling: 'The first page of every public dataset’s list, read without credentials.',
   async run(ctx) {
     const datasets = topLevelDatasets(ctx).filter(isPublic);
     if (datasets.length === 0) return notApplicable(`${ctx.reference.profile.id} has no public datasets`);
@@ -31,7 +32,7 @@ export const publicDataCors: Check = {
     return judge(
       violations,
       { pass: 'public responses allow any origin', fail: 'public responses block browsers' },
-      { exchangeIds },
+      { exchangeIds, judged: judged(exchangeIds.length, 'public responses') },
     );
   },
 };

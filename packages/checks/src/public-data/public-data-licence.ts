@@ -1,6 +1,6 @@
 import { type Check, linkTarget, ViolationCollector } from '@council-conform/runner';
 import { isObject } from '../support/json.ts';
-import { judge, notApplicable } from '../support/outcomes.ts';
+import { judge, judged, notApplicable } from '../support/outcomes.ts';
 import { anonymousList, isPublic, topLevelDatasets } from '../support/probes.ts';
 
 export const publicDataLicence: Check = {
@@ -10,6 +10,8 @@ export const publicDataLicence: Check = {
   title: 'Public data carries an open licence',
   description:
     'The description declares a licence (info.license) and public responses link it with Link rel="license", so anyone reusing the data knows they may. The baseline licence is the Open Government Licence v3.0.',
+  sampling:
+    'The published description’s info.license, and the first page of every public dataset’s list read without credentials.',
   async run(ctx) {
     const datasets = topLevelDatasets(ctx).filter(isPublic);
     if (datasets.length === 0) return notApplicable(`${ctx.reference.profile.id} has no public datasets`);
@@ -43,7 +45,7 @@ export const publicDataLicence: Check = {
     return judge(
       violations,
       { pass: 'public data declares an open licence', fail: 'public data has no licence' },
-      { exchangeIds },
+      { exchangeIds, judged: judged(exchangeIds.length, 'descriptions and public responses') },
     );
   },
 };

@@ -1,5 +1,5 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
-import { judge, notApplicable } from '../support/outcomes.ts';
+import { judge, judged, notApplicable } from '../support/outcomes.ts';
 import { anonymousList, isPublic, topLevelDatasets } from '../support/probes.ts';
 
 export const publicDataOpen: Check = {
@@ -9,6 +9,7 @@ export const publicDataOpen: Check = {
   title: 'Public data answers without credentials',
   description:
     'Reads every public dataset with no credentials at all. Data a council publishes anyway must not sit behind a token, a key or a partner agreement.',
+  sampling: 'The first page of every public dataset’s list, read without credentials.',
   async run(ctx) {
     const datasets = topLevelDatasets(ctx).filter(isPublic);
     if (datasets.length === 0) return notApplicable(`${ctx.reference.profile.id} has no public datasets`);
@@ -32,7 +33,7 @@ export const publicDataOpen: Check = {
         pass: `${datasets.length} public datasets answer anonymous reads`,
         fail: 'public data needs credentials',
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(exchangeIds.length, 'public datasets') },
     );
   },
 };

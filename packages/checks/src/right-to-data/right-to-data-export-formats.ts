@@ -1,6 +1,6 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
 import { CSV_MEDIA_TYPE, NDJSON_MEDIA_TYPE, runExport } from '../support/export.ts';
-import { judge, notApplicable } from '../support/outcomes.ts';
+import { judge, judged, notApplicable } from '../support/outcomes.ts';
 
 export const rightToDataExportFormats: Check = {
   id: 'right-to-data-export-formats',
@@ -9,6 +9,7 @@ export const rightToDataExportFormats: Check = {
   title: 'Every dataset is exported in NDJSON and CSV',
   description:
     'The manifest of the completed export lists every dataset of the profile in both baseline open formats: NDJSON (application/x-ndjson) and CSV (text/csv, RFC 4180), UTF-8. A spreadsheet in a vendor format is not an open export.',
+  sampling: 'The manifest of the completed export.',
   async run(ctx) {
     const run = await runExport(ctx);
     if (run.outcome !== 'completed')
@@ -48,7 +49,7 @@ export const rightToDataExportFormats: Check = {
         pass: `all ${ctx.reference.profile.datasets.length} datasets are exported as NDJSON and CSV`,
         fail: 'the export is not in the open formats',
       },
-      { exchangeIds: run.exchangeIds.slice(-1) },
+      { exchangeIds: run.exchangeIds.slice(-1), judged: judged(run.files.length, 'manifest entries') },
     );
   },
 };

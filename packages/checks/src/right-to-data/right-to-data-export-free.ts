@@ -1,7 +1,7 @@
 import type { Check } from '@council-conform/runner';
 import { runExport } from '../support/export.ts';
 import { isObject } from '../support/json.ts';
-import { fail, pass } from '../support/outcomes.ts';
+import { fail, judged, pass } from '../support/outcomes.ts';
 
 // How suppliers dress up a charge: problem types and titles, and per-record pricing headers.
 const CHARGING =
@@ -15,6 +15,7 @@ export const rightToDataExportFree: Check = {
   title: 'A bulk export starts, free of charge',
   description:
     'Starts a bulk export of every dataset (POST /exports) and expects 202 Accepted with a Location. A 402, a "contact sales" or payment problem, or per-record charge headers fail: councils have been asked for up to £100,000 to reach their own data.',
+  sampling: 'One POST /exports.',
   async run(ctx) {
     const run = await runExport(ctx);
     const start = run.start;
@@ -54,6 +55,9 @@ export const rightToDataExportFree: Check = {
     }
     if (!start.header('location'))
       return fail('POST /exports answered 202 without a Location header to poll', { exchangeIds });
-    return pass('the export started without charge (202 Accepted)', { exchangeIds });
+    return pass('the export started without charge (202 Accepted)', {
+      exchangeIds,
+      judged: judged(1, 'export starts'),
+    });
   },
 };

@@ -1,6 +1,6 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
 import { analyseExport, runExport } from '../support/export.ts';
-import { judge, notApplicable } from '../support/outcomes.ts';
+import { judge, judged, notApplicable } from '../support/outcomes.ts';
 
 export const rightToDataManifestIntegrity: Check = {
   id: 'right-to-data-manifest-integrity',
@@ -9,6 +9,7 @@ export const rightToDataManifestIntegrity: Check = {
   title: 'The manifest’s counts and checksums match the files',
   description:
     'Downloads every export file, streaming, and compares its SHA-256, byte size and record count with the manifest. A manifest that does not match its files cannot prove an export is whole.',
+  sampling: 'Every file the manifest lists, whole.',
   async run(ctx) {
     const run = await runExport(ctx);
     if (run.outcome !== 'completed') return notApplicable(`no completed export to inspect (${run.message})`);
@@ -53,7 +54,10 @@ export const rightToDataManifestIntegrity: Check = {
         pass: `every file matches its manifest entry (${run.files.length} files)`,
         fail: 'the manifest does not match the files',
       },
-      { exchangeIds },
+      {
+        exchangeIds,
+        judged: judged(run.files.length, 'export files'),
+      },
     );
   },
 };

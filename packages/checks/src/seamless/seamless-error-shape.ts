@@ -1,7 +1,7 @@
 import { type Check, type HarnessResponse, ViolationCollector } from '@council-conform/runner';
 import { methodProbe, unauthenticatedProbe, unknownPathProbe } from '../support/error-probes.ts';
 import { isObject } from '../support/json.ts';
-import { fail, pass, warn } from '../support/outcomes.ts';
+import { fail, judged, pass, warn } from '../support/outcomes.ts';
 import { mediaTypeOf, parsedBody } from '../support/pages.ts';
 import { badRequestProbe, notFoundProbe } from '../support/probes.ts';
 
@@ -26,6 +26,8 @@ export const seamlessErrorShape: Check = {
   title: 'Every error has the same shape',
   description:
     'Provokes the errors a client meets (a 400 for a bad parameter, a 404 for a missing record and for an unknown path, a 401 for a personal read without a token and, in sandbox mode, the refusal of a DELETE) and expects one media type and one set of top-level members across them (detail, instance and errors may vary), so a client handles every error of every operation with one piece of code.',
+  sampling:
+    'Five provoked errors, once each: a bad parameter, a missing record, an unknown path, a personal read without a token, and in sandbox mode a DELETE of a missing record.',
   async run(ctx) {
     const probes = [
       { label: 'a bad request', response: await badRequestProbe(ctx) },
@@ -45,7 +47,10 @@ export const seamlessErrorShape: Check = {
     const counts = new Map<string, number>();
     for (const e of errors) counts.set(e.shape, (counts.get(e.shape) ?? 0) + 1);
     if (counts.size === 1)
-      return pass(`${errors.length} error answers share one shape: ${errors[0]?.shape}`, { exchangeIds });
+      return pass(`${errors.length} error answers share one shape: ${errors[0]?.shape}`, {
+        exchangeIds,
+        judged: judged(errors.length, 'error answers'),
+      });
     // The shape most errors use is the API's convention; the others depart from it.
     const [usual] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] as [string, number];
     const violations = new ViolationCollector();

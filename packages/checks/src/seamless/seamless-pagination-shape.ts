@@ -1,6 +1,6 @@
 import { type Check, linkTarget, ViolationCollector } from '@council-conform/runner';
 import { isObject } from '../support/json.ts';
-import { harnessError, judge } from '../support/outcomes.ts';
+import { harnessError, judge, judged } from '../support/outcomes.ts';
 import { parsedBody, SAMPLE_PAGE_SIZE, samplePage } from '../support/pages.ts';
 import { topLevelDatasets } from '../support/probes.ts';
 
@@ -20,14 +20,15 @@ export const seamlessPaginationShape: Check = {
   title: 'Every list pages the way its profile says',
   description:
     'Reads a two-record page of every dataset list and expects the page shape the profile declares for it: a cursor page `{items, next}` with a Link rel="next" header while more records follow, an Open Referral UK page envelope, or a bare array. One client paging code then serves every list.',
+  sampling: 'A two-record first page of every dataset’s list.',
   async run(ctx) {
     const violations = new ViolationCollector();
     const exchangeIds: string[] = [];
-    let judged = 0;
+    let lists = 0;
     for (const dataset of topLevelDatasets(ctx)) {
       const response = await samplePage(ctx, dataset);
       if (response?.status !== 200) continue;
-      judged += 1;
+      lists += 1;
       exchangeIds.push(response.exchange.id);
       const style = dataset.listStyle ?? 'cursor';
       const body = parsedBody(response);
@@ -66,14 +67,14 @@ export const seamlessPaginationShape: Check = {
         });
       }
     }
-    if (judged === 0) return harnessError('no list answered 200 to compare its page shape', { exchangeIds });
+    if (lists === 0) return harnessError('no list answered 200 to compare its page shape', { exchangeIds });
     return judge(
       violations,
       {
-        pass: `${judged} lists page in the shape their profile declares`,
+        pass: `${lists} lists page in the shape their profile declares`,
         fail: 'lists do not page the way the profile declares; use one page shape for every list',
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(lists, 'list pages') },
     );
   },
 };

@@ -1,5 +1,5 @@
 import { type Check, type HarnessResponse, ViolationCollector } from '@council-conform/runner';
-import { judge, warn } from '../support/outcomes.ts';
+import { judge, judged, warn } from '../support/outcomes.ts';
 import { anonymousList, isPublic, notFoundProbe, topLevelDatasets } from '../support/probes.ts';
 import { tlsNotJudged } from '../support/tls.ts';
 
@@ -11,7 +11,8 @@ export const secureHsts: Check = {
   severity: 'must',
   title: 'https responses send Strict-Transport-Security',
   description:
-    'Reads the API root, a public list and a provoked 404 over https; each must carry Strict-Transport-Security with a max-age above zero (a year or more is advised), so that clients never fall back to plain http. Against a loopback http target (a mock) it is not applicable.',
+    'Reads the API root, a public list and a provoked 404 over https; each must carry Strict-Transport-Security with a max-age above zero (a year or more is advised), so that clients never fall back to plain http. Against a plain http target it is not judged.',
+  sampling: 'The API root, the first page of a public list and a provoked 404, over https.',
   async run(ctx) {
     const notJudged = tlsNotJudged(ctx);
     if (notJudged) return notJudged;
@@ -45,7 +46,7 @@ export const secureHsts: Check = {
     if (violations.isEmpty && shortest < ONE_YEAR)
       return warn(
         `Strict-Transport-Security is sent, but max-age=${shortest} is under a year; use max-age=${ONE_YEAR}`,
-        { exchangeIds },
+        { exchangeIds, judged: judged(responses.length, 'https responses') },
       );
     return judge(
       violations,
@@ -53,7 +54,7 @@ export const secureHsts: Check = {
         pass: `all ${responses.length} https responses read carry Strict-Transport-Security (max-age ≥ ${shortest})`,
         fail: 'https responses lack HSTS; send Strict-Transport-Security: max-age=31536000 on every response',
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(responses.length, 'https responses') },
     );
   },
 };

@@ -4,7 +4,7 @@ import {
   type RunContext,
   ViolationCollector,
 } from '@council-conform/runner';
-import { harnessError, judge } from '../support/outcomes.ts';
+import { harnessError, judge, judged } from '../support/outcomes.ts';
 import { badRequestProbe, isPublic, notFoundProbe, topLevelDatasets } from '../support/probes.ts';
 import { writeOperations } from '../support/writes.ts';
 
@@ -95,6 +95,8 @@ export const secureNoInternalsInErrors: Check = {
   title: 'Errors reveal no internals',
   description:
     'Provokes errors (a missing record, an invalid parameter, quotes in an id, no token and, in sandbox mode, a malformed JSON body) and scans each answer for stack traces, server file paths, SQL, framework names and connection strings, and for headers such as X-Powered-By. Such details map the system for an attacker and belong in the supplier’s logs, not in responses.',
+  sampling:
+    'Five or six provoked errors, once each: a missing record, an invalid parameter, quotes in an id, no token, and in sandbox mode a malformed JSON body.',
   async run(ctx) {
     const provoked = await provokeErrors(ctx);
     if (provoked.length === 0)
@@ -135,7 +137,10 @@ export const secureNoInternalsInErrors: Check = {
         pass: `${provoked.length} provoked errors (${provoked.map((p) => `${p.label}: ${p.response.status}`).join(', ')}) reveal no internals`,
         fail: 'errors reveal how the API is built; log the details and answer with a plain RFC 9457 problem',
       },
-      { exchangeIds: provoked.map((p) => p.response.exchange.id) },
+      {
+        exchangeIds: provoked.map((p) => p.response.exchange.id),
+        judged: judged(provoked.filter((p) => p.response.status >= 400).length, 'error answers'),
+      },
     );
   },
 };

@@ -1,13 +1,14 @@
 import {
   type Check,
+  type CheckOutcome,
   HarnessError,
   type HarnessResponse,
   type RunContext,
   ViolationCollector,
 } from '@council-conform/runner';
-import { judge } from '../support/outcomes.ts';
+import { judge, judged } from '../support/outcomes.ts';
 import { isPublic, topLevelDatasets } from '../support/probes.ts';
-import { plainHttpOrigin } from '../support/tls.ts';
+import { plainHttpOrigin, tlsNotJudged } from '../support/tls.ts';
 
 /** Paths read over plain http: the root and the first list of the profile (a public one if any). */
 function probePaths(ctx: RunContext): string[] {
@@ -39,14 +40,11 @@ export const secureTlsEnforced: Check = {
   severity: 'must',
   title: 'Plain http is refused or redirected to https',
   description:
-    'Reads the API root and a list over plain http (port 80, or the target’s own port); each must be refused or redirected to https, never served. An API that answers plain http lets tokens and residents’ data cross the network in clear. Against a loopback http target (a mock) it is not applicable.',
+    'Reads the API root and a list over plain http (port 80, or the target’s own port); each must be refused or redirected to https, never served. An API that answers plain http lets tokens and residents’ data cross the network in clear. Against a loopback http target (a mock) it is not judged.',
+  sampling: 'The API root and the first list of the profile, each read once over plain http.',
   async run(ctx) {
     const target = ctx.config.targetUrl;
-    if (ctx.isLoopbackHttp)
-      return {
-        status: 'not-applicable',
-        message: `not judged, not passed: the target ${target.origin} is plain http on loopback (a mock or a local container); run against the API’s https address to judge TLS`,
-      };
+    if (ctx.isLoopbackHttp) return tlsNotJudged(ctx) as CheckOutcome;
     const base = target.pathname.replace(/\/$/, '');
     const origin = target.protocol === 'https:' ? plainHttpOrigin(target) : target.origin;
     const violations = new ViolationCollector();
@@ -66,6 +64,15 @@ export const secureTlsEnforced: Check = {
         if (!(error instanceof HarnessError) || !['NETWORK', 'TIMEOUT'].includes(error.code)) throw error;
         if (error.exchangeId) exchangeIds.push(error.exchangeId);
         refused.push(`${path}: no plain-http answer (${error.code.toLowerCase()})`);
+        // A refusal is what this check looks for: it is kept as an observation the outcome can cite.
+        exchangeIds.push(
+          ctx.http.observe({
+            method: 'GET',
+            url,
+            note: 'the plain-http read above, refused',
+            outcome: `refused: no plain-http answer (${error.code.toLowerCase()}): ${error.message}`,
+          }).id,
+        );
         continue;
       }
       exchangeIds.push(response.exchange.id);
@@ -86,7 +93,7 @@ export const secureTlsEnforced: Check = {
             : `the plain-http target redirects to https; give the https address as the target`,
         fail: `the API serves plain http at ${origin}; redirect it to https (301 or 308) or refuse it`,
       },
-      { exchangeIds },
+      { exchangeIds, judged: judged(probePaths(ctx).length, 'plain-http reads') },
     );
   },
 };

@@ -1,5 +1,5 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
-import { judge, notApplicable } from '../support/outcomes.ts';
+import { judged as counted, judge, notApplicable } from '../support/outcomes.ts';
 import { writeOperations } from '../support/writes.ts';
 
 /** Write operations tried per run: enough to show the rule, few enough to keep a sandbox tidy. */
@@ -14,6 +14,7 @@ export const secureWritesNeedToken: Check = {
   description:
     'In sandbox mode, sends up to three of the reference’s write operations (the profile’s required ones first) with no token; each must answer 401 or 403 before anything else. An answer of 2xx changed data for an anonymous caller; a 400 or 422 shows the request was processed before the caller was identified.',
   modes: ['sandbox'],
+  sampling: 'Up to three of the reference’s write operations, the profile’s required ones first, once each.',
   async run(ctx) {
     const writes = writeOperations(ctx);
     if (writes.length === 0) return notApplicable(`${ctx.reference.profile.id} has no write operations`);
@@ -56,7 +57,7 @@ export const secureWritesNeedToken: Check = {
         pass: `writes without a token are refused (${judged.join(', ')})`,
         fail: 'writes are not refused without a token; check the token before anything else',
       },
-      { exchangeIds },
+      { exchangeIds, judged: counted(judged.length, 'writes without a token') },
     );
   },
 };

@@ -23,10 +23,14 @@ export class ByteTally {
 
   constructor(private readonly options: { readonly countDates: boolean } = { countDates: true }) {}
 
-  add(bytes: Buffer): void {
+  /** Tallies the bytes; returns how many dd/mm/yyyy dates they hold (0 when dates are not counted). */
+  add(bytes: Buffer): number {
     this.hash.update(bytes);
     this.utf8.write(bytes);
-    if (this.options.countDates) this.ddmmyyyyDates += countDdmmyyyyBytes(bytes);
+    if (!this.options.countDates) return 0;
+    const dates = countDdmmyyyyBytes(bytes);
+    this.ddmmyyyyDates += dates;
+    return dates;
   }
 
   /** Once, at the end. */

@@ -1,11 +1,15 @@
 /**
- * A streaming RFC 4180 reader that keeps only counts and the first problems: it never holds a file, so a
- * million-row export is judged in constant memory. Feed it decoded text in chunks, then call end().
+ * A streaming RFC 4180 reader that keeps only counts and the first problems, and, when asked, hands each
+ * record's cells to a callback: it never holds a file, so a million-row export is judged in constant memory.
+ * Feed it decoded text in chunks, then call end().
  */
 export interface CsvProblem {
   readonly record: number;
   readonly message: string;
 }
+
+/** Receives each record after the header: its cells, and its number from 1. */
+export type CsvRecordSink = (cells: readonly string[], record: number) => void;
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -19,10 +23,18 @@ export class CsvStreamChecker {
   private fields = 0;
   private sawCr = false;
   private headerFields = -1;
+  /** The cell being read and the cells of the record so far; only kept when there is a sink. */
+  private cell = '';
+  private cells: string[] = [];
+  /** The header row's cells, once read (only with a sink). */
+  header: readonly string[] | undefined;
   records = 0;
   readonly problems: CsvProblem[] = [];
 
-  constructor(private readonly maxProblems = 10) {}
+  constructor(
+    private readonly maxProblems = 10,
+    private readonly sink?: CsvRecordSink,
+  ) {}
 
   private problem(message: string): void {
     if (this.problems.length < this.maxProblems) this.problems.push({ record: this.records + 1, message });
@@ -32,31 +44,45 @@ export class CsvStreamChecker {
     this.fields += 1;
     this.fieldStarted = false;
     this.quoteJustClosed = false;
+    if (this.sink) {
+      this.cells.push(this.cell);
+      this.cell = '';
+    }
   }
 
   private endRecord(): void {
     this.endField();
-    if (this.headerFields === -1) this.headerFields = this.fields;
-    else {
+    if (this.headerFields === -1) {
+      this.headerFields = this.fields;
+      if (this.sink) this.header = this.cells;
+    } else {
       this.records += 1;
       if (this.fields !== this.headerFields) {
         this.problem(
           `has ${this.fields} fields where the header has ${this.headerFields} (a comma or line break inside an unquoted cell?)`,
         );
       }
+      this.sink?.(this.cells, this.records);
     }
     this.fields = 0;
+    if (this.sink) this.cells = [];
   }
 
   write(text: string): void {
     // By UTF-16 code unit with charCodeAt (a string iterator is several times slower); a surrogate pair
-    // still counts as one character. Quoted cells are skipped to their closing quote with indexOf.
+    // still counts as one character. Quoted cells are skipped to their closing quote with indexOf, and their
+    // text is only cut out when a sink wants the cells.
+    const keep = this.sink !== undefined;
     const length = text.length;
     let i = 0;
     while (i < length) {
       if (this.inQuotes) {
         const quote = text.indexOf('"', i);
-        if (quote === -1) return;
+        if (quote === -1) {
+          if (keep) this.cell += text.slice(i);
+          return;
+        }
+        if (keep) this.cell += text.slice(i, quote);
         this.inQuotes = false;
         this.quoteJustClosed = true;
         i = quote + 1;
@@ -73,11 +99,13 @@ export class CsvStreamChecker {
           // "" inside a quoted field: an escaped quote; the field goes on.
           this.inQuotes = true;
           this.quoteJustClosed = false;
+          if (keep) this.cell += '"';
         } else if (!this.fieldStarted) {
           this.inQuotes = true;
           this.fieldStarted = true;
         } else {
           this.problem('has a quote inside an unquoted cell');
+          if (keep) this.cell += '"';
         }
         continue;
       }
@@ -93,18 +121,22 @@ export class CsvStreamChecker {
       this.fieldStarted = true;
       if (this.quoteJustClosed) {
         this.problem('has text after a closing quote');
+        const from = i - 1;
         if (code >= 0xd800 && code <= 0xdbff && i < length) {
           const next = text.charCodeAt(i);
           if (next >= 0xdc00 && next <= 0xdfff) i += 1;
         }
+        if (keep) this.cell += text.slice(from, i);
         continue;
       }
       // The rest of an unquoted cell: nothing to note until the next quote, comma or line end.
+      const from = i - 1;
       while (i < length) {
         const next = text.charCodeAt(i);
         if (next === QUOTE || next === COMMA || next === CR || next === LF) break;
         i += 1;
       }
+      if (keep) this.cell += text.slice(from, i);
     }
   }
 

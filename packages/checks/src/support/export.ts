@@ -11,9 +11,13 @@ import {
 } from '@council-conform/runner';
 import { ByteTally } from './byte-tally.ts';
 import { CsvStreamChecker } from './csv-stream.ts';
+import { judgeDateValue } from './dates.ts';
 import { isObject } from './json.ts';
+import { listDataset } from './listing.ts';
 import { NdjsonRecordPipeline, type NdjsonTotals } from './ndjson-pipeline.ts';
 import type { InvalidRecord } from './ndjson-records.ts';
+import { topLevelDatasets } from './probes.ts';
+import { schemaFields } from './schema-fields.ts';
 import { SortedIdSpill } from './sorted-ids.ts';
 
 export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
@@ -173,46 +177,102 @@ export interface FileAnalysis {
   readonly invalid: readonly InvalidRecord[];
   readonly invalidCount: number;
   readonly csvProblems: readonly { record: number; message: string }[];
+  /** dd/mm/yyyy-shaped bytes anywhere in the file, prose included (what ByteTally counts). */
   readonly ddmmyyyyDates: number;
-  /** NDJSON: every record id, for completeness (sorted on demand, spilled to disk when there are many). */
+  /** Values the shared date rule finds written day first (support/dates.ts), with where the first are. */
+  readonly dayFirstDates: number;
+  readonly dayFirstExamples: readonly { readonly record: number; readonly field: string }[];
+  /** NDJSON and CSV: every record id, for completeness (sorted on demand, spilled to disk when many). */
   readonly ids: SortedIdSpill;
-  /** NDJSON: up to `FIDELITY_SAMPLE` records by id, for fidelity. */
+  /** CSV: false when the header has no column for the dataset's id field, so no record can be matched. */
+  readonly idColumn: boolean;
+  /**
+   * The records the fidelity sample asks for (`fidelityIds`), by id: parsed NDJSON records, or CSV rows as
+   * column → cell text.
+   */
   readonly sample: ReadonlyMap<string, JsonObject>;
   readonly error?: string;
 }
 
-export const FIDELITY_SAMPLE = 200;
+/**
+ * The ids of the records every export file is compared by, per dataset: those of the API sample (the first,
+ * last and seeded random pages of its list), so an export that goes wrong past its first records is seen.
+ */
+export function fidelityIds(ctx: RunContext): Promise<ReadonlyMap<string, ReadonlySet<string>>> {
+  return ctx.memo('export:fidelity-ids', async () => {
+    const wanted = new Map<string, Set<string>>();
+    for (const dataset of topLevelDatasets(ctx)) {
+      const listing = await listDataset(ctx, dataset);
+      wanted.set(
+        dataset.id,
+        new Set(listing.sample.flatMap((page) => page.records.map((r) => String(r[dataset.idField])))),
+      );
+    }
+    return wanted;
+  });
+}
 
 /**
  * Downloads every file of the completed export once, streaming: hash, byte and record counts, strict UTF-8,
- * RFC 4180 structure, and each NDJSON record parsed and validated against its reference schema as it
- * arrives. Only ids, counts, the first problems and a bounded sample stay in memory.
+ * RFC 4180 structure, each NDJSON record parsed and validated against its reference schema and each CSV row
+ * read into cells as it arrives, every id of every format kept for completeness and the records of the
+ * fidelity sample kept whole. Only ids, counts, the first problems and that sample stay in memory.
  */
 export function analyseExport(ctx: RunContext): Promise<FileAnalysis[]> {
   return ctx.memo('export:analysis', async () => {
     const run = await runExport(ctx);
     if (run.outcome !== 'completed') return [];
     const datasets = new Map<string, ReferenceDataset>(ctx.reference.profile.datasets.map((d) => [d.id, d]));
+    const wanted = await fidelityIds(ctx);
     const out: FileAnalysis[] = [];
     for (const file of run.files) {
-      out.push(await analyseFile(ctx, file, datasets.get(file.dataset)));
+      out.push(await analyseFile(ctx, file, datasets.get(file.dataset), wanted.get(file.dataset)));
     }
     return out;
   });
 }
 
+/** Day-first dates kept with where they are; the rest only counted. */
+const DATES_KEPT = 10;
+
 async function analyseFile(
   ctx: RunContext,
   file: ManifestFile,
   dataset: ReferenceDataset | undefined,
+  keep: ReadonlySet<string> | undefined,
 ): Promise<FileAnalysis> {
   const ids = new SortedIdSpill(ctx.scratchDirectory, `export-${file.dataset}-${file.format}`);
   const sample = new Map<string, JsonObject>();
   const isCsv = file.format === 'csv' || /text\/csv/i.test(file.mediaType);
   const isNdjson = !isCsv && (file.format === 'ndjson' || /ndjson/i.test(file.mediaType));
+  const fields = dataset ? schemaFields(ctx.reference.document, dataset.schema) : undefined;
   // Every byte of every format, whole NDJSON batches or network chunks; dates only in the open text formats.
   const tally = new ByteTally({ countDates: isCsv || isNdjson });
-  const csv = isCsv ? new CsvStreamChecker() : undefined;
+  let idColumn = true;
+  let csvDates = 0;
+  const csvDateExamples: { record: number; field: string }[] = [];
+  const csv = isCsv
+    ? new CsvStreamChecker(10, (cells, record) => {
+        const header = csv?.header ?? [];
+        const at = dataset ? header.indexOf(dataset.idField) : -1;
+        if (at === -1) idColumn = false;
+        else {
+          const id = cells[at] ?? '';
+          ids.add(id);
+          if (keep?.has(id))
+            sample.set(id, Object.fromEntries(header.map((column, i) => [column, cells[i] ?? ''])));
+        }
+        for (const [i, cell] of cells.entries()) {
+          if (cell.length < 8 || cell.length > 19) continue;
+          const column = header[i];
+          const verdict = judgeDateValue(cell, column ? fields?.get(column)?.formats : undefined);
+          if (!verdict.date || verdict.ok || !verdict.dayFirst) continue;
+          csvDates += 1;
+          if (csvDateExamples.length < DATES_KEPT)
+            csvDateExamples.push({ record, field: column ?? `column ${i + 1}` });
+        }
+      })
+    : undefined;
   const csvText = isCsv ? new StringDecoder('utf8') : undefined;
   const ndjson = isNdjson
     ? new NdjsonRecordPipeline({
@@ -220,7 +280,8 @@ async function analyseFile(
         ...(dataset
           ? { schemaPointer: `/components/schemas/${dataset.schema}`, idField: dataset.idField }
           : {}),
-        sampleSize: FIDELITY_SAMPLE,
+        ...(keep ? { keep } : {}),
+        ...(fields ? { fields } : {}),
         ids,
         sample,
         tally,
@@ -272,7 +333,12 @@ async function analyseFile(
       invalidCount: totals?.invalidCount ?? 0,
       csvProblems: csv?.problems ?? [],
       ddmmyyyyDates: bytes.ddmmyyyyDates,
+      dayFirstDates: csv ? csvDates : (totals?.dayFirstDates ?? 0),
+      dayFirstExamples: csv
+        ? csvDateExamples
+        : (totals?.dayFirstExamples ?? []).map((d) => ({ record: d.line, field: d.pointer })),
       ids,
+      idColumn: csv ? idColumn && csv.header !== undefined : true,
       sample,
     };
   } catch (error) {
@@ -292,7 +358,10 @@ async function analyseFile(
       invalidCount: 0,
       csvProblems: [],
       ddmmyyyyDates: partial.ddmmyyyyDates,
+      dayFirstDates: 0,
+      dayFirstExamples: [],
       ids,
+      idColumn: true,
       sample,
       error: error.message,
     };

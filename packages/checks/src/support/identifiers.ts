@@ -2,9 +2,9 @@ import type { JsonObject } from '@council-conform/openapi';
 import { type CheckOutcome, type RunContext, ViolationCollector } from '@council-conform/runner';
 import { personalFieldNames } from '../reference.ts';
 import { isObject, walkJson } from './json.ts';
-import { harnessError, judge, notApplicable } from './outcomes.ts';
+import { noRecordsOutcome, sampleRecords } from './listing.ts';
+import { judge, judged, notApplicable } from './outcomes.ts';
 import { isPersonalValue } from './personal.ts';
-import { sampleRecords } from './records.ts';
 
 /** A baseline identifier schema: its component name, a label for messages and its baseline pattern. */
 export interface IdentifierKind {
@@ -36,18 +36,18 @@ function patternOf(document: JsonObject, kind: IdentifierKind): string {
 
 /**
  * Checks every value of a field the reference types as one of the given identifiers (by `$ref` to the
- * baseline schema, or by carrying the same pattern) against that identifier's pattern, across the first
- * records of every dataset. Not applicable when no record read carries such a field.
+ * baseline schema, or by carrying the same pattern) against that identifier's pattern, across the sampled
+ * records of every dataset (first, last and seeded random pages). Not applicable when no record read carries such a field.
  */
 export async function checkIdentifiers(
   ctx: RunContext,
   kinds: readonly IdentifierKind[],
   fix: string,
 ): Promise<CheckOutcome> {
-  const { records, exchangeIds } = await sampleRecords(ctx);
+  const { records, exchangeIds, coverage } = await sampleRecords(ctx);
   const names = kinds.map((k) => k.label).join(', ');
-  if (records.length === 0)
-    return harnessError(`no records could be read to check their ${names} values`, { exchangeIds });
+  const none = noRecordsOutcome(records.length, coverage, exchangeIds);
+  if (none) return none;
   const patterns = kinds.map((kind) => {
     const source = patternOf(ctx.reference.document, kind);
     return { kind, source, regex: new RegExp(source, 'u') };
@@ -83,6 +83,10 @@ export async function checkIdentifiers(
   return judge(
     violations,
     { pass: `${checked} ${names} values are valid`, fail: `${names} values are malformed; ${fix}` },
-    { exchangeIds, data: { recordsChecked: records.length, valuesChecked: checked } },
+    {
+      exchangeIds,
+      judged: judged(checked, 'identifier values'),
+      data: { sample: coverage, valuesChecked: checked },
+    },
   );
 }

@@ -1,6 +1,12 @@
 import type { JsonObject, SchemaValidator } from '@council-conform/openapi';
 import type { ByteTally } from './byte-tally.ts';
-import { INVALID_KEPT, type InvalidRecord, NdjsonRecordAnalyser } from './ndjson-records.ts';
+import {
+  type DayFirstDate,
+  INVALID_KEPT,
+  type InvalidRecord,
+  NdjsonRecordAnalyser,
+} from './ndjson-records.ts';
+import type { FieldFacts } from './schema-fields.ts';
 import type { SortedIdSpill } from './sorted-ids.ts';
 
 /**
@@ -13,13 +19,17 @@ export interface NdjsonTotals {
   readonly records: number;
   readonly invalid: readonly InvalidRecord[];
   readonly invalidCount: number;
+  readonly dayFirstDates: number;
+  readonly dayFirstExamples: readonly DayFirstDate[];
 }
 
 export interface NdjsonPipelineOptions {
   readonly validator: SchemaValidator;
   readonly schemaPointer?: string;
   readonly idField?: string;
-  readonly sampleSize: number;
+  /** Ids of the records to keep whole in `sample` (the fidelity sample). */
+  readonly keep?: ReadonlySet<string>;
+  readonly fields?: ReadonlyMap<string, FieldFacts>;
   readonly ids: SortedIdSpill;
   readonly sample: Map<string, JsonObject>;
   /** The file's byte-level checks, given each batch in order; the caller reads their totals. */
@@ -43,6 +53,8 @@ export class NdjsonRecordPipeline {
   private records = 0;
   private invalidCount = 0;
   private readonly invalid: InvalidRecord[] = [];
+  private dayFirstDates = 0;
+  private readonly dayFirstExamples: DayFirstDate[] = [];
 
   constructor(private readonly options: NdjsonPipelineOptions) {
     this.analyser = new NdjsonRecordAnalyser({
@@ -50,7 +62,8 @@ export class NdjsonRecordPipeline {
         ? { validator: options.validator, schemaPointer: options.schemaPointer }
         : {}),
       ...(options.idField !== undefined ? { idField: options.idField } : {}),
-      sampleSize: options.sampleSize,
+      ...(options.keep ? { keep: options.keep } : {}),
+      ...(options.fields ? { fields: options.fields } : {}),
     });
   }
 
@@ -66,7 +79,13 @@ export class NdjsonRecordPipeline {
   /** Judges what is left (a last line without a newline) and gives the totals. */
   end(): NdjsonTotals {
     if (this.size > 0) this.judge(this.size);
-    return { records: this.records, invalid: this.invalid, invalidCount: this.invalidCount };
+    return {
+      records: this.records,
+      invalid: this.invalid,
+      invalidCount: this.invalidCount,
+      dayFirstDates: this.dayFirstDates,
+      dayFirstExamples: this.dayFirstExamples,
+    };
   }
 
   /** How many bytes gathered so far end with the last newline among them; 0 when none has one. */
@@ -85,17 +104,20 @@ export class NdjsonRecordPipeline {
   /** Judges the first `bytes` gathered; the rest stays gathered. */
   private judge(bytes: number): void {
     const batch = this.gather(bytes);
-    this.options.tally.add(batch);
-    const result = this.analyser.analyse(batch);
+    const candidateDates = this.options.tally.add(batch);
+    const result = this.analyser.analyse(batch, candidateDates > 0);
     this.records += result.records;
     this.invalidCount += result.invalidCount;
     for (const entry of result.invalid)
       if (this.invalid.length < INVALID_KEPT)
         this.invalid.push({ line: this.lineOffset + entry.line, message: entry.message });
+    this.dayFirstDates += result.dayFirstDates;
+    for (const entry of result.dayFirstExamples)
+      if (this.dayFirstExamples.length < INVALID_KEPT)
+        this.dayFirstExamples.push({ line: this.lineOffset + entry.line, pointer: entry.pointer });
     this.lineOffset += result.lines;
     for (const id of result.ids) this.options.ids.add(id);
-    for (const [id, record] of result.sample)
-      if (this.options.sample.size < this.options.sampleSize) this.options.sample.set(id, record);
+    for (const [id, record] of result.sample) this.options.sample.set(id, record);
   }
 
   /**

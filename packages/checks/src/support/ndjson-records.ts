@@ -1,5 +1,7 @@
 import type { JsonObject, SchemaValidator } from '@council-conform/openapi';
-import { isObject } from './json.ts';
+import { judgeDateValue } from './dates.ts';
+import { isObject, walkJson } from './json.ts';
+import type { FieldFacts } from './schema-fields.ts';
 
 export interface InvalidRecord {
   /** From 1: in a batch's result, within the batch; in a file's totals, within the file. */
@@ -19,8 +21,17 @@ export interface NdjsonBatchResult {
   readonly invalid: readonly InvalidRecord[];
   /** Every record's id, in file order. */
   readonly ids: readonly string[];
-  /** Records by id, while the fidelity sample still wants them. */
+  /** Records whose id the fidelity sample wants. */
   readonly sample: readonly (readonly [string, JsonObject])[];
+  /** Values the shared date rule (support/dates.ts) finds written day first, and the first few of them. */
+  readonly dayFirstDates: number;
+  readonly dayFirstExamples: readonly DayFirstDate[];
+}
+
+/** A day-first date found in an export: where it is, never the value (it may be a date of birth). */
+export interface DayFirstDate {
+  readonly line: number;
+  readonly pointer: string;
 }
 
 export interface NdjsonRecordOptions {
@@ -28,7 +39,10 @@ export interface NdjsonRecordOptions {
   /** JSON pointer of the record schema in the reference; none when the dataset is unknown. */
   readonly schemaPointer?: string;
   readonly idField?: string;
-  readonly sampleSize: number;
+  /** Which records to keep whole, by id: the fidelity sample drawn from the API. */
+  readonly keep?: ReadonlySet<string>;
+  /** The reference's facts about the record's fields, for the date rule. */
+  readonly fields?: ReadonlyMap<string, FieldFacts>;
 }
 
 /**
@@ -39,13 +53,19 @@ export interface NdjsonRecordOptions {
  */
 export class NdjsonRecordAnalyser {
   private kept = 0;
-  private sampled = 0;
+  private datesKept = 0;
 
   constructor(private readonly options: NdjsonRecordOptions) {}
 
-  analyse(bytes: Uint8Array): NdjsonBatchResult {
+  /**
+   * `datesLikely`: the batch's bytes hold something shaped like dd/mm/yyyy (ByteTally counts them without
+   * decoding), so its records' values are walked for the date rule; a batch without one is not walked.
+   */
+  analyse(bytes: Uint8Array, datesLikely = true): NdjsonBatchResult {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const { validator, schemaPointer, idField, sampleSize } = this.options;
+    const { validator, schemaPointer, idField, keep, fields } = this.options;
+    let dayFirstDates = 0;
+    const dayFirstExamples: DayFirstDate[] = [];
     let line = 0;
     let records = 0;
     let invalidCount = 0;
@@ -96,12 +116,21 @@ export class NdjsonRecordAnalyser {
       if (idField !== undefined) {
         const id = String(record[idField]);
         ids.push(id);
-        if (this.sampled < sampleSize) {
-          this.sampled += 1;
-          sample.push([id, record]);
-        }
+        if (keep?.has(id)) sample.push([id, record]);
+      }
+      if (datesLikely) {
+        walkJson(record, (pointer, key, value) => {
+          if (typeof value !== 'string' || value.length < 8 || value.length > 19) return;
+          const verdict = judgeDateValue(value, key ? fields?.get(key)?.formats : undefined);
+          if (!verdict.date || verdict.ok || !verdict.dayFirst) return;
+          dayFirstDates += 1;
+          if (this.datesKept < INVALID_KEPT) {
+            this.datesKept += 1;
+            dayFirstExamples.push({ line, pointer });
+          }
+        });
       }
     }
-    return { lines: line, records, invalidCount, invalid, ids, sample };
+    return { lines: line, records, invalidCount, invalid, ids, sample, dayFirstDates, dayFirstExamples };
   }
 }

@@ -9,19 +9,62 @@ export const PERSONAL_NAME =
 export const STRONGLY_PERSONAL_NAME =
   /(^|_)(email|e_mail|phone|telephone|mobile|date_of_birth|dob|birth_date|ni_number|national_insurance(_number)?|nino|nhs_number)$/i;
 
-/** Patterns of personal data as it leaks into free text. */
-export const PERSONAL_PATTERNS: readonly { kind: string; pattern: RegExp }[] = [
-  { kind: 'an e-mail address', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/ },
+/** True when ten digits carry a valid NHS number check digit (modulus 11). */
+export function isNhsNumber(digits: string): boolean {
+  if (!/^\d{10}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
+  const check = 11 - (sum % 11);
+  return (check === 11 ? 0 : check) === Number(digits[9]) && check !== 10;
+}
+
+/**
+ * Patterns of personal data as it leaks into free text. `unambiguous` ones identify a person whoever
+ * wrote them (a National Insurance or NHS number, a date of birth) and fail a check; an e-mail address or a
+ * phone number may as well be the council's switchboard or a role mailbox (`enquiries@…`), which is not
+ * personal data, so those only warn (docs/checks.md).
+ */
+export const PERSONAL_PATTERNS: readonly {
+  kind: string;
+  pattern: RegExp;
+  unambiguous: boolean;
+  confirm?: (match: string) => boolean;
+}[] = [
+  {
+    kind: 'an e-mail address',
+    pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/,
+    unambiguous: false,
+  },
   {
     kind: 'a UK phone number',
     pattern: /(?<!\d)(?:\+44\s?|0)(?:7\d{3}\s?\d{6}|20\s?\d{4}\s?\d{4}|\d{3}\s?\d{3}\s?\d{4})(?!\d)/,
+    unambiguous: false,
   },
   {
     kind: 'a National Insurance number',
     pattern: /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b/,
+    unambiguous: true,
   },
-  { kind: 'a date of birth', pattern: /\b(?:date of birth|d\.o\.b\.?|born on|born)\b[^.]{0,20}\d/i },
+  {
+    kind: 'an NHS number',
+    pattern: /(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d-])/,
+    unambiguous: true,
+    confirm: (match) => isNhsNumber(match.replace(/[ -]/g, '')),
+  },
+  {
+    kind: 'a date of birth',
+    pattern: /\b(?:date of birth|d\.o\.b\.?|born on|born)\b[^.]{0,20}\d/i,
+    unambiguous: true,
+  },
 ];
+
+/** The personal patterns a free-text value holds, each once. */
+export function personalPatternsIn(value: string): (typeof PERSONAL_PATTERNS)[number][] {
+  return PERSONAL_PATTERNS.filter(({ pattern, confirm }) => {
+    const match = pattern.exec(value);
+    return match !== null && (!confirm || confirm(match[0]));
+  });
+}
 
 /**
  * Names of properties the reference explicitly classifies as public although they look personal (an

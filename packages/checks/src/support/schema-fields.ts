@@ -54,3 +54,38 @@ export function schemaFields(document: JsonObject, schemaName: string): Map<stri
   visit({ $ref: `#/components/schemas/${schemaName}` }, undefined, new Set());
   return fields;
 }
+
+/**
+ * Top-level properties of a record schema that a list response MAY leave out (`x-omittable-in-lists: true`,
+ * Council API Baseline 1.1 §7): a read by id and every export carry them, a list view need not. Found
+ * through `$ref` and `allOf`, where record schemas compose their properties.
+ */
+export function omittableInLists(document: JsonObject, schemaName: string): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (!isObject(node)) return;
+    if (typeof node.$ref === 'string' && node.$ref.startsWith('#/') && !seen.has(node.$ref)) {
+      seen.add(node.$ref);
+      visit(resolvePointer(document, node.$ref.slice(1)));
+    }
+    if (Array.isArray(node.allOf)) for (const part of node.allOf) visit(part);
+    if (isObject(node.properties))
+      for (const [name, schema] of Object.entries(node.properties))
+        if (isObject(schema) && schema['x-omittable-in-lists'] === true) names.add(name);
+  };
+  visit({ $ref: `#/components/schemas/${schemaName}` });
+  return names;
+}
+
+/** A list record's validation errors, less "required" ones about properties a list may leave out. */
+export function listViewErrors<E extends { readonly pointer: string; readonly message: string }>(
+  errors: readonly E[],
+  omittable: ReadonlySet<string>,
+): E[] {
+  if (omittable.size === 0) return [...errors];
+  return errors.filter((error) => {
+    const missing = /must have required property '([^']+)'/.exec(error.message)?.[1];
+    return !(error.pointer === '' && missing !== undefined && omittable.has(missing));
+  });
+}

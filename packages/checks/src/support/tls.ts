@@ -1,21 +1,20 @@
 import { isIP } from 'node:net';
 import { connect, rootCertificates } from 'node:tls';
 import type { CheckOutcome, RunContext } from '@council-conform/runner';
-import { notApplicable } from './outcomes.ts';
+import { notJudged, TO_JUDGE } from './outcomes.ts';
 
 /**
- * Why the transport checks cannot judge this target, or undefined when they can (an https target). A
- * loopback http target (a mock, a local container) is never passed: it is not-applicable, and says so.
+ * Why the transport checks cannot judge this target, or undefined when they can (an https target). A plain
+ * http target is never passed on TLS: the checks are not judged, and the run cannot be certified.
  */
 export function tlsNotJudged(ctx: RunContext): CheckOutcome | undefined {
   const target = ctx.config.targetUrl;
   if (target.protocol === 'https:') return undefined;
-  if (ctx.isLoopbackHttp)
-    return notApplicable(
-      `not judged, not passed: the target ${target.origin} is plain http on loopback (a mock or a local container), where there is no TLS to test; run against the API’s https address to judge TLS`,
-    );
-  return notApplicable(
-    `the target ${target.origin} is plain http, so there is no TLS to judge (secure-tls-enforced judges the plain http itself); give the API’s https address`,
+  return notJudged(
+    ctx.isLoopbackHttp
+      ? `the target ${target.origin} is plain http on loopback (a mock or a local server), where there is no TLS to test.`
+      : `the target ${target.origin} is plain http, so there is no TLS to judge.`,
+    TO_JUDGE.https,
   );
 }
 

@@ -1,6 +1,6 @@
 import type { Check, RunContext } from '@council-conform/runner';
 import { isObject } from '../support/json.ts';
-import { fail, pass } from '../support/outcomes.ts';
+import { fail, judged, pass } from '../support/outcomes.ts';
 import { samplePage } from '../support/pages.ts';
 import { topLevelDatasets } from '../support/probes.ts';
 
@@ -53,16 +53,21 @@ export const transparentChangelog: Check = {
   title: 'Changes are published: a changelog or a version header',
   description:
     'The description links a changelog (info.x-changelog, externalDocs or a link in info.description), or responses name the API version in a header (API-Version or X-API-Version), so a council can see what changed and which version answered.',
+  sampling: 'The published description; failing a link there, the headers of one response.',
   async run(ctx) {
     const description = await ctx.supplierDescription();
     const exchangeIds = description ? [description.exchangeId] : [];
     const link = description ? changelogLink(description.document) : undefined;
-    if (link) return pass(`the description links a changelog (${link})`, { exchangeIds });
+    if (link)
+      return pass(`the description links a changelog (${link})`, {
+        exchangeIds,
+        judged: judged(1, 'descriptions'),
+      });
     const header = await versionHeader(ctx, description?.exchangeId);
     if (header) {
       return pass(
         `responses carry ${header.name}: ${header.value.slice(0, 40)} (the description links no changelog; consider info.x-changelog as well)`,
-        { exchangeIds: [...exchangeIds, header.exchangeId] },
+        { exchangeIds: [...exchangeIds, header.exchangeId], judged: judged(1, 'responses') },
       );
     }
     return fail(

@@ -1,6 +1,7 @@
 import { listOperations } from '@council-conform/openapi';
 import { type Check, ViolationCollector } from '@council-conform/runner';
-import { harnessError, judge, notApplicable } from '../support/outcomes.ts';
+import { parseHttpDate, parseStructuredDate } from '../support/http-dates.ts';
+import { harnessError, judge, judged, notApplicable } from '../support/outcomes.ts';
 
 /** Deprecated operations called: each is one request, so a description with hundreds stays bounded. */
 const MAX_CALLS = 10;
@@ -11,7 +12,8 @@ export const transparentDeprecationAnnounced: Check = {
   severity: 'must',
   title: 'Deprecated operations announce when they go',
   description:
-    'Calls every read-only GET the supplier’s description marks deprecated and expects a Deprecation header (RFC 9745) and a Sunset header with an HTTP date (RFC 8594), so a council’s integrations learn in time that an operation is going and when.',
+    'Calls every read-only GET the supplier’s description marks deprecated and expects a Deprecation header holding an RFC 9745 structured date (@1767225600; `true` is not one) and a Sunset header holding an HTTP-date (RFC 8594; an ISO 8601 date is not one) no earlier than it, so a council’s integrations learn in time that an operation is going and when.',
+  sampling: 'Up to ten deprecated GET operations without path parameters, once each.',
   async run(ctx) {
     const description = await ctx.supplierDescription();
     if (!description)
@@ -31,7 +33,7 @@ export const transparentDeprecationAnnounced: Check = {
     }
     const violations = new ViolationCollector();
     const exchangeIds = [description.exchangeId];
-    let judged = 0;
+    let answered = 0;
     for (const op of callable.slice(0, MAX_CALLS)) {
       const label = `GET ${op.path}${op.operationId ? ` (${op.operationId})` : ''}`;
       const response = await ctx.http.request({
@@ -42,19 +44,33 @@ export const transparentDeprecationAnnounced: Check = {
       exchangeIds.push(response.exchange.id);
       // A withdrawn (410) or refused answer says nothing about how a working deprecated operation announces.
       if (response.status >= 400) continue;
-      judged += 1;
+      answered += 1;
       const where = { location: op.path, exchangeId: response.exchange.id };
-      if (!response.header('deprecation'))
+      const deprecation = response.header('deprecation');
+      const deprecatedAt = deprecation === undefined ? undefined : parseStructuredDate(deprecation);
+      if (deprecation === undefined)
         violations.add('no Deprecation header', { message: `${label}: no Deprecation header`, ...where });
+      else if (deprecatedAt === undefined)
+        violations.add('Deprecation is not an RFC 9745 date', {
+          message: `${label}: Deprecation "${deprecation.slice(0, 40)}" is not a structured date such as @1767225600 (RFC 9745)`,
+          ...where,
+        });
       const sunset = response.header('sunset');
-      if (!sunset) violations.add('no Sunset header', { message: `${label}: no Sunset header`, ...where });
-      else if (Number.isNaN(Date.parse(sunset)))
-        violations.add('Sunset is not an HTTP date', {
-          message: `${label}: Sunset "${sunset.slice(0, 40)}" is not an HTTP date`,
+      const sunsetAt = sunset === undefined ? undefined : parseHttpDate(sunset);
+      if (sunset === undefined)
+        violations.add('no Sunset header', { message: `${label}: no Sunset header`, ...where });
+      else if (sunsetAt === undefined)
+        violations.add('Sunset is not an HTTP-date', {
+          message: `${label}: Sunset "${sunset.slice(0, 40)}" is not an HTTP-date such as Thu, 01 Jan 2026 00:00:00 GMT (RFC 8594, RFC 9110 §5.6.7)`,
+          ...where,
+        });
+      else if (deprecatedAt !== undefined && sunsetAt < deprecatedAt)
+        violations.add('Sunset before Deprecation', {
+          message: `${label}: the operation goes (Sunset ${sunset}) before it is deprecated (Deprecation ${deprecation}); RFC 8594 §3 says it must not`,
           ...where,
         });
     }
-    if (judged === 0)
+    if (answered === 0)
       return harnessError(
         `none of ${Math.min(callable.length, MAX_CALLS)} deprecated operations answered successfully, so their headers could not be judged`,
         { exchangeIds },
@@ -62,10 +78,14 @@ export const transparentDeprecationAnnounced: Check = {
     return judge(
       violations,
       {
-        pass: `${judged} deprecated operations send Deprecation and Sunset`,
+        pass: `${answered} deprecated operations send Deprecation and Sunset`,
         fail: 'deprecated operations do not say when they go; send Deprecation and Sunset (and a Link to the successor)',
       },
-      { exchangeIds, data: { deprecated: deprecated.length, called: judged } },
+      {
+        exchangeIds,
+        data: { deprecated: deprecated.length, called: answered },
+        judged: judged(answered, 'deprecated operations'),
+      },
     );
   },
 };

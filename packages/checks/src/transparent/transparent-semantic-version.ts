@@ -1,6 +1,6 @@
 import type { Check } from '@council-conform/runner';
 import { isObject } from '../support/json.ts';
-import { fail, notApplicable, pass } from '../support/outcomes.ts';
+import { fail, judged, notApplicable, pass } from '../support/outcomes.ts';
 
 /** Semantic Versioning 2.0.0, the regular expression semver.org publishes. */
 export const SEMVER =
@@ -13,6 +13,7 @@ export const transparentSemanticVersion: Check = {
   title: 'The description carries a semantic version',
   description:
     'The supplier’s OpenAPI description states its version in info.version as a Semantic Versioning 2.0.0 number (MAJOR.MINOR.PATCH), so a council can tell a breaking change from a fix before it lands.',
+  sampling: 'info.version of the published description.',
   async run(ctx) {
     const description = await ctx.supplierDescription();
     if (!description)
@@ -33,6 +34,10 @@ export const transparentSemanticVersion: Check = {
         { exchangeIds, data: { version: version.slice(0, 60) } },
       );
     }
-    return pass(`info.version is ${version}, a semantic version`, { exchangeIds, data: { version } });
+    return pass(`info.version is ${version}, a semantic version`, {
+      exchangeIds,
+      data: { version },
+      judged: judged(1, 'descriptions'),
+    });
   },
 };

@@ -9,7 +9,14 @@ export const EASY_EXIT_EXPECTATIONS: Partial<Record<FaultId, Expectation>> = {
       'right-to-data-records-valid': 'mis-encoded characters break the schemas’ text patterns',
     },
   },
-  'export-csv-broken-quoting': { caughtBy: ['easy-exit-open-encodings'] },
+  'export-csv-broken-quoting': {
+    caughtBy: ['easy-exit-open-encodings'],
+    alsoFails: {
+      'right-to-data-export-fidelity':
+        'cells shift where quoting breaks, so a row’s values no longer line up with the API’s',
+      'right-to-data-export-complete': 'a shifted row can carry another cell where its id belongs',
+    },
+  },
   'export-ddmmyyyy-dates': {
     caughtBy: ['easy-exit-open-encodings', 'easy-exit-round-trip'],
     alsoFails: {

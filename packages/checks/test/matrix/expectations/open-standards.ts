@@ -38,4 +38,5 @@ export const OPEN_STANDARDS_EXPECTATIONS: Partial<Record<FaultId, Expectation>> 
     },
   },
   'pagination-loops': { caughtBy: ['open-standards-pagination'] },
+  'pagination-breaks-midway': { caughtBy: ['open-standards-pagination'] },
 };

@@ -6,4 +6,6 @@ export const TRANSPARENT_EXPECTATIONS: Partial<Record<FaultId, Expectation>> = {
   'non-semantic-version': { caughtBy: ['transparent-semantic-version'] },
   'no-changelog': { caughtBy: ['transparent-changelog'] },
   'deprecated-without-sunset': { caughtBy: ['transparent-deprecation-announced'] },
+  // Headers that are present but hold no date a client can read are as good as absent.
+  'deprecation-not-dated': { caughtBy: ['transparent-deprecation-announced'] },
 };
