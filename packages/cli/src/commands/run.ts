@@ -15,6 +15,7 @@ import cliPackage from '../../package.json' with { type: 'json' };
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { formatTable } from '../table.ts';
+import { readCaFile } from './ca-file.ts';
 
 // The runner, the check catalogue and the reporters load when a run starts, not whenever `conform` does.
 const runner = () => import('@council-conform/runner');
@@ -51,6 +52,7 @@ export const RUN_ENV = {
   roundTrip: 'CONFORM_ROUND_TRIP',
   roundTripClientId: 'CONFORM_ROUND_TRIP_CLIENT_ID',
   roundTripClientSecret: 'CONFORM_ROUND_TRIP_CLIENT_SECRET',
+  caFile: 'CONFORM_CA_FILE',
 } as const;
 
 export interface RunFlags {
@@ -68,6 +70,8 @@ export interface RunFlags {
   roundTrip?: string;
   roundTripClientId?: string;
   roundTripClientSecret?: string;
+  /** A CA certificate (PEM file) to trust besides the public ones. */
+  caFile?: string;
   feature?: string[];
   attestation?: string;
   report?: string;
@@ -228,6 +232,21 @@ export async function resolveRunSettings(
       flags.roundTripClientSecret ?? e('roundTripClientSecret'),
     );
     run.roundTrip = { target: roundTripTarget, ...(credentials ? { credentials } : {}) };
+  }
+  // A CA to trust besides the public ones: --ca-file, else CONFORM_CA_FILE (relative to where the command was
+  // typed), else the file's tls.caFile (relative to the file) or tls.ca (the PEM text itself).
+  const fileTls = isObject(fileRun.tls) ? fileRun.tls : undefined;
+  const caFile = flags.caFile ?? e('caFile');
+  if (caFile !== undefined) {
+    const { caFile: _inFile, ...rest } = fileTls ?? {};
+    const source = flags.caFile ? '--ca-file' : RUN_ENV.caFile;
+    run.tls = { ...rest, ca: await readCaFile(resolve(cwd, caFile), source) };
+  } else if (fileTls?.caFile !== undefined) {
+    const { caFile: inFile, ...rest } = fileTls;
+    if (typeof inFile !== 'string') throw configError(`${file?.path}: "tls.caFile" must be a file path`);
+    if (rest.ca !== undefined)
+      throw configError(`${file?.path}: "tls.ca" and "tls.caFile" exclude each other; give the CA once`);
+    run.tls = { ...rest, ca: await readCaFile(fromFile(inFile), `tls.caFile in ${file?.path}`) };
   }
 
   let config: ResolvedRunConfig;
@@ -429,6 +448,10 @@ export function registerRun(program: Command, io: CliIo): void {
     .description('judge a supplier API, live, against a reference spec profile, clause by clause')
     .option('--profile <spec-id>', 'reference spec profile to judge against (see `conform specs`)')
     .option('--target <url>', 'base URL of the supplier API')
+    .option(
+      '--ca-file <pem>',
+      'a CA certificate (PEM) to trust besides the public ones, for a target whose certificate a private CA signed',
+    )
     .option(
       '--image <name>',
       'certify a supplier image instead of a URL: start it in a throwaway container (docs/containers.md), run in sandbox mode, remove it',
