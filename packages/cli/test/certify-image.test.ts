@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { containerEngine } from '@council-conform/containers';
+import { buildScratchNodeImage, containerEngine } from '@council-conform/containers';
 import {
   buildReferenceServerImage,
   listenReferenceServer,
@@ -22,6 +22,7 @@ if (!engine.available && process.env.CI === 'true') throw new Error(`CI=true: ${
 if (!engine.available) console.warn(`image certification skipped: ${engine.reason}`);
 
 const PROFILE = 'housing-repairs';
+const TLS_CHECKS = ['secure-tls-enforced', 'secure-tls-version', 'secure-hsts'];
 const ROUND_TRIP = { clientId: 'round-trip-a', clientSecret: 'round-trip-secret-a-24chars' };
 
 describe.skipIf(!engine.available)(
@@ -29,12 +30,18 @@ describe.skipIf(!engine.available)(
   { timeout: 600_000 },
   () => {
     const tag = `council-conform/reference-server:test-${process.pid}`;
+    const plain = `council-conform/plain-http-app:test-${process.pid}`;
     let dir: string;
     let roundTrip: RunningReferenceServer;
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'conform-image-run-'));
       await buildReferenceServerImage(tag);
+      await buildScratchNodeImage({
+        tag: plain,
+        appDir: join(import.meta.dirname, 'fixtures', 'plain-http-app'),
+        entry: 'server.mjs',
+      });
       // The easy-exit round trip carries the container's export into an empty reference server in this process.
       roundTrip = await listenReferenceServer(
         readConfig({
@@ -52,11 +59,11 @@ describe.skipIf(!engine.available)(
 
     afterAll(async () => {
       await roundTrip?.close();
-      await promisify(execFile)('docker', ['rmi', '-f', tag]).catch(() => undefined);
+      await promisify(execFile)('docker', ['rmi', '-f', tag, plain]).catch(() => undefined);
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    it('starts it, passes every must check with the round trip, keeps its logs and removes it', async () => {
+    it('starts it over https, passes every must check (TLS too) with the round trip, keeps its logs and removes it', async () => {
       const { profile } = await loadSpec(PROFILE);
       const io = capture();
       const report = join(dir, 'report.json');
@@ -87,14 +94,24 @@ describe.skipIf(!engine.available)(
           throw new Error(`no report; the CLI said:\n${io.stderr()}`);
         }),
       ) as {
-        target: { container?: { image: string; logs: string } };
+        target: { url: string; container?: { image: string; logs: string } };
         checks: { id: string; severity: string; status: string; message: string }[];
+        certifiable: boolean;
+        certifiableReasons: string[];
       };
       const bad = written.checks
         .filter((c) => c.severity === 'must' && (c.status === 'fail' || c.status === 'error'))
         .map((c) => `${c.id}: ${c.status}: ${c.message}`);
       expect(bad).toEqual([]);
       expect(code, io.stderr()).toBe(0);
+      // The container served https with the run's certificate, so TLS was judged, not passed over.
+      expect(written.target.url).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:\\d+/${PROFILE}$`));
+      const tls = written.checks.filter((c) => TLS_CHECKS.includes(c.id)).map((c) => `${c.id}: ${c.status}`);
+      expect(tls).toEqual(TLS_CHECKS.map((id) => `${id}: pass`));
+      expect(written.certifiable, written.certifiableReasons.join('; ')).toBe(true);
+      expect(io.stderr()).not.toMatch(/serves plain http/);
+      // Neither the CA's key nor the server's key the container was given is anywhere in the report.
+      expect(JSON.stringify(written)).not.toMatch(/PRIVATE KEY/);
       expect(written.checks.find((c) => c.id === 'easy-exit-round-trip')?.status).toBe('pass');
       expect(written.target.container?.image).toBe(tag);
       expect(written.target.container?.logs).toMatch(/reference server listening on/);
@@ -109,6 +126,18 @@ describe.skipIf(!engine.available)(
         '-q',
       ]);
       expect(stdout.trim()).toBe('');
+    });
+
+    it('still runs an image that ignores the certificate and serves plain http, and says what that costs', async () => {
+      const io = capture();
+      const code = await runCli(['run', '--profile', 'street-reports', '--image', plain, '--dry-run'], io);
+      expect(io.stderr()).toContain(
+        `${plain} ignored CONFORM_TLS_CERT and CONFORM_TLS_KEY and serves plain http, so secure-tls-enforced, secure-tls-version and secure-hsts cannot be judged and the run cannot be certified`,
+      );
+      expect(io.stderr()).toMatch(/is healthy at http:\/\/127\.0\.0\.1:\d+/);
+      // No API behind it: pre-flight stops the run, and the container is removed all the same.
+      expect(code).toBe(2);
+      expect(io.stderr()).toMatch(/stopped and removed/);
     });
   },
 );

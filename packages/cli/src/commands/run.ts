@@ -549,12 +549,20 @@ async function runImage(flags: RunFlags, io: CliIo, cwd: string): Promise<number
     );
   const profile = flags.profile ?? process.env[RUN_ENV.profile];
   if (!profile) throw new UsageError('PROFILE_MISSING', '--profile is required with --image');
-  const { planContainerRun, redactLogs, withContainer } = await import('./run-image.ts');
+  const { CONTAINER_ENV, planContainerRun, redactLogs, trustingCa, withContainer } = await import(
+    './run-image.ts'
+  );
   const { startSupplierContainer } = await import('@council-conform/containers');
   const plan = planContainerRun(flags, profile);
   const safe = scrubbing(io, plan.secrets);
-  safe.err(`conform run: starting ${image} in a throwaway container (host network, a free port)…`);
-  const container = await startSupplierContainer({ image, env: plan.env }).catch((error: unknown) => {
+  safe.err(
+    `conform run: starting ${image} in a throwaway container (host network, a free port, https with a certificate from this run's own CA)…`,
+  );
+  const container = await startSupplierContainer({
+    image,
+    env: plan.env,
+    tls: { ca: plan.caCertificatePem },
+  }).catch((error: unknown) => {
     const failed = error as { code?: string; message?: string; logs?: string };
     const logs = failed.logs ? `\n--- container output ---\n${redactLogs(failed.logs, plan.secrets)}` : '';
     throw new UsageError(failed.code ?? 'CONTAINER_FAILED', `${failed.message ?? String(error)}${logs}`);
@@ -563,7 +571,13 @@ async function runImage(flags: RunFlags, io: CliIo, cwd: string): Promise<number
     safe.err(
       `conform run: ${image} is healthy at ${container.url} (container ${container.containerId.slice(0, 12)})`,
     );
-    const settings = await resolveRunSettings(plan.flagsFor(container.url), process.env, cwd);
+    if (container.protocol === 'http')
+      safe.err(
+        `conform run: ${image} ignored ${CONTAINER_ENV.tlsCert} and ${CONTAINER_ENV.tlsKey} and serves plain http, so secure-tls-enforced, secure-tls-version and secure-hsts cannot be judged and the run cannot be certified; serve https on PORT with that certificate (docs/containers.md)`,
+      );
+    const resolved = await resolveRunSettings(plan.flagsFor(container.url), process.env, cwd);
+    // The run trusts its own CA only where the container serves what that CA signed.
+    const settings = container.protocol === 'https' ? trustingCa(resolved, plan.caCertificatePem) : resolved;
     const { exitCode } = await conformRun(settings, safe, {
       decorate: withContainer(image, container, plan.secrets),
     });
