@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { createPrivateCa, type PrivateCa } from '@council-conform/private-ca';
 import type { RunReport } from '@council-conform/runner';
 import type { CliIo } from '../io.ts';
 import { conformRun, type RunOutcome } from './run.ts';
@@ -21,6 +22,11 @@ const ROUND_TRIP_TENANTS = {
   CONFORM_TENANT_B_CLIENT_SECRET: 'demo-round-trip-secret-b',
 };
 
+/** The demo's own CA: every server the demo judges serves https with a certificate it signed. */
+export function createDemoCa(): PrivateCa {
+  return createPrivateCa({ name: 'Council Conform demo CA' });
+}
+
 export interface ReferenceCertification extends RunOutcome {
   /** Where the reference server ran: `container` when an engine was there, `in-process` otherwise. */
   readonly where: 'container' | 'in-process';
@@ -28,15 +34,17 @@ export interface ReferenceCertification extends RunOutcome {
 }
 
 /**
- * The demo's certification of the reference server: its FROM-scratch image started through testcontainers
- * when a container engine answers, the same server in this process when none does. Either way the easy-exit
- * round trip goes into a second, empty reference server in this process.
+ * The demo's certification of the reference server over https, with a certificate from `ca` that the run
+ * trusts: its FROM-scratch image started through testcontainers when a container engine answers, the same
+ * server in this process when none does. Either way the easy-exit round trip goes into a second, empty
+ * reference server in this process, on plain http.
  */
 export async function certifyReferenceServer(
   io: CliIo,
   outDir: string,
   profile: string,
   attestationPath: string = EXAMPLE_ATTESTATION,
+  ca: PrivateCa = createDemoCa(),
 ): Promise<ReferenceCertification> {
   const { buildReferenceServerImage, listenReferenceServer, readConfig, REFERENCE_IMAGE } = await import(
     '@council-conform/reference-server'
@@ -56,7 +64,12 @@ export async function certifyReferenceServer(
     html: join(outDir, 'reference-server.html'),
     markdown: join(outDir, 'reference-server.md'),
   };
-  const runOn = (target: string, tenants: Record<string, string>, decorate?: (r: RunReport) => RunReport) =>
+  const runOn = (
+    target: string,
+    tenants: Record<string, string>,
+    trust: string | undefined,
+    decorate?: (r: RunReport) => RunReport,
+  ) =>
     conformRun(
       {
         profile,
@@ -83,6 +96,7 @@ export async function certifyReferenceServer(
               clientSecret: ROUND_TRIP_TENANTS.CONFORM_TENANT_A_CLIENT_SECRET,
             },
           },
+          ...(trust ? { tls: { ca: trust } } : {}),
         }),
         attestationPath,
         outputs,
@@ -95,12 +109,17 @@ export async function certifyReferenceServer(
     const engine = await containerEngine();
     if (engine.available) {
       await buildReferenceServerImage(REFERENCE_IMAGE);
-      const plan = planContainerRun({ basePath: '/{profile}' }, profile);
-      const container = await startSupplierContainer({ image: REFERENCE_IMAGE, env: plan.env });
+      const plan = planContainerRun({ basePath: '/{profile}' }, profile, ca);
+      const container = await startSupplierContainer({
+        image: REFERENCE_IMAGE,
+        env: plan.env,
+        tls: { ca: plan.caCertificatePem },
+      });
       try {
         const outcome = await runOn(
           `${container.url}/${profile}`,
           plan.env,
+          container.protocol === 'https' ? plan.caCertificatePem : undefined,
           withContainer(REFERENCE_IMAGE, container, plan.secrets),
         );
         return { ...outcome, where: 'container' };
@@ -115,9 +134,18 @@ export async function certifyReferenceServer(
       CONFORM_TENANT_B_CLIENT_ID: 'demo-b',
       CONFORM_TENANT_B_CLIENT_SECRET: 'demo-secret-b-in-process',
     };
-    const server = await listenReferenceServer(readConfig({ PORT: '0', ...tenants }), store);
+    const issued = ca.issueServerCertificate({ hosts: ['127.0.0.1', 'localhost'] });
+    const server = await listenReferenceServer(
+      readConfig({
+        PORT: '0',
+        ...tenants,
+        CONFORM_TLS_CERT: issued.certificatePem,
+        CONFORM_TLS_KEY: issued.keyPem,
+      }),
+      store,
+    );
     try {
-      const outcome = await runOn(`${server.url}/${profile}`, tenants);
+      const outcome = await runOn(`${server.url}/${profile}`, tenants, ca.certificatePem);
       return { ...outcome, where: 'in-process', fallbackReason: engine.reason };
     } finally {
       await server.close();

@@ -2,34 +2,57 @@ import { join, relative, resolve } from 'node:path';
 import { CLAUSES } from '@council-conform/clauses';
 import type { FaultId } from '@council-conform/mocks';
 import { validateOpenApiStructure } from '@council-conform/openapi';
+import type { PrivateCa } from '@council-conform/private-ca';
 import { listSpecIds, loadSpec, specDir, summariseSpec } from '@council-conform/specs';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { formatTable } from '../table.ts';
 import { importDemoContracts } from './demo-contracts.ts';
 import { type DemoPublication, publishDemoResults, writeDemoAttestation } from './demo-dashboard.ts';
-import { EXAMPLE_ATTESTATION } from './demo-reference.ts';
+import { createDemoCa, EXAMPLE_ATTESTATION } from './demo-reference.ts';
 import { conformRun, exitCodeOf, formatRunSummary } from './run.ts';
 
 export const DEMO_SPEC = 'street-reports';
 /** A fault a current check catches: personal records answered without a token. */
 export const DEMO_FAULT: FaultId = 'personal-endpoint-open';
 
-/** Serves a mock of the demo spec on a free port and runs `conform run` against it in sandbox mode. */
+/**
+ * Serves a mock of the demo spec over https on a free port (a certificate from `ca`, which the run trusts;
+ * plain http on the port redirects) and runs `conform run` against it in sandbox mode, so TLS is judged too.
+ */
 export async function demoRun(
   io: CliIo,
   outDir: string,
   name: string,
   faults: readonly FaultId[],
   attestationPath: string,
+  ca: PrivateCa = createDemoCa(),
 ) {
-  const { serveMockWithRoundTrip } = await import('@council-conform/mocks');
+  const { createMockSupplier, mockRoundTripTarget, mockRunTarget, startMockServer } = await import(
+    '@council-conform/mocks'
+  );
   const { resolveRunConfig } = await import('@council-conform/runner');
-  // The easy-exit round trip carries the export into a second, empty implementation of the profile.
-  const served = await serveMockWithRoundTrip(DEMO_SPEC, faults);
+  const supplier = await createMockSupplier(DEMO_SPEC, { faults, rateLimit: { limit: 400, windowMs: 1000 } });
+  // The easy-exit round trip carries the export into a second, empty implementation of the profile, on plain
+  // http: the run's CA is not given to the round-trip client.
+  const twin = await createMockSupplier(DEMO_SPEC, {
+    seed: false,
+    features: supplier.spec.profile.operations.optional,
+    rateLimit: { limit: 10_000, windowMs: 1000 },
+  });
+  const issued = ca.issueServerCertificate({ hosts: ['127.0.0.1', 'localhost'] });
+  const server = await startMockServer(supplier, {
+    tls: { key: issued.keyPem, cert: issued.certificatePem },
+  });
+  const twinServer = await startMockServer(twin).catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
   try {
     const config = resolveRunConfig({
-      ...served.runTarget,
+      ...mockRunTarget(supplier, server.url),
+      roundTrip: mockRoundTripTarget(twin, twinServer.url),
+      tls: { ca: ca.certificatePem },
       mode: 'sandbox',
       requestsPerSecond: 250,
       requestTimeoutMs: 5_000,
@@ -54,7 +77,8 @@ export async function demoRun(
       { progress: false, summary: false },
     );
   } finally {
-    await served.close();
+    await server.close();
+    await twinServer.close();
   }
 }
 
@@ -116,7 +140,7 @@ export function registerDemo(program: Command, io: CliIo): void {
 
       const outDir = resolve(options.out);
       io.out(
-        `\n3. \`conform run\` against two mock ${DEMO_SPEC} suppliers served on 127.0.0.1, in sandbox mode at 250 requests/s, with the example supplier attestation (docs/examples/attestation.yaml) and a second, empty implementation to carry the export into for the easy-exit round trip.`,
+        `\n3. \`conform run\` against two mock ${DEMO_SPEC} suppliers served on 127.0.0.1 over https (a certificate from a private CA made for the demo, which the runs trust), in sandbox mode at 250 requests/s, with the example supplier attestation (docs/examples/attestation.yaml) and a second, empty implementation to carry the export into for the easy-exit round trip.`,
       );
       const { getFault } = await import('@council-conform/mocks');
       // Each run is its own (invented) supplier's product, so the dashboard can rank them.
@@ -141,8 +165,9 @@ export function registerDemo(program: Command, io: CliIo): void {
       ];
       let unexpected = false;
       const publications: DemoPublication[] = [];
+      const ca = createDemoCa();
       for (const run of runs) {
-        const { report, written } = await demoRun(io, outDir, run.name, run.faults, run.attestation);
+        const { report, written } = await demoRun(io, outDir, run.name, run.faults, run.attestation, ca);
         // The conformant supplier's run is certified; the faulty supplier only vouches for itself.
         publications.push({ name: run.name, report, certify: run.faults.length === 0 });
         const exit = exitCodeOf(report);
@@ -155,7 +180,7 @@ export function registerDemo(program: Command, io: CliIo): void {
         if ((run.faults.length === 0) !== (exit === 0)) unexpected = true;
       }
       io.out(
-        `\n4. Certifying the reference server (apps/reference-server) for ${DEMO_SPEC}: its FROM-scratch image in a throwaway container when a container engine answers, with the easy-exit round trip into a second, empty reference server.`,
+        `\n4. Certifying the reference server (apps/reference-server) for ${DEMO_SPEC} over https (a certificate from the demo's CA): its FROM-scratch image in a throwaway container when a container engine answers, with the easy-exit round trip into a second, empty reference server.`,
       );
       const { certifyReferenceServer } = await import('./demo-reference.ts');
       const certified = await certifyReferenceServer(
@@ -168,6 +193,7 @@ export function registerDemo(program: Command, io: CliIo): void {
           'Council Conform project',
           'Council Conform reference server',
         ),
+        ca,
       );
       publications.push({ name: 'reference-server', report: certified.report, certify: true });
       if (certified.where === 'in-process')
