@@ -72,7 +72,7 @@ describe('secure checks over HTTPS', () => {
     expect(badMustChecks(report).filter((line) => !allowed.has(line.split(':')[0] as string))).toEqual([]);
   });
 
-  it('judges TLS not-applicable, never passed, on a loopback plain-http target', async () => {
+  it('leaves TLS not judged, never passed, on a loopback plain-http target, and says what to give', async () => {
     const supplier = await createMockSupplier(SPEC);
     const server = await startMockServer(supplier);
     try {
@@ -90,9 +90,12 @@ describe('secure checks over HTTPS', () => {
         runner: { name: 'council-conform', version: 'test' },
       });
       for (const check of report.checks) {
-        expect(check.status, check.id).toBe('not-applicable');
-        expect(check.message).toMatch(/not judged, not passed: .*loopback/);
+        expect(check.status, check.id).toBe('not-judged');
+        expect(check.message).toMatch(/plain http on loopback/);
+        expect(check.toJudge).toMatch(/https address as --target .*--ca-file/);
       }
+      expect(report.certifiable).toBe(false);
+      expect(report.notJudged.map((n) => n.check).sort()).toEqual([...TLS_CHECKS].sort());
     } finally {
       await server.close();
     }
