@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { BUDGET, testConfig } from '@council-conform/test-budgets';
 
 // A browser round trip (navigate, inject axe, scan, screenshot) takes seconds on two cores, not milliseconds.
-export default defineConfig({ test: { testTimeout: 60_000, hookTimeout: 240_000 } });
+export default testConfig({ test: BUDGET.browser, hook: BUDGET.realRun + BUDGET.browser });

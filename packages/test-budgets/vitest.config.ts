@@ -1,0 +1,3 @@
+import { testConfig } from './src/index.ts';
+
+export default testConfig();
