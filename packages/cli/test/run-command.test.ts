@@ -78,6 +78,30 @@ describe('conform run', { timeout: 60_000 }, () => {
     expect(validate(report), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
     expect(report.target).toMatchObject({ url: served.url, mode: 'sandbox' });
     expect(report.attestation).not.toBeNull();
+    // A plain-http mock cannot have its TLS judged: stdout says so beside the verdict, with what to give.
+    expect(io.stdout()).toContain('Not judged by this run, and what to give it:');
+    expect(io.stdout()).toMatch(
+      /^ {2}- secure-tls-enforced \(must, secure\): .*plain http on loopback.* --ca-file/m,
+    );
+    expect(io.stdout()).toMatch(
+      /^ {2}- easy-exit-round-trip \(must, easy-exit\): .*\. To judge it, give --round-trip/m,
+    );
+    expect(io.stdout()).toMatch(/Level: \w+, provisional: 4 must checks were not judged\. Certifiable: no\./);
+  });
+
+  it('draws its samples with the seed it is given, and prints it so a run can be replayed', async () => {
+    const served = await serve();
+    const io = capture();
+    const outputs = join(dir, 'seeded');
+    expect(await runCli([...runArgs(served, outputs), '--seed', 'replay-7f3a'], io), io.stderr()).toBe(0);
+    expect(io.stdout()).toContain('Sampling seed: replay-7f3a (--seed replay-7f3a replays');
+    const report = JSON.parse(await readFile(join(outputs, 'report.json'), 'utf8')) as {
+      sampling: { seed: string };
+      checks: { id: string; data?: { sample?: { seed: string }[] } }[];
+    };
+    expect(report.sampling.seed).toBe('replay-7f3a');
+    const sample = report.checks.find((c) => c.id === 'responses-match-reference')?.data?.sample;
+    expect(sample?.every((s) => s.seed.startsWith('replay-7f3a:'))).toBe(true);
   });
 
   it('never lets a client secret given on the command line into the reports or the output', async () => {

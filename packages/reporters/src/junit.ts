@@ -1,7 +1,7 @@
 import { CLAUSES } from '@council-conform/clauses';
 import type { CheckResult, RunReport } from '@council-conform/runner';
 import { escapeXml } from './escape.ts';
-import { citedExchangeIds } from './summary.ts';
+import { citedExchangeIds, sentence } from './summary.ts';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
@@ -37,7 +37,7 @@ function testcase(check: CheckResult): string {
       outcome = `      <skipped message="${message}"/>`;
       break;
     case 'not-judged':
-      outcome = `      <skipped message="${escapeXml(`not judged: ${check.message} To judge it, give ${check.toJudge ?? 'what the message names'}.`)}"/>`;
+      outcome = `      <skipped message="${escapeXml(`not judged: ${sentence(check.message)} To judge it, give ${check.toJudge ?? 'what the message names'}.`)}"/>`;
       break;
     case 'warn':
       outcome = `      <system-out>warning: ${body}</system-out>`;

@@ -79,9 +79,12 @@ export function levelText(report: RunReport): string {
     : LEVEL_TEXT[report.level];
 }
 
+/** Text that ends as a sentence does, so another can follow it. */
+export const sentence = (text: string) => (/[.!?)]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 /** One line per check not judged: which, why, and what to give the run so that it is judged. */
 export function notJudgedLines(report: RunReport): string[] {
   return report.notJudged.map(
-    (n) => `${n.check} (${n.severity}, ${n.clause}): ${n.reason} To judge it, give ${n.toJudge}.`,
+    (n) => `${n.check} (${n.severity}, ${n.clause}): ${sentence(n.reason)} To judge it, give ${n.toJudge}.`,
   );
 }

@@ -48,6 +48,8 @@ export const RUN_ENV = {
   tokenUrl: 'CONFORM_TOKEN_URL',
   features: 'CONFORM_FEATURES',
   rps: 'CONFORM_RPS',
+  // Not CONFORM_SEED, which the container contract uses for the data a product starts with.
+  seed: 'CONFORM_SAMPLING_SEED',
   attestation: 'CONFORM_ATTESTATION',
   roundTrip: 'CONFORM_ROUND_TRIP',
   roundTripClientId: 'CONFORM_ROUND_TRIP_CLIENT_ID',
@@ -80,6 +82,7 @@ export interface RunFlags {
   markdown?: string;
   config?: string;
   rps?: string;
+  seed?: string;
   dryRun?: boolean;
 }
 
@@ -213,6 +216,8 @@ export async function resolveRunSettings(
       .split(',')
       .map((f) => f.trim())
       .filter(Boolean);
+  const seed = flags.seed ?? e('seed');
+  if (seed !== undefined) run.seed = seed;
   if (flags.rps !== undefined) run.requestsPerSecond = positiveNumber(flags.rps, '--rps');
   else if (e('rps') !== undefined) run.requestsPerSecond = positiveNumber(e('rps') as string, RUN_ENV.rps);
 
@@ -315,7 +320,7 @@ function preflightTable(steps: readonly PreflightStep[]): string {
 
 /** The clause summary printed after a run: status, how each clause was judged, and the verdict. */
 export async function formatRunSummary(report: RunReport): Promise<string> {
-  const { CLAUSE_STATUS_TEXT, countsLine, judgedBy, LEVEL_TEXT } = await reporters();
+  const { CLAUSE_STATUS_TEXT, countsLine, judgedBy, levelText, notJudgedLines } = await reporters();
   const rows = report.clauses.map((clause) => {
     const checks = report.checks.filter((c) => c.clause === clause.id);
     return [
@@ -333,10 +338,15 @@ export async function formatRunSummary(report: RunReport): Promise<string> {
     for (const check of findings)
       lines.push(`  ${check.status.padEnd(5)}  ${check.id} (${check.severity}): ${check.message}`);
   }
+  if (report.notJudged.length > 0) {
+    lines.push('', 'Not judged by this run, and what to give it:');
+    for (const line of notJudgedLines(report)) lines.push(`  - ${line}`);
+  }
   lines.push(
     '',
-    `Level: ${LEVEL_TEXT[report.level]}. Certifiable: ${report.certifiable ? 'yes' : 'no'}.`,
+    `Level: ${levelText(report)}. Certifiable: ${report.certifiable ? 'yes' : 'no'}.`,
     ...report.certifiableReasons.map((reason) => `  - ${reason}`),
+    `Sampling seed: ${report.sampling.seed} (--seed ${report.sampling.seed} replays this run’s samples).`,
   );
   return lines.join('\n');
 }
@@ -496,6 +506,10 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--markdown <file>', 'write a Markdown summary here, for pull requests')
     .option('--config <file>', `config file (default: ${CONFIG_FILE_NAMES.join(' or ')} if present)`)
     .option('--rps <n>', 'requests per second (default 5)')
+    .option(
+      '--seed <seed>',
+      'the seed of every sample the checks draw (default: a new one per run, printed and in the report): give a report’s sampling.seed to replay its choices',
+    )
     .option('--dry-run', 'run pre-flight only: configuration, reachability, TLS, description, credentials')
     .action(async (flags: RunFlags) => {
       const argvSecrets = [
