@@ -3,7 +3,7 @@ import { idShape } from '../src/personal-data/personal-data-tenant-isolation.ts'
 import { CsvStreamChecker } from '../src/support/csv-stream.ts';
 import { judgeDateValue } from '../src/support/dates.ts';
 import { parseHttpDate, parseStructuredDate } from '../src/support/http-dates.ts';
-import { isNhsNumber, personalPatternsIn } from '../src/support/personal.ts';
+import { isNhsNumber, PersonalValueIndex, personalPatternsIn } from '../src/support/personal.ts';
 
 describe('Deprecation and Sunset are read as their RFCs write them', () => {
   it('takes an RFC 9745 structured date and nothing looser', () => {
@@ -62,6 +62,21 @@ describe('personal data in free text', () => {
     );
     expect(found.map((p) => p.kind).sort()).toEqual(['a UK phone number', 'an e-mail address']);
     expect(found.every((p) => !p.unambiguous)).toBe(true);
+  });
+});
+
+describe('values the API itself holds as personal data', () => {
+  it('are found in public free text however they are written around, and nothing else is', () => {
+    const held = new PersonalValueIndex();
+    held.add('Hannah Nguyen', 'premises_licences.name');
+    held.add('hannah.nguyen81@example.com', 'premises_licences.email');
+    held.add('07700 900527', 'premises_licences.phone');
+    held.add('Ms', 'premises_licences.title'); // too short to look for
+    expect(held.find('Licensee: Hannah Nguyen (sole trader).')).toBe('premises_licences.name');
+    expect(held.find('write to HANNAH.NGUYEN81@example.com')).toBe('premises_licences.email');
+    expect(held.find('call +44 7700 900527 after six')).toBe('premises_licences.phone');
+    expect(held.find('Ms Patel runs the bar; call the council on 020 8356 3000')).toBeUndefined();
+    expect(held.find('Hannah')).toBeUndefined();
   });
 });
 

@@ -10,7 +10,7 @@ import { personalFieldsOf } from '../reference.ts';
 import { isObject, walkJson } from '../support/json.ts';
 import { listDataset } from '../support/listing.ts';
 import { judge, judged, notApplicable, notJudged, TO_JUDGE, warn } from '../support/outcomes.ts';
-import { explicitlyPublicNames, personalPatternsIn } from '../support/personal.ts';
+import { explicitlyPublicNames, PersonalValueIndex, personalPatternsIn } from '../support/personal.ts';
 import { anonymousList, isPublic, topLevelDatasets } from '../support/probes.ts';
 
 /** Public records read by id per dataset, drawn with the run's seed from the sample of its list. */
@@ -50,13 +50,33 @@ async function readByIdAnonymously(
   return out;
 }
 
+/**
+ * Every value the API holds in a personal field of its personal datasets, as the run lists them with the
+ * first tenant's credentials (memoised per run).
+ */
+function personalValues(ctx: RunContext): Promise<PersonalValueIndex> {
+  return ctx.memo('personal-values', async () => {
+    const index = new PersonalValueIndex();
+    for (const dataset of topLevelDatasets(ctx).filter((d) => !isPublic(d))) {
+      const personal = personalFieldsOf(ctx.reference.document, dataset.schema);
+      const crawl = await ctx.crawl(dataset);
+      const listing = await listDataset(ctx, dataset);
+      for (const record of [...crawl.records, ...listing.sample.flatMap((p) => p.records)])
+        walkJson(record, (_pointer, key, value) => {
+          if (key && personal.has(key)) index.add(value, `${dataset.id}.${key}`);
+        });
+    }
+    return index;
+  });
+}
+
 export const personalDataNotInPublic: Check = {
   id: 'personal-data-not-in-public',
   clause: 'personal-data',
   severity: 'must',
   title: 'No personal data in public responses',
   description:
-    'Scans public records, as listed and as read by id, for fields the reference classifies as personal and for unambiguous personal identifiers in free text (National Insurance and NHS numbers, dates of birth): either fails. E-mail addresses and phone numbers in free text only warn, because a council’s switchboard or a role mailbox (enquiries@…) is organisational contact data, not personal data; the warning names each so a person can look. Case notes pasted into public fields are how most such leaks happen.',
+    'Scans public records, as listed and as read by id, for fields the reference classifies as personal, for values the API itself holds in personal fields of its personal datasets (a licensee’s name, phone or e-mail pasted into a public note), and for unambiguous personal identifiers in free text (National Insurance and NHS numbers, dates of birth): any of these fails. E-mail addresses and phone numbers in free text only warn, because a council’s switchboard or a role mailbox (enquiries@…) is organisational contact data, not personal data; the warning names each so a person can look. Case notes pasted into public fields are how most such leaks happen.',
   sampling:
     'Every record the run lists of every public dataset (up to 5,000 each, then the sampled pages past them), the first page read without credentials, and 10 sampled records per dataset read by id without credentials (drawn with the run’s seed).',
   async run(ctx) {
@@ -66,6 +86,7 @@ export const personalDataNotInPublic: Check = {
     const violations = new ViolationCollector();
     const doubts = new ViolationCollector();
     const exchangeIds: string[] = [];
+    const held = await personalValues(ctx);
     let scanned = 0;
     for (const dataset of datasets) {
       const personal = personalFieldsOf(ctx.reference.document, dataset.schema);
@@ -92,7 +113,17 @@ export const personalDataNotInPublic: Check = {
             });
             return;
           }
-          if (typeof value !== 'string' || (key && allowed.has(key)) || !/\s/.test(value)) return;
+          if (typeof value !== 'string' || (key && allowed.has(key))) return;
+          // A value the API itself holds as a resident's personal data: no doubt about it.
+          const heldAs = held.find(value);
+          if (heldAs) {
+            violations.add(`a value held as personal data (${heldAs}) in public ${dataset.id}`, {
+              message: `${at}: ${key ?? 'value'} carries a value the API holds in ${heldAs}`,
+              location: `${at}#${pointer}`,
+            });
+            return;
+          }
+          if (!/\s/.test(value)) return;
           for (const { kind, unambiguous } of personalPatternsIn(value)) {
             (unambiguous ? violations : doubts).add(`${kind} in free text of public ${dataset.id}`, {
               message: `${at}: ${key ?? 'value'} contains ${kind}`,

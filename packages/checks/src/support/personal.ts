@@ -105,3 +105,65 @@ export function isPersonalValue(personal: ReadonlySet<string>, pointer: string, 
     holds(value)
   );
 }
+
+/**
+ * The values an API itself holds in fields the reference classifies as personal, normalised so that the same
+ * value written in a sentence is found: e-mail addresses in lower case, phone numbers as their digits, other
+ * text (names) in lower case with single spaces. A public response carrying one of them carries a resident's
+ * data, whatever the free text around it says: an identifier that is unambiguous because the supplier's own
+ * personal records hold it.
+ */
+export class PersonalValueIndex {
+  private readonly emails = new Map<string, string>();
+  private readonly phones = new Map<string, string>();
+  private readonly texts = new Map<string, string>();
+  /** Values kept at most: a sandbox's residents, not a whole production register. */
+  static readonly LIMIT = 100_000;
+
+  get size(): number {
+    return this.emails.size + this.phones.size + this.texts.size;
+  }
+
+  /** Notes a personal value and where the API holds it (`dataset.field`). */
+  add(value: unknown, where: string): void {
+    if (typeof value !== 'string' || this.size >= PersonalValueIndex.LIMIT) return;
+    const text = value.trim();
+    if (EMAIL.test(text)) this.emails.set(text.toLowerCase(), where);
+    else if (PHONE_DIGITS.test(text.replace(/[\s()+-]/g, ''))) this.phones.set(phoneKey(text), where);
+    // A short value ("Ms", "E8") would be found everywhere; a name of two words or more would not.
+    else if (text.length >= 6 && /\s/.test(text)) this.texts.set(normaliseText(text), where);
+  }
+
+  /** Where the API holds, as personal data, a value this free text carries; undefined when it holds none. */
+  find(value: string): string | undefined {
+    for (const email of value.match(EMAILS) ?? []) {
+      const where = this.emails.get(email.toLowerCase());
+      if (where) return where;
+    }
+    for (const phone of value.match(PHONES) ?? []) {
+      const where = this.phones.get(phoneKey(phone));
+      if (where) return where;
+    }
+    if (this.texts.size === 0) return undefined;
+    // Names are looked for as runs of two to four capitalised words, and the whole value as it is.
+    const whole = this.texts.get(normaliseText(value));
+    if (whole) return whole;
+    for (const run of value.match(CAPITALISED_RUNS) ?? []) {
+      const words = run.split(/\s+/);
+      for (let length = Math.min(4, words.length); length >= 2; length--)
+        for (let at = 0; at + length <= words.length; at++) {
+          const where = this.texts.get(normaliseText(words.slice(at, at + length).join(' ')));
+          if (where) return where;
+        }
+    }
+    return undefined;
+  }
+}
+
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
+const EMAILS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+const PHONE_DIGITS = /^\d{10,13}$/;
+const PHONES = /(?<![\d])(?:\+44\s?|0)\d[\d\s-]{8,14}\d(?![\d])/g;
+const CAPITALISED_RUNS = /\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)+/gu;
+const phoneKey = (text: string) => text.replace(/\D/g, '').replace(/^44/, '0');
+const normaliseText = (text: string) => text.trim().toLowerCase().replace(/\s+/g, ' ');
