@@ -1,3 +1,4 @@
-import { testConfig } from '@council-conform/test-budgets';
+import { BUDGET, testConfig } from '@council-conform/test-budgets';
 
-export default testConfig();
+// The tests build Docker images FROM scratch and start, health-check and stop containers.
+export default testConfig({ test: BUDGET.container, hook: BUDGET.container });

@@ -12,6 +12,7 @@ import {
   publishSignedReport,
   writeDemoAttestation,
 } from '@council-conform/cli';
+import { BUDGET } from '@council-conform/test-budgets';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailability, type DashboardTab, openDashboardTab, screenshot } from './browser.ts';
@@ -51,7 +52,7 @@ beforeAll(async () => {
   demo = await publishDemoResults(outDir, publications);
   tab = await openDashboardTab(demo.url);
   page = tab.page;
-}, 180_000);
+}, BUDGET.realRun + BUDGET.browser);
 
 afterAll(async () => {
   await tab?.close();

@@ -11,6 +11,7 @@ import {
   publishDemoResults,
   writeDemoAttestation,
 } from '@council-conform/cli';
+import { BUDGET } from '@council-conform/test-budgets';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailability, type DashboardTab, openDashboardTab, screenshot } from './browser.ts';
@@ -64,7 +65,7 @@ beforeAll(async () => {
   );
   tab = await openDashboardTab(demo.url);
   page = tab.page;
-}, 180_000);
+}, BUDGET.realRun + BUDGET.browser);
 
 afterAll(async () => {
   await tab?.close();

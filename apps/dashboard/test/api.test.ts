@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { SignedReport } from '@council-conform/certificates';
 import type { RunReport } from '@council-conform/runner';
+import { BUDGET } from '@council-conform/test-budgets';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportIdOf } from '../src/ids.ts';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   run = await runAgainstMock();
   store = await openResultsStore();
   ({ http } = await testDashboard(store, keys));
-}, 60_000);
+}, BUDGET.realRun);
 afterAll(async () => {
   await store?.close();
 });
@@ -38,7 +39,7 @@ const publish = (body: string | object, token: string | null = UPLOAD_TOKEN) => 
   return call.send(typeof body === 'string' ? body : JSON.stringify(body));
 };
 
-describe('POST /api/reports', { timeout: 30_000 }, () => {
+describe('POST /api/reports', { timeout: BUDGET.database }, () => {
   let certified: SignedReport;
   beforeAll(() => {
     certified = certify(run, keys);
@@ -242,7 +243,9 @@ describe('supplier keys', () => {
 });
 
 describe('disputes', () => {
-  it('opens a dispute, lets only a certifier decide it, and shows the waiver with its reason and expiry', async () => {
+  it('opens a dispute, lets only a certifier decide it, and shows the waiver with its reason and expiry', {
+    timeout: BUDGET.realRun,
+  }, async () => {
     const faulty = await runAgainstMock(['dates-ddmmyyyy']);
     const failed = faulty.checks.find((c) => c.status === 'fail');
     if (!failed) throw new Error('the faulty run failed no check');
@@ -305,5 +308,5 @@ describe('disputes', () => {
       .send({ reportId, checkId: passed?.id, reason: 'x' });
     expect(nothing.status).toBe(422);
     expect(nothing.body.code).toBe('CHECK_NOT_DISPUTABLE');
-  }, 60_000);
+  });
 });

@@ -5,6 +5,7 @@ import { SYNTHETIC_REGISTERS, SYNTHETIC_SUPPLIERS } from '@council-conform/contr
 import type { RunReport } from '@council-conform/runner';
 import { openPglite, openPostgres, type SqlClient } from '@council-conform/storage';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractsStoreError } from '../src/contracts-store.ts';
 import { productIdOf, supplierIdOf } from '../src/ids.ts';
@@ -60,7 +61,7 @@ beforeAll(async () => {
       parseContractsRegister(decodeRegister(await readFile(register.path)).text),
     ),
   );
-}, 90_000);
+}, BUDGET.realRun);
 
 /** One behaviour, two databases: matching must not depend on where the contracts are stored. */
 function contractsStoreContract(

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { SYNTHETIC_REGISTERS, SYNTHETIC_SUPPLIERS } from '@council-conform/contracts/fixtures';
 import type { RunReport } from '@council-conform/runner';
+import { BUDGET } from '@council-conform/test-budgets';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productIdOf, supplierIdOf } from '../src/ids.ts';
@@ -85,7 +86,7 @@ beforeAll(async () => {
     const answer = await request(http).post('/api/reports').set('authorization', bearer()).send(signed);
     expect(answer.status, answer.text).toBe(201);
   }
-}, 90_000);
+}, BUDGET.realRun);
 afterAll(async () => {
   await store?.close();
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { SignedReport } from '@council-conform/certificates';
 import { openPostgres, type SqlClient } from '@council-conform/storage';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asProduct, certify, type Keys, makeKeys, runAgainstMock } from './support.ts';
 
@@ -47,7 +48,9 @@ function startDashboard() {
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   );
   const url = async () => {
-    await expect.poll(() => output, { timeout: 45_000, interval: 100 }).toMatch(/listening on http:\/\/\S+/);
+    await expect
+      .poll(() => output, { timeout: BUDGET.process, interval: 100 })
+      .toMatch(/listening on http:\/\/\S+/);
     return /listening on (http:\/\/\S+)/.exec(output)?.[1] as string;
   };
   return { child, exited, url, output: () => output };
@@ -82,7 +85,7 @@ beforeAll(async () => {
   const run = await runAgainstMock();
   first = certify(asProduct(run, 'First Supplier Ltd', 'Published First 1.0'), keys);
   second = certify(asProduct(run, 'Second Supplier Ltd', 'Interrupted Second 2.0'), keys);
-}, 120_000);
+}, BUDGET.realRun);
 
 afterAll(async () => {
   await database?.drop();
@@ -90,7 +93,9 @@ afterAll(async () => {
 });
 
 describe.skipIf(!postgres.available)('a dashboard killed in the middle of an ingest', () => {
-  it('keeps what was published and holds the interrupted report whole or not at all', async () => {
+  it('keeps what was published and holds the interrupted report whole or not at all', {
+    timeout: 2 * BUDGET.process + 2 * BUDGET.database,
+  }, async () => {
     const dashboard = startDashboard();
     const url = await dashboard.url();
     const firstResponse = await publish(url, first);
@@ -126,7 +131,7 @@ describe.skipIf(!postgres.available)('a dashboard killed in the middle of an ing
                 "SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
               )
             )[0]?.waiting,
-          { timeout: 20_000, interval: 50 },
+          { timeout: BUDGET.database, interval: 50 },
         )
         .toBe('1');
       dashboard.child.kill('SIGKILL');
@@ -140,7 +145,9 @@ describe.skipIf(!postgres.available)('a dashboard killed in the middle of an ing
 
     // The killed process's transaction dies with its connection, once the lock no longer holds it.
     await expect
-      .poll(async () => (await rowsOf(inspector, 'Interrupted Second 2.0')).reports, { timeout: 20_000 })
+      .poll(async () => (await rowsOf(inspector, 'Interrupted Second 2.0')).reports, {
+        timeout: BUDGET.database,
+      })
       .toBe(0);
     const restarted = startDashboard();
     try {
@@ -172,5 +179,5 @@ describe.skipIf(!postgres.available)('a dashboard killed in the middle of an ing
       await restarted.exited;
       await inspector.close();
     }
-  }, 120_000);
+  });
 });

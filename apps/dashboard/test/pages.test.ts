@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { SignedReport } from '@council-conform/certificates';
 import type { RunReport } from '@council-conform/runner';
+import { BUDGET } from '@council-conform/test-budgets';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +73,7 @@ beforeAll(async () => {
     .expect(201);
   await publish(selfAssess(asProduct(run, HOSTILE_SUPPLIER, HOSTILE_PRODUCT), keys.supplier));
   await publish(certify(asProduct(faulty, 'Delta & Co', 'Delta Desk'), keys));
-}, 90_000);
+}, BUDGET.realRun);
 afterAll(async () => {
   await store?.close();
 });

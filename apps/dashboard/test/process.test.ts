@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair } from '@council-conform/certificates';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const main = join(import.meta.dirname, '..', 'src', 'main.ts');
@@ -33,14 +34,16 @@ function startProcess(env: Record<string, string>) {
 }
 
 it('starts from the environment, serves pages, and stops cleanly on SIGTERM', {
-  timeout: 60_000,
+  timeout: 2 * BUDGET.process,
 }, async () => {
   const server = startProcess({
     CONFORM_CERTIFIER_KEYS: join(dir, 'assurer.pub'),
     CONFORM_UPLOAD_TOKENS: TOKEN,
     CONFORM_DASHBOARD_DATA_DIR: join(dir, 'data'),
   });
-  await expect.poll(server.output, { timeout: 45_000, interval: 100 }).toMatch(/listening on http:\/\/\S+/);
+  await expect
+    .poll(server.output, { timeout: BUDGET.process, interval: 100 })
+    .toMatch(/listening on http:\/\/\S+/);
   const url = /listening on (http:\/\/\S+)/.exec(server.output())?.[1] as string;
   expect((await fetch(`${url}/healthz`)).status).toBe(200);
   const page = await fetch(`${url}/councils`);
@@ -55,7 +58,7 @@ it('starts from the environment, serves pages, and stops cleanly on SIGTERM', {
   expect(server.output()).toMatch(/SIGTERM, finishing requests in flight/);
 });
 
-it('exits 2 naming a configuration mistake instead of starting', { timeout: 30_000 }, async () => {
+it('exits 2 naming a configuration mistake instead of starting', { timeout: BUDGET.process }, async () => {
   const server = startProcess({ CONFORM_CERTIFIER_KEYS: join(dir, 'nobody.pub') });
   expect(await server.exited).toBe(2);
   expect(server.output()).toMatch(/CONFORM_CERTIFIER_KEYS: cannot read .*nobody\.pub/);

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { RunReport } from '@council-conform/runner';
+import { BUDGET } from '@council-conform/test-budgets';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openResultsStore, type ResultsStore } from '../src/store.ts';
@@ -31,7 +32,7 @@ beforeAll(async () => {
     .set('authorization', bearer())
     .send({ publicKeyPem: keys.supplier.publicKeyPem, supplier: 'Selfie Ltd' });
   expect(registered.status, registered.text).toBe(201);
-}, 60_000);
+}, BUDGET.realRun);
 afterAll(async () => {
   await store?.close();
 });
@@ -53,7 +54,7 @@ const publish = async (signed: object) => {
 
 const FAILING = 'description-discoverable';
 
-describe('regressions found at ingest', { timeout: 60_000 }, () => {
+describe('regressions found at ingest', { timeout: BUDGET.realRun }, () => {
   it('marks a level drop, then a certified product failing a must check in two runs in a row', async () => {
     const product = (report: RunReport) => asProduct(report, 'Monitored Ltd', 'Nightly Streets');
     const first = await publish(certify(ranAt(product(run), '2026-03-01T02:00:00Z'), keys));

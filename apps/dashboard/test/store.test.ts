@@ -5,6 +5,7 @@ import { type SignedReport, verifySignedReport } from '@council-conform/certific
 import type { RunReport } from '@council-conform/runner';
 import { openPglite, openPostgres, type SqlClient } from '@council-conform/storage';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productIdOf, reportIdOf, supplierIdOf } from '../src/ids.ts';
 import {
@@ -100,7 +101,7 @@ beforeAll(async () => {
     ['gold', 'self-assessed'],
     ['none', 'certified'],
   ]);
-}, 60_000);
+}, BUDGET.realRun);
 
 const names = (rows: readonly LeagueRow[]) => rows.map((row) => row.productName);
 

@@ -1,6 +1,7 @@
 import { listSpecIds } from '@council-conform/specs';
 import { openRecordStore, type RecordStore } from '@council-conform/storage';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningReferenceServer } from '../src/server.ts';
 import { badMustChecks, runAgainstReference, startTestServer } from './support.ts';
@@ -16,7 +17,7 @@ const postgres = await postgresForTests('PostgreSQL conformance runs');
 function conformanceOn(name: string, openStores: () => Promise<[RecordStore, RecordStore]>, skip = false) {
   describe.skipIf(skip)(
     `every reference spec passes every must check on ${name}`,
-    { timeout: 180_000 },
+    { timeout: BUDGET.realRun },
     () => {
       let stores: RecordStore[] = [];
       let server: RunningReferenceServer;
@@ -25,7 +26,7 @@ function conformanceOn(name: string, openStores: () => Promise<[RecordStore, Rec
         stores = await openStores();
         server = await startTestServer(stores[0] as RecordStore);
         roundTrip = await startTestServer(stores[1] as RecordStore, { CONFORM_SEED: 'none' });
-      }, 120_000);
+      }, BUDGET.database);
       afterAll(async () => {
         await server?.close();
         await roundTrip?.close();

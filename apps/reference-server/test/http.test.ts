@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createMemoryRecordStore, openRecordStore, type RecordStore } from '@council-conform/storage';
+import { BUDGET } from '@council-conform/test-budgets';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError, readConfig } from '../src/config.ts';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   store = await openRecordStore();
   reference = await createReferenceServer(testConfig(), store);
   http = createServer(reference.listener);
-}, 60_000);
+}, BUDGET.database);
 afterAll(async () => {
   await reference.close();
   await store.close();

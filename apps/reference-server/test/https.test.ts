@@ -3,6 +3,7 @@ import { get } from 'node:https';
 import { connect } from 'node:tls';
 import { createPrivateCa, type PrivateCa } from '@council-conform/private-ca';
 import { createMemoryRecordStore, openRecordStore, type RecordStore } from '@council-conform/storage';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../src/config.ts';
 import type { RunningReferenceServer } from '../src/server.ts';
@@ -104,14 +105,14 @@ describe('CONFORM_TLS_CERT and CONFORM_TLS_KEY', () => {
   });
 });
 
-describe('the reference server on https', { timeout: 60_000 }, () => {
+describe('the reference server on https', { timeout: BUDGET.unit }, () => {
   const ca = createPrivateCa({ name: 'Reference server test CA' });
   let store: RecordStore;
   let server: RunningReferenceServer;
   beforeAll(async () => {
     store = createMemoryRecordStore();
     server = await startTestServer(store, tlsEnv(ca));
-  }, 60_000);
+  }, BUDGET.setUp);
   afterAll(async () => {
     await server?.close();
     await store?.close();
@@ -141,7 +142,7 @@ describe('the reference server on https', { timeout: 60_000 }, () => {
   });
 });
 
-describe('a run against the reference server on https', { timeout: 180_000 }, () => {
+describe('a run against the reference server on https', { timeout: BUDGET.realRun }, () => {
   const ca = createPrivateCa();
   let stores: RecordStore[] = [];
   let server: RunningReferenceServer;
@@ -151,7 +152,7 @@ describe('a run against the reference server on https', { timeout: 180_000 }, ()
     server = await startTestServer(stores[0] as RecordStore, tlsEnv(ca));
     // The round-trip target stays on plain http: the run's CA is not (yet) given to the round-trip client.
     roundTrip = await startTestServer(stores[1] as RecordStore, { CONFORM_SEED: 'none' });
-  }, 120_000);
+  }, BUDGET.database);
   afterAll(async () => {
     await server?.close();
     await roundTrip?.close();

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { BUDGET } from '@council-conform/test-budgets';
 import { expect, it } from 'vitest';
 import { TENANT_ENV } from './support.ts';
 
@@ -21,9 +22,13 @@ function startProcess(env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
-it('starts from the environment, is healthy, and stops cleanly on SIGTERM', { timeout: 60_000 }, async () => {
+it('starts from the environment, is healthy, and stops cleanly on SIGTERM', {
+  timeout: 2 * BUDGET.process,
+}, async () => {
   const server = startProcess(TENANT_ENV);
-  await expect.poll(server.output, { timeout: 45_000, interval: 100 }).toMatch(/listening on http:\/\/\S+/);
+  await expect
+    .poll(server.output, { timeout: BUDGET.process, interval: 100 })
+    .toMatch(/listening on http:\/\/\S+/);
   const url = /listening on (http:\/\/\S+)/.exec(server.output())?.[1] as string;
   const health = await fetch(`${url}/healthz`);
   expect(health.status).toBe(200);
@@ -34,13 +39,15 @@ it('starts from the environment, is healthy, and stops cleanly on SIGTERM', { ti
   expect(server.output()).toMatch(/SIGTERM, finishing requests in flight/);
 });
 
-it('exits 2 naming a configuration mistake instead of starting', { timeout: 30_000 }, async () => {
+it('exits 2 naming a configuration mistake instead of starting', { timeout: BUDGET.process }, async () => {
   const server = startProcess({ CONFORM_SEED: 'sometimes' });
   expect(await server.exited).toBe(2);
   expect(server.output()).toMatch(/CONFORM_SEED must be "fixtures" or "none", not "sometimes"/);
 });
 
-it('exits 1 naming the database it cannot reach, with the password hidden', { timeout: 30_000 }, async () => {
+it('exits 1 naming the database it cannot reach, with the password hidden', {
+  timeout: BUDGET.process,
+}, async () => {
   const server = startProcess({ DATABASE_URL: 'postgres://council:hunter2@127.0.0.1:1/conform' });
   expect(await server.exited).toBe(1);
   expect(server.output()).toMatch(

@@ -1,6 +1,7 @@
 import { CHECKS, loadReference } from '@council-conform/checks';
 import { type RunReport, resolveRunConfig, runConformance } from '@council-conform/runner';
 import type { RecordStore } from '@council-conform/storage';
+import { BUDGET } from '@council-conform/test-budgets';
 import { readConfig } from '../src/config.ts';
 import { listenReferenceServer, type RunningReferenceServer } from '../src/server.ts';
 
@@ -48,10 +49,10 @@ export async function runAgainstReference(
     features: supplier.features,
     mode: 'sandbox',
     requestsPerSecond: 250,
-    requestTimeoutMs: 10_000,
-    runBudgetMs: 120_000,
+    requestTimeoutMs: BUDGET.request,
+    runBudgetMs: BUDGET.realRun,
     maxRetryAfterMs: 2_000,
-    exportBudgetMs: 30_000,
+    exportBudgetMs: BUDGET.realRun,
     ...(ca ? { tls: { ca } } : {}),
     roundTrip: {
       target: `${roundTrip.url}/${specId}`,

@@ -1,6 +1,7 @@
 import { createMockSupplier, mockRunTarget, startMockServer } from '@council-conform/mocks';
 import { CRAWL_RECORD_CAP, type RunReport, resolveRunConfig, runConformance } from '@council-conform/runner';
 import { createMemoryRecordStore, type RecordScope, type RecordStore } from '@council-conform/storage';
+import { BUDGET } from '@council-conform/test-budgets';
 import { describe, expect, it } from 'vitest';
 import { loadReference } from '../src/index.ts';
 import { rightToDataExportComplete } from '../src/right-to-data/right-to-data-export-complete.ts';
@@ -70,7 +71,7 @@ async function run(hide: Hide): Promise<RunReport> {
         ...mockRunTarget(supplier, server.url),
         mode: 'sandbox',
         requestsPerSecond: 2_000,
-        requestTimeoutMs: 10_000,
+        requestTimeoutMs: BUDGET.request,
         exportBudgetMs: 10_000,
       }),
       reference,
@@ -91,15 +92,17 @@ const result = (report: RunReport) => {
 };
 
 describe(`right-to-data-export-complete with ${RECORDS} records (past the ${CRAWL_RECORD_CAP}-record crawl cap)`, () => {
-  it('passes when the export holds every listed record', async () => {
+  it('passes when the export holds every listed record', { timeout: BUDGET.realRun }, async () => {
     const report = await run(undefined);
     const check = result(report);
     expect(check.status, check.message).toBe('pass');
     const comparisons = check.data?.comparisons as { dataset: string; listed: number; exported: number }[];
     expect(comparisons.find((c) => c.listed === RECORDS)).toMatchObject({ exported: RECORDS });
-  }, 120_000);
+  });
 
-  it('fails, naming the record, when one listed beyond the cap is missing from the export', async () => {
+  it('fails, naming the record, when one listed beyond the cap is missing from the export', {
+    timeout: BUDGET.realRun,
+  }, async () => {
     const hidden = bulkId(RECORDS - 200);
     const report = await run({ from: 'export', id: hidden });
     const check = result(report);
@@ -108,9 +111,11 @@ describe(`right-to-data-export-complete with ${RECORDS} records (past the ${CRAW
     // Missing from every file of the dataset: the NDJSON file and the CSV file alike.
     expect(JSON.stringify(check.violations)).toContain('.ndjson: listed by the API but missing from the file');
     expect(JSON.stringify(check.violations)).toContain('.csv: listed by the API but missing from the file');
-  }, 120_000);
+  });
 
-  it('fails, naming the record, when one exported beyond the cap is not listed by the API', async () => {
+  it('fails, naming the record, when one exported beyond the cap is not listed by the API', {
+    timeout: BUDGET.realRun,
+  }, async () => {
     const hidden = bulkId(RECORDS - 300);
     const report = await run({ from: 'listing', id: hidden });
     const check = result(report);
@@ -118,5 +123,5 @@ describe(`right-to-data-export-complete with ${RECORDS} records (past the ${CRAW
     expect(JSON.stringify(check.violations)).toContain(hidden);
     expect(JSON.stringify(check.violations)).toContain('.ndjson: in the file but unknown to the API');
     expect(JSON.stringify(check.violations)).toContain('.csv: in the file but unknown to the API');
-  }, 120_000);
+  });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSchemaValidator, type JsonObject } from '@council-conform/openapi';
 import { createRng } from '@council-conform/synthetic-data';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ByteTally } from '../src/support/byte-tally.ts';
 import { DDMMYYYY } from '../src/support/ddmmyyyy.ts';
@@ -94,7 +95,9 @@ async function judge(bytes: Buffer, chunkSeed?: string) {
 }
 
 describe('NdjsonRecordPipeline', () => {
-  it('judges a large awkward export the same however the network cuts it', async () => {
+  it('judges a large awkward export the same however the network cuts it', {
+    timeout: BUDGET.heavy,
+  }, async () => {
     const bytes = awkwardExport();
     const inline = await judge(bytes);
     expect(await judge(bytes, 'chunks-a')).toEqual(inline);
@@ -113,9 +116,11 @@ describe('NdjsonRecordPipeline', () => {
     expect(inline.sample.every((id) => KEEP.has(id))).toBe(true);
     // The shared date rule: each whole value 31/12/2024 is one date written day first.
     expect(inline.totals.dayFirstDates).toBe(bytes.toString('utf8').match(/"when":"31\/12\/2024"/g)?.length);
-  }, 60_000);
+  });
 
-  it('numbers lines from 1 across batches and finds a broken one exactly', async () => {
+  it('numbers lines from 1 across batches and finds a broken one exactly', {
+    timeout: BUDGET.heavy,
+  }, async () => {
     const good = (n: number) => `${JSON.stringify({ id: `g-${n}`, name: 'n'.repeat(500) })}\n`;
     const lines = Array.from({ length: 5_000 }, (_, n) => good(n));
     lines[4_321] = '{"id":"g-4321",\n';
@@ -123,5 +128,5 @@ describe('NdjsonRecordPipeline', () => {
     expect(result.totals.records).toBe(5_000);
     expect(result.totals.utf8).toBe(true);
     expect(result.totals.invalid).toEqual([{ line: 4_322, message: expect.stringMatching(/^not JSON/) }]);
-  }, 60_000);
+  });
 });

@@ -12,6 +12,7 @@ import {
 } from '@council-conform/reference-server';
 import { loadSpec } from '@council-conform/specs';
 import { createMemoryRecordStore } from '@council-conform/storage';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.ts';
 import { capture } from './support.ts';
@@ -27,7 +28,7 @@ const ROUND_TRIP = { clientId: 'round-trip-a', clientSecret: 'round-trip-secret-
 
 describe.skipIf(!engine.available)(
   'conform run --image certifies the reference server’s image',
-  { timeout: 600_000 },
+  { timeout: BUDGET.container },
   () => {
     const tag = `council-conform/reference-server:test-${process.pid}`;
     const plain = `council-conform/plain-http-app:test-${process.pid}`;
@@ -55,7 +56,7 @@ describe.skipIf(!engine.available)(
         }),
         createMemoryRecordStore(),
       );
-    }, 300_000);
+    }, BUDGET.container);
 
     afterAll(async () => {
       await roundTrip?.close();

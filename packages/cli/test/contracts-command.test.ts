@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SYNTHETIC_REGISTERS } from '@council-conform/contracts/fixtures';
 import { listenDashboard, openResultsStore, type ResultsStore } from '@council-conform/dashboard';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDemoContracts, runCli } from '../src/index.ts';
 import { capture } from './support.ts';
@@ -54,7 +55,7 @@ beforeAll(async () => {
   registers.listen(0, '127.0.0.1');
   await once(registers, 'listening');
   registersUrl = `http://127.0.0.1:${(registers.address() as AddressInfo).port}`;
-}, 120_000);
+}, BUDGET.database);
 
 afterAll(async () => {
   registers?.close();

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMockSupplier, startMockServer } from '@council-conform/mocks';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/index.ts';
 import { capture, mockRunArgs } from './support.ts';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   report = join(dir, 'report.json');
   const run = await conform(...mockRunArgs(supplier, server.url, report));
   expect(run.code, run.err).toBe(0);
-}, 60_000);
+}, BUDGET.realRun);
 
 afterEach(() => {
   vi.useRealTimers();
@@ -69,7 +70,7 @@ describe('conform keys generate', () => {
   });
 });
 
-describe('conform sign and conform verify', { timeout: 30_000 }, () => {
+describe('conform sign and conform verify', { timeout: BUDGET.unit }, () => {
   const keys = () => join(dir, 'keys');
   const key = (name: string, kind: 'key' | 'pub') => join(keys(), `${name}.${kind}`);
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUDGET } from '@council-conform/test-budgets';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.ts';
 import { capture } from './support.ts';
@@ -37,7 +38,7 @@ const broken = write(
   'openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1.0.0\npaths: {}\n',
 );
 
-describe('conform lint', { timeout: 30_000 }, () => {
+describe('conform lint', { timeout: BUDGET.unit }, () => {
   it('exits 0 and says so for a reference spec, with its profile', async () => {
     const io = capture();
     expect(await runCli(['lint', reference, '--profile', 'service-directory'], io)).toBe(0);
@@ -110,7 +111,7 @@ describe('conform lint', { timeout: 30_000 }, () => {
     expect(io.stdout()).toBe('');
   });
 
-  it('runs from source through tsx and sets its exit code', { timeout: 60_000 }, () => {
+  it('runs from source through tsx and sets its exit code', { timeout: BUDGET.process }, () => {
     const bin = join(repoRoot, 'packages', 'cli', 'src', 'bin.ts');
     const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
     const failing = spawnSync(tsx, [bin, 'lint', thin, '--format', 'github-actions'], { encoding: 'utf8' });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/index.ts';
 
@@ -18,7 +19,7 @@ async function startMock(args: string[]): Promise<{ url: string; output: () => s
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mock did not start: ${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`mock did not start: ${output}`)), BUDGET.process);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);

@@ -1,4 +1,5 @@
 import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/index.ts';
 import { capture } from './support.ts';
@@ -8,11 +9,11 @@ const postgres = await postgresForTests('conform schedule and monitor commands')
 let database: TestDatabase;
 beforeAll(async () => {
   if (postgres.available) database = await createTestDatabase();
-}, 60_000);
+}, BUDGET.database);
 afterAll(async () => {
   vi.unstubAllEnvs();
   await database?.drop();
-}, 60_000);
+}, BUDGET.database);
 
 const add = (...extra: string[]) => [
   'schedule',
@@ -68,7 +69,7 @@ describe('conform schedule and monitor, refusing what cannot work', () => {
   });
 });
 
-describe.skipIf(!postgres.available)('conform schedule on PostgreSQL', { timeout: 60_000 }, () => {
+describe.skipIf(!postgres.available)('conform schedule on PostgreSQL', { timeout: BUDGET.database }, () => {
   it('adds, lists, refuses mistakes, queues and removes targets', async () => {
     vi.stubEnv('DATABASE_URL', database.url);
     const cron = capture();

@@ -15,6 +15,7 @@ import { createMockSupplier, startMockServer } from '@council-conform/mocks';
 import { MonitorRegistry } from '@council-conform/monitor';
 import { openPostgres } from '@council-conform/storage';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.ts';
 import { capture, repoRoot } from './support.ts';
@@ -127,7 +128,7 @@ beforeAll(async () => {
     CONFORM_QUEUE_HEARTBEAT_SECONDS: '10',
   });
   for (const [key, value] of Object.entries(env)) process.env[key] = value;
-}, 120_000);
+}, BUDGET.database);
 
 afterAll(async () => {
   holding = false;
@@ -139,10 +140,12 @@ afterAll(async () => {
   await database?.drop();
   if (dir) await rm(dir, { recursive: true, force: true });
   for (const key of Object.keys(env)) delete process.env[key];
-}, 60_000);
+}, BUDGET.database);
 
 describe.skipIf(!postgres.available)('conform worker processes on one queue', () => {
-  it('share 50 runs, each run once; a worker killed mid-run is retried by another, not lost or doubled', async () => {
+  it('share 50 runs, each run once; a worker killed mid-run is retried by another, not lost or doubled', {
+    timeout: 2 * BUDGET.process + BUDGET.manyRuns,
+  }, async () => {
     for (let i = 1; i <= TARGETS; i++) {
       const id = `t${String(i).padStart(2, '0')}`;
       const supplier = await createMockSupplier('street-reports', {
@@ -225,7 +228,7 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
       'a worker inside the slow run',
       async () => (await registry.attempts('t01')).find((a) => a.finishedAt === null),
       (a) => a !== undefined,
-      90_000,
+      BUDGET.process,
     );
     const victim = [first, second].find((c) => held?.worker.endsWith(`:${c.pid}`));
     expect(victim, `attempt held by ${held?.worker}`).toBeDefined();
@@ -242,7 +245,7 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
       '50 published runs',
       () => registry.runs({ limit: 1000 }),
       (r) => r.filter((run) => run.publishedAt !== null).length >= TARGETS * RUNS_EACH,
-      240_000,
+      BUDGET.manyRuns,
     );
     expect(runs).toHaveLength(TARGETS * RUNS_EACH);
     expect(new Set(runs.map((r) => r.jobId)).size).toBe(TARGETS * RUNS_EACH);
@@ -307,5 +310,5 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
     for (const child of survivors) child.kill('SIGTERM');
     await Promise.all(exits);
     for (const child of survivors) expect(logOf(child)).toMatch(/worker \S+ stopped/);
-  }, 360_000);
+  });
 });

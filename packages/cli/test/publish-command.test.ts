@@ -5,6 +5,7 @@ import { generateKeyPair, signReport } from '@council-conform/certificates';
 import { listenDashboard, openResultsStore, type ResultsStore } from '@council-conform/dashboard';
 import { createMockSupplier, startMockServer } from '@council-conform/mocks';
 import type { RunReport } from '@council-conform/runner';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.ts';
 import { capture, mockRunArgs } from './support.ts';
@@ -47,7 +48,7 @@ beforeAll(async () => {
     trustedKeys: [{ publicKeyPem: certifier.publicKeyPem, role: 'certifier', name: 'test certifier' }],
     uploadTokens: [TOKEN],
   });
-}, 120_000);
+}, BUDGET.realRun);
 
 afterAll(async () => {
   await dashboard?.close();

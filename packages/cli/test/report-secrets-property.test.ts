@@ -16,6 +16,7 @@ import { type JsonObject, resolvePointer } from '@council-conform/openapi';
 import { REDACTED, type ReferenceDataset } from '@council-conform/runner';
 import { loadFixtures } from '@council-conform/specs';
 import { createMemoryRecordStore } from '@council-conform/storage';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RUN_ENV } from '../src/commands/run.ts';
 import { runCli } from '../src/index.ts';
@@ -1040,7 +1041,9 @@ async function runOnce(p: Plan): Promise<Outcome> {
 }
 
 describe('conform run, over generated runs against a leaky supplier', () => {
-  it(`keeps every secret and personal value out of ${RUNS} runs' reports (JSON, HTML, JUnit, Markdown) and log`, async () => {
+  it(`keeps every secret and personal value out of ${RUNS} runs' reports (JSON, HTML, JUnit, Markdown) and log`, {
+    timeout: BUDGET.heavy,
+  }, async () => {
     const found: string[] = [];
     const stats = {
       runs: [] as string[],
@@ -1121,5 +1124,5 @@ describe('conform run, over generated runs against a leaky supplier', () => {
     expect(stats.echoed.cookie, summary).toBeGreaterThan(RUNS);
     expect(stats.roundTrips, summary).toBeGreaterThan(RUNS / 10);
     expect(stats.echoed.roundTripSecret, summary).toBeGreaterThan(0);
-  }, 120_000);
+  });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMockSupplier, startMockServer } from '@council-conform/mocks';
 import { createPrivateCa } from '@council-conform/private-ca';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveRunSettings } from '../src/commands/run.ts';
 import { runCli } from '../src/index.ts';
@@ -98,7 +99,7 @@ describe('the CA a run trusts', () => {
 });
 
 describe('conform run --ca-file against a server whose certificate a private CA signed', {
-  timeout: 60_000,
+  timeout: BUDGET.realRun,
 }, () => {
   it('passes the TLS handshake with the CA and fails it, saying what to give, without', async () => {
     const supplier = await createMockSupplier('street-reports', {

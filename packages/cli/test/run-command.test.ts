@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMockSupplier, type FaultId, type MockSupplier, startMockServer } from '@council-conform/mocks';
+import { BUDGET } from '@council-conform/test-budgets';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -58,7 +59,7 @@ async function reportValidator() {
   return ajv.compile(schema);
 }
 
-describe('conform run', { timeout: 60_000 }, () => {
+describe('conform run', { timeout: BUDGET.realRun }, () => {
   it('exits 0 against a conformant mock, prints the clause summary and writes a report that validates', async () => {
     const served = await serve();
     const io = capture();

@@ -27,7 +27,7 @@ it('lists the shared libraries the Node binary loads', async () => {
   expect(libraries.some((path) => /ld-linux/.test(path))).toBe(true);
 });
 
-describe.skipIf(!engine.available)('a FROM scratch image under testcontainers', { timeout: 180_000 }, () => {
+describe.skipIf(!engine.available)('a FROM scratch image under testcontainers', () => {
   const tag = `council-conform/containers-test:${process.pid}`;
   const broken = `council-conform/containers-test-broken:${process.pid}`;
   let container: SupplierContainer | undefined;
@@ -35,7 +35,7 @@ describe.skipIf(!engine.available)('a FROM scratch image under testcontainers', 
   beforeAll(async () => {
     await buildScratchNodeImage({ tag, appDir: fixture('tiny-app'), entry: 'server.mjs' });
     await buildScratchNodeImage({ tag: broken, appDir: fixture('broken-app'), entry: 'server.mjs' });
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await container?.stop();

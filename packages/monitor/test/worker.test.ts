@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openPostgres } from '@council-conform/storage';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   MonitorRegistry,
@@ -36,7 +37,12 @@ const target = (id: string, extra: Partial<MonitorTargetInput> = {}): MonitorTar
 });
 
 /** Waits for a condition the workers bring about, failing with what it last saw. */
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, ms = 45_000) {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  ms = BUDGET.unit,
+) {
   const end = Date.now() + ms;
   let last: T = await probe();
   while (!done(last)) {
@@ -103,7 +109,7 @@ beforeAll(async () => {
     superviseIntervalSeconds: 1,
     policy: { retryLimit: 2, retryDelaySeconds: 1, retryDelayMaxSeconds: 2, heartbeatSeconds: 10 },
   });
-}, 60_000);
+}, BUDGET.database);
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop(10_000)));
 });
@@ -111,9 +117,9 @@ afterAll(async () => {
   await queue?.close();
   await registry?.close();
   await database?.drop();
-}, 60_000);
+}, BUDGET.database);
 
-describe.skipIf(!postgres.available)('the run queue and its workers', { timeout: 90_000 }, () => {
+describe.skipIf(!postgres.available)('the run queue and its workers', { timeout: BUDGET.realRun }, () => {
   it('runs every queued run exactly once, never two at once against one target, across workers', async () => {
     const targets: MonitorTarget[] = [];
     for (const id of ['alpha', 'bravo', 'charlie']) targets.push(await registry.addTarget(target(id)));

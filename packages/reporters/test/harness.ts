@@ -7,6 +7,7 @@ import {
   resolveRunConfig,
   runConformance,
 } from '@council-conform/runner';
+import { BUDGET } from '@council-conform/test-budgets';
 
 export const EXAMPLE_ATTESTATION = new URL('../../../docs/examples/attestation.yaml', import.meta.url)
   .pathname;
@@ -43,8 +44,8 @@ export async function realRun(
       secondTenant: { token: secondToken },
       features: supplier.features,
       requestsPerSecond: 250,
-      requestTimeoutMs: 5_000,
-      runBudgetMs: 60_000,
+      requestTimeoutMs: BUDGET.request,
+      runBudgetMs: BUDGET.realRun,
       maxRetryAfterMs: 2_000,
     });
     const report = await runConformance({

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type CheckResult, LEVEL_RULES, type RunReport } from '@council-conform/runner';
+import { BUDGET } from '@council-conform/test-budgets';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   // violations and evidence.
   conformant = await realRun('street-reports', [], await exampleAttestation());
   faulty = await realRun('street-reports', ['personal-endpoint-open', 'dates-ddmmyyyy']);
-}, 120_000);
+}, BUDGET.realRun);
 
 const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>&amp;]]>';
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DocumentError } from '@council-conform/openapi';
+import { BUDGET } from '@council-conform/test-budgets';
 import { describe, expect, it } from 'vitest';
 import { hasErrors, type LintResult, lintDescription } from '../src/index.ts';
 
@@ -15,7 +16,7 @@ const ids = (result: LintResult) => new Set(result.findings.map((finding) => fin
 
 describe.skipIf(!present)(
   `real-world descriptions in ${dir}${present ? '' : ' (absent: it sits beside the repository, not in it)'}`,
-  { timeout: 60_000 },
+  { timeout: BUDGET.heavy },
   () => {
     it('Swagger 2.0 (Open311 GeoReport v2) is refused with a clear message, not linted', async () => {
       const error = await lint('open311-georeport-v2.yaml').catch((e: unknown) => e);
@@ -25,7 +26,7 @@ describe.skipIf(!present)(
     });
 
     it('BOPS (1.3 MB, OpenAPI 3.0.1) lints, with a 3.0 warning and its real gaps', {
-      timeout: 60_000,
+      timeout: BUDGET.heavy,
     }, async () => {
       const result = await lint('bops-api-v2.yaml');
       expect(result.openapi).toBe('3.0.1');

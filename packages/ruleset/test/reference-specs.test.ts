@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { listSpecIds, loadProfile, specDir } from '@council-conform/specs';
+import { BUDGET } from '@council-conform/test-budgets';
 import { describe, expect, it } from 'vitest';
 import { lintDescription } from '../src/index.ts';
 
@@ -10,7 +11,7 @@ it('finds the reference specs to lint', () => {
 });
 
 describe.each(ids)('reference spec %s', (id) => {
-  it('lints clean against the whole ruleset and its own profile', { timeout: 30_000 }, async () => {
+  it('lints clean against the whole ruleset and its own profile', { timeout: BUDGET.unit }, async () => {
     const profile = await loadProfile(id);
     const result = await lintDescription(join(specDir(id), 'openapi.yaml'), {
       profile: { id, requiredOperations: profile.operations.required },

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Check,
@@ -351,7 +352,9 @@ function forms(value: string): string[] {
 }
 
 describe('redaction, over generated runs', () => {
-  it(`keeps every secret and personal value out of ${RUNS} runs' reports, events and errors`, async () => {
+  it(`keeps every secret and personal value out of ${RUNS} runs' reports, events and errors`, {
+    timeout: BUDGET.heavy,
+  }, async () => {
     const found: string[] = [];
     let redacted = 0;
     let preflightStops = 0;
@@ -420,5 +423,5 @@ describe('redaction, over generated runs', () => {
     expect(preflightStops).toBeGreaterThan(0);
     expect(preflightStops).toBeLessThan(RUNS / 2);
     expect(supplier.hits.get('/exports/job-1/people.csv') ?? 0).toBeGreaterThan(RUNS / 2);
-  }, 60_000);
+  });
 });
