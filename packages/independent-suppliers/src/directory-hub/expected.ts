@@ -47,8 +47,4 @@ export const DIRECTORY_HUB_EXPECTED: ExpectedVerdict = {
   level: 'gold',
   certifiable: true,
   failingChecks: {},
-  knownHarnessGaps: {
-    'secure-tls-enforced':
-      'The harness reports error “passed without evidence (none of the exchanges it cites (…) got an answer)”: plain http to the https port got no answer (the TLS socket drops it), which is exactly the refusal the check asks for. Baseline §2: “plain HTTP MUST be refused or redirected to HTTPS”; a refused or reset connection is the evidence of refusal.',
-  },
 };

@@ -76,12 +76,4 @@ export const HIGHWAYS_CLASSIC_EXPECTED: ExpectedVerdict = {
     'open-standards-problem-json':
       'the provoked 400 (/reporters?limit=0) is text/html, not application/problem+json.',
   },
-  knownHarnessGaps: {
-    'right-to-data-export-fidelity':
-      'Open in the committed harness (main at 01c7876); the harness work in progress in this checkout judges it as the spec says. The committed harness passes it (“515 records are identical in the export and the API”) because it compares NDJSON only. The CSV files are Windows-1252: baseline §5 and §11 fix CSV as UTF-8, and an export must carry the API’s values in every format it lists; read as UTF-8, a ’ in status_notes, descriptions and last_name is not the API’s ’ (the harness in progress finds 33 such cells).',
-    'transparent-deprecation-announced':
-      'Open in the committed harness (main at 01c7876); the harness work in progress in this checkout judges it as the spec says. The committed harness passes it (“1 deprecated operations send Deprecation and Sunset”), accepting any value. Baseline §9 and its Deprecation header: “RFC 9745 deprecation date of this operation, as @<unix seconds>”; Sunset: “RFC 8594 … (HTTP-date)”. Deprecation: true and Sunset: 2027-03-31 are neither.',
-    'secure-tls-enforced':
-      'The harness reports error “passed without evidence (none of the exchanges it cites (…) got an answer)”: plain http to the https port got no answer (the TLS socket drops it), which is exactly the refusal the check asks for. Baseline §2: “plain HTTP MUST be refused or redirected to HTTPS”; a refused or reset connection is the evidence of refusal.',
-  },
 };

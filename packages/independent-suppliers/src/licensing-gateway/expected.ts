@@ -60,10 +60,4 @@ export const expected: ExpectedVerdict = {
     'open-standards-pagination':
       'baseline §7: a cursor reaches the last page (next: null); the register’s sixth page of 100 answers 500 every time, so its list never reaches its end',
   },
-  knownHarnessGaps: {
-    'secure-tls-enforced':
-      'baseline §2: plain HTTP MUST be refused or redirected to HTTPS; this server is https only, so plain http on its port gets no HTTP answer (the TLS layer drops the connection), which the check itself judges "refused" and passes, but the runner’s evidence rule (withEvidenceRule, packages/runner/src/run.ts) turns that pass into an error because none of the cited exchanges "got an answer": a refused connection is the very evidence the check asks for',
-    'personal-data-not-in-public':
-      'checks.md says it "scans every public response"; it scans only the records the public lists return and never reads a public record by id, so the licensee’s name, 07700 9xxxxx number and e-mail that GET /register/{id} puts in hours_note for every licence held by individuals (about 40% of the register) are never seen',
-  },
 };

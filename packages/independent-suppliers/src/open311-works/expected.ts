@@ -50,18 +50,4 @@ export const OPEN311_WORKS_EXPECTED: ExpectedVerdict = {
   level: 'gold',
   certifiable: true,
   failingChecks: {},
-  knownHarnessGaps: {
-    'personal-data-not-in-public':
-      'Open in the committed harness (main at 01c7876); the harness work in progress in this checkout judges it as the spec says. The committed harness fails it: “an e-mail address in free text of public service_requests (6×); a UK phone number in free text (6×)”. Those are the council switchboard 020 8356 3000 and the streetscene@hackney.gov.uk role mailbox in status_notes. Baseline §3 and the street-reports spec classify by field (status_notes is public); a must failure needs a field classified personal or an unambiguous personal identifier, and an organisation’s switchboard or role mailbox in a public note is at most a warning.',
-    'right-to-data-export-complete':
-      'Open in the committed harness (main at 01c7876); the harness work in progress in this checkout judges it as the spec says. The committed harness fails it: “service_requests: in the export but unknown to the API (102×); service_request_updates: (142×)”, because it lists the datasets without the profile’s allRecordsQuery and so meets GeoReport’s 90-day default window. street-reports README (Departures, Dates) lets an unfiltered list default to the last 90 days; baseline §7: “that query MUST return every record, and clients enumerate a dataset with it” (profile.yaml: modified_after=1970-01-01T00:00:00Z), which Open311 Works honours.',
-    'right-to-data-export-fidelity':
-      'Open in the committed harness (main at 01c7876); the harness work in progress in this checkout judges it as the spec says. The committed harness fails it: “services.attributes differs between export and API (15×)”, comparing the export with /services.json, which leaves attributes out. The Service schema marks attributes x-omittable-in-lists: true; baseline §7: such a field MAY be left out of list responses, “the record read by id and every export file always carry it. Clients compare such a field only where it is carried.”',
-    'easy-exit-open-encodings':
-      'Open in the committed harness (main at 01c7876); the harness work in progress in this checkout judges it as the spec says. The committed harness fails it: “dd/mm/yyyy dates (4×)”, counting the prose “Repair booked for 14/12/2026, weather permitting.” inside status_notes and update descriptions. Neither is a date field (plain strings in the schema); baseline §5 governs date values (Date, DateTime), and a prose date inside free text fails nothing.',
-    'description-lints-clean':
-      'The harness fails it on ruleset rule easy-exit-open-formats: “GET /exports/{exportId}/files/{fileName} does not offer NDJSON (application/x-ndjson) or CSV (text/csv)”, because the rule reads only the 2xx content of getExportFile. Open311 Works always redirects, so its description truthfully gives only a 302 (the baseline’s own 302 response). Baseline §11 (1.1.0): the file operation “streams the file, or redirects (302, 303 or 307) to a short-lived URL that needs no credentials”; the formats are in the manifest (mediaType per file), and the run downloads NDJSON and CSV through that redirect (right-to-data-export-formats passes). A redirect-only description must lint clean.',
-    'secure-tls-enforced':
-      'The harness reports error “passed without evidence (none of the exchanges it cites (…) got an answer)”: plain http to the https port got no answer (the TLS socket drops it), which is exactly the refusal the check asks for. Baseline §2: “plain HTTP MUST be refused or redirected to HTTPS”; a connection refused or reset is the evidence of refusal, and the evidence rule must accept it.',
-  },
 };

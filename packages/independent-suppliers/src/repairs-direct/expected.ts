@@ -51,8 +51,4 @@ export const expected: ExpectedVerdict = {
   level: 'gold',
   certifiable: true,
   failingChecks: {},
-  knownHarnessGaps: {
-    'secure-tls-enforced':
-      'baseline §2: plain HTTP MUST be refused or redirected to HTTPS; this server is https only, so plain http on its port gets no HTTP answer (the TLS layer drops the connection), which the check itself judges "refused" and passes, but the runner’s evidence rule (withEvidenceRule, packages/runner/src/run.ts) turns that pass into an error because none of the cited exchanges "got an answer": a refused connection is the very evidence the check asks for',
-  },
 };
