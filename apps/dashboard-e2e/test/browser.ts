@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { BUDGET } from '@council-conform/test-budgets';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -24,6 +25,7 @@ export function chromiumAvailability(): ChromiumAvailability {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
+    timeout: BUDGET.browser,
     // No sandbox (containers run as root), and nothing that would reach past loopback on its own.
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
   });
@@ -99,6 +101,8 @@ export async function openDashboardTab(base: string): Promise<DashboardTab> {
   const browser = await launchChromium();
   // The dashboard's Content Security Policy rightly refuses inline scripts; axe-core is injected by the test.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  // Playwright waits 30 s by default for a page or a screenshot: too little for a loaded machine.
+  context.setDefaultTimeout(BUDGET.browser);
   const page = await context.newPage();
   return {
     page,

@@ -135,7 +135,8 @@ describe('one spec under its base path', () => {
     const started = await request(http).post(`/${SPEC}/exports`).set('authorization', auth).send({});
     expect(started.status).toBe(202);
     let job = started.body;
-    for (let i = 0; i < 100 && job.status !== 'complete'; i++) {
+    // Polls every 50 ms for up to BUDGET.database: streaming from PGlite to disk is slow on a loaded machine.
+    for (let i = 0; i < BUDGET.database / 50 && job.status !== 'complete'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       job = (await request(http).get(`/${SPEC}/exports/${job.id}`).set('authorization', auth)).body;
     }

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHostileCertificates, type HostileCertificates } from '@council-conform/private-ca/testing';
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_CHECKS } from './hostile/checks.ts';
 import { PATHOLOGIES, type Pathology } from './hostile/pathologies.ts';
@@ -86,8 +87,9 @@ describe('the runner against a hostile supplier', () => {
       await settle();
       expect(unhandled, 'nothing rejects or throws unhandled').toEqual([]);
 
-      // It ended within its budget, and it still produced its report.
-      expect(run.elapsedMs).toBeLessThan(run.config.runBudgetMs + 1_000);
+      // It ended within its budget, and it still produced its report. The bound allows what a loaded machine
+      // takes to end the run once its budget is spent; a run that ignored its budget would reach Vitest's.
+      expect(run.elapsedMs).toBeLessThan(run.config.runBudgetMs + BUDGET.settle);
       expect(run.report.reportVersion).toMatch(/^\d+\.\d+\.\d+$/);
       expect(run.report.checks.map((c) => c.id)).toEqual(HOSTILE_CHECKS.map((c) => c.id));
       expect(run.report.finishedAt >= run.report.startedAt).toBe(true);
@@ -124,7 +126,7 @@ describe('the runner against a hostile supplier', () => {
       rows.push(row);
       // Vitest's own timeout sits above the run's budget, so a run that overruns fails on the budget assertion.
     },
-    15_000,
+    BUDGET.realRun,
   );
 
   it('writes docs/security.md from these outcomes, and fails when it is stale', async (context) => {

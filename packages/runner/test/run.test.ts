@@ -1,3 +1,4 @@
+import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ABANDON_AFTER_BUDGET_MS,
@@ -283,7 +284,9 @@ describe('runConformance', () => {
       personalFields: new Set(),
       runner: { name: 'test', version: '0' },
     });
-    expect(Date.now() - started).toBeLessThan(1_000 + ABANDON_AFTER_BUDGET_MS + 1_000);
+    // The run ended on its own, the budget and the grace after it spent (without the abandon it would never
+    // end, as the stuck check never settles); not that it was quick: a loaded machine adds what it adds.
+    expect(Date.now() - started).toBeLessThan(1_000 + ABANDON_AFTER_BUDGET_MS + BUDGET.settle);
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
       ['tiny-stuck', 'error'],
       ['tiny-pass', 'error'],
