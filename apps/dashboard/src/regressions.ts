@@ -50,7 +50,17 @@ export async function recordRegressions(
       previousReportId: previous.id,
       checks: [],
     });
-  const certified = report.status === 'certified' || previous.status === 'certified';
+  // A certified product: this run is certified, or one before it was. A failing run never is (it is not
+  // certifiable), so the product's history says whether it holds a certificate it is now failing.
+  const [earlierCertificate] =
+    report.status === 'certified'
+      ? [{ id: report.id }]
+      : await tx.query<{ id: string }>(
+          `SELECT id FROM dashboard_reports WHERE product_id = $1 AND status = 'certified'
+           AND id <> $2 AND run_finished_at < $3::timestamptz LIMIT 1`,
+          [report.productId, report.id, report.runFinishedAt],
+        );
+  const certified = earlierCertificate !== undefined;
   if (certified && report.failingMustChecks.length > 0) {
     const before = await tx.query<{ check_id: string }>(
       `SELECT check_id FROM dashboard_check_results

@@ -668,8 +668,12 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       problems.push('the report holds a NUL character (\\u0000), which cannot be stored');
     if (problems.length > 0) return refuse(path, 'malformed', problems.join('; '));
     const { supplier } = signed.certificate;
+    // A run a trusted certifier signed may name any supplier: it is a certificate when the run is
+    // certifiable, and otherwise the certifier's evidence of a run that proves no level (LOTI's sweep), kept
+    // as self-assessed. Only a supplier's own signature is held to the products it owns.
     if (
       verdict.status === 'self-assessed' &&
+      !verdict.validSignatures.some((s) => s.role === 'certifier') &&
       !verdict.validSignatures.some((s) => s.role === 'supplier' && s.name === supplier)
     )
       return refuse(

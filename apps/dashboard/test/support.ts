@@ -15,8 +15,9 @@ const repoRoot = join(import.meta.dirname, '..', '..', '..');
 export const SPEC = 'street-reports';
 
 /**
- * A real run report: every check of the catalogue against a mock street-reports supplier over HTTP, with the
- * example attestation, in sandbox mode with the easy-exit round trip. About two seconds; call once per file.
+ * A real run report: every check of the catalogue against a mock street-reports supplier over https, with the
+ * example attestation, in sandbox mode with a second tenant and the easy-exit round trip: certifiable when
+ * the mock is conformant. About two seconds; call once per file.
  */
 export async function runAgainstMock(faults: readonly FaultId[] = []): Promise<RunReport> {
   return runChecksAgainstMock(SPEC, faults, {
@@ -66,8 +67,17 @@ export interface SignAs {
   readonly product?: string;
 }
 
+/**
+ * Signed with the certifier's key: a certificate when the run is certifiable; otherwise the evidence LOTI's
+ * sweep keeps of a run that proves no level, which verifies as self-assessed.
+ */
 export function certify(report: RunReport, keys: Keys, options: SignAs = {}): SignedReport {
-  return signReport(report, { privateKeyPem: keys.certifier.privateKeyPem, role: 'certifier', ...options });
+  return signReport(report, {
+    privateKeyPem: keys.certifier.privateKeyPem,
+    role: 'certifier',
+    ...(report.certifiable ? {} : { evidenceOnly: true }),
+    ...options,
+  });
 }
 
 export function selfAssess(report: RunReport, key: GeneratedKeyPair, options: SignAs = {}): SignedReport {

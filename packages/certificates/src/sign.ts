@@ -29,6 +29,12 @@ export interface SignOptions {
   /** Needed when the report carries no attestation; must agree with it when it does. */
   readonly supplier?: string;
   readonly product?: string;
+  /**
+   * A certifier's key keeping the evidence of a run that proves no level (LOTI's scheduled sweep publishing a
+   * failing run): signed, but never verified as certified, since the run is not certifiable. Without it a
+   * certifier signs only a certifiable run.
+   */
+  readonly evidenceOnly?: boolean;
 }
 
 function invalid(message: string): CertificateError {
@@ -117,7 +123,7 @@ export function signReport(input: RunReport | SignedReport, options: SignOptions
 
   // A certifier's signature says the run proved the level: a run with any must check failed, errored or not
   // judged proves less, whatever its level says.
-  if (options.role === 'certifier' && envelope.report.certifiable !== true)
+  if (options.role === 'certifier' && envelope.report.certifiable !== true && options.evidenceOnly !== true)
     throw new CertificateError(
       'not-certifiable',
       `refusing to sign as a certifier: the run is not certifiable (${envelope.report.certifiableReasons?.join('; ') || 'it says so'}); a supplier may still sign it as self-assessed`,

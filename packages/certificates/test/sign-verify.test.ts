@@ -402,6 +402,18 @@ describe('a certificate needs a certifiable run', () => {
       ok: true,
       status: 'self-assessed',
     });
+    // LOTI's sweep keeps a failing run as evidence with its certifier key, and it certifies nothing either.
+    const evidence = signReport(unjudged(), {
+      privateKeyPem: certifierKey.privateKeyPem,
+      role: 'certifier',
+      evidenceOnly: true,
+      now: issued,
+    });
+    expect(evidence.signatures[0]?.role).toBe('certifier');
+    expect(verifySignedReport(evidence, { trustedKeys: [trustCertifier], now: later(1) })).toMatchObject({
+      ok: true,
+      status: 'self-assessed',
+    });
   });
 });
 

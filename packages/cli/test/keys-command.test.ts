@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMockSupplier, startMockServer } from '@council-conform/mocks';
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/index.ts';
-import { capture, mockRunArgs } from './support.ts';
+import { capture, mockRunArgs, serveCertifiableMock } from './support.ts';
 
 const KEY_ID = /ed25519:[0-9a-f]{32}/;
 const STACK_LINE = /\n\s+at .+:\d+:\d+/;
@@ -24,11 +23,11 @@ async function conform(...args: string[]) {
 // A real report, from a real `conform run` against the conformant mock with the example attestation.
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'conform-keys-'));
-  const supplier = await createMockSupplier('street-reports', { rateLimit: { limit: 400, windowMs: 1000 } });
-  const server = await startMockServer(supplier);
-  closeMock = () => server.close();
+  // Certifiable, so that a certifier may countersign it: https, a second tenant and the round trip.
+  const served = await serveCertifiableMock(dir);
+  closeMock = () => served.close();
   report = join(dir, 'report.json');
-  const run = await conform(...mockRunArgs(supplier, server.url, report));
+  const run = await conform(...mockRunArgs(served.supplier, served.url, report), ...served.certifiableArgs);
   expect(run.code, run.err).toBe(0);
 }, BUDGET.realRun);
 

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, signReport } from '@council-conform/certificates';
 import { listenDashboard, openResultsStore, type ResultsStore } from '@council-conform/dashboard';
-import { createMockSupplier, startMockServer } from '@council-conform/mocks';
 import type { RunReport } from '@council-conform/runner';
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.ts';
-import { capture, mockRunArgs } from './support.ts';
+import { capture, mockRunArgs, serveCertifiableMock } from './support.ts';
 
 const TOKEN = 'publish-test-upload-token';
 let dir: string;
@@ -25,14 +24,17 @@ async function conform(...args: string[]) {
 // A real report from a real run, signed by a certifier key the dashboard trusts.
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'conform-publish-'));
-  const supplier = await createMockSupplier('street-reports', { rateLimit: { limit: 400, windowMs: 1000 } });
-  const server = await startMockServer(supplier);
+  // Certifiable, so that the certifier may sign it: https, a second tenant and the round trip.
+  const served = await serveCertifiableMock(dir);
   const reportPath = join(dir, 'report.json');
   try {
-    const run = await conform(...mockRunArgs(supplier, server.url, reportPath));
+    const run = await conform(
+      ...mockRunArgs(served.supplier, served.url, reportPath),
+      ...served.certifiableArgs,
+    );
     expect(run.code, run.err).toBe(0);
   } finally {
-    await server.close();
+    await served.close();
   }
   const certifier = generateKeyPair();
   const report = JSON.parse(await readFile(reportPath, 'utf8')) as RunReport;

@@ -1,5 +1,10 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MockSupplier } from '@council-conform/mocks';
+import {
+  createSelfSignedCertificate,
+  type MockSupplier,
+  serveMockWithRoundTrip,
+} from '@council-conform/mocks';
 import type { CliIo } from '../src/index.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..', '..');
@@ -45,5 +50,38 @@ export function capture(): CliIo & { stdout: () => string; stderr: () => string 
     err: (text) => err.push(text),
     stdout: () => out.join('\n'),
     stderr: () => err.join('\n'),
+  };
+}
+
+/**
+ * The conformant street-reports mock served as a certifiable run needs it: over https with a throwaway
+ * certificate (written to `dir` for --ca-file), with an empty twin to carry its export to. The flags to add
+ * to `mockRunArgs` come with it.
+ */
+export async function serveCertifiableMock(dir: string): Promise<{
+  supplier: MockSupplier;
+  url: string;
+  certifiableArgs: string[];
+  close(): Promise<void>;
+}> {
+  const tls = await createSelfSignedCertificate();
+  const served = await serveMockWithRoundTrip('street-reports', [], { tls });
+  const caFile = join(dir, 'mock-ca.pem');
+  await writeFile(caFile, tls.cert);
+  const roundTrip = served.runTarget.roundTrip;
+  return {
+    supplier: served.supplier,
+    url: served.url,
+    certifiableArgs: [
+      '--ca-file',
+      caFile,
+      '--round-trip',
+      roundTrip.target,
+      '--round-trip-client-id',
+      String(roundTrip.credentials.clientId),
+      '--round-trip-client-secret',
+      String(roundTrip.credentials.clientSecret),
+    ],
+    close: () => served.close(),
   };
 }

@@ -1,5 +1,6 @@
 import type { FaultId } from './faults.ts';
 import { startMockServer } from './server.ts';
+import type { TlsCertificate } from './tls.ts';
 import { createMockSupplier, type MockSupplier, mockRoundTripTarget, mockRunTarget } from './supplier.ts';
 
 /** A mock supplier served on 127.0.0.1, and a second, empty one to carry its export into. */
@@ -24,6 +25,8 @@ export interface ServedMockPair {
 export async function serveMockWithRoundTrip(
   specId: string,
   faults: readonly FaultId[] = [],
+  /** Serve the supplier over https with this certificate (its twin stays on plain http). */
+  options: { readonly tls?: TlsCertificate } = {},
 ): Promise<ServedMockPair> {
   const supplier = await createMockSupplier(specId, { faults, rateLimit: { limit: 400, windowMs: 1000 } });
   const other = await createMockSupplier(specId, {
@@ -31,7 +34,7 @@ export async function serveMockWithRoundTrip(
     features: supplier.spec.profile.operations.optional,
     rateLimit: { limit: 10_000, windowMs: 1000 },
   });
-  const server = await startMockServer(supplier);
+  const server = await startMockServer(supplier, options.tls ? { tls: options.tls } : {});
   const otherServer = await startMockServer(other).catch(async (error: unknown) => {
     await server.close();
     throw error;
