@@ -9,7 +9,7 @@ const TLS_HINTS: readonly [RegExp, string][] = [
   [/CERT_HAS_EXPIRED|expired/i, 'the supplier must renew it'],
   [
     /SELF_SIGNED|self.signed|UNABLE_TO_GET_ISSUER|unable to verify/i,
-    'no trusted authority signed the certificate; for a sandbox with its own CA, give that CA as "tls.ca"',
+    'no trusted authority signed the certificate; for a sandbox with its own CA, give that CA with --ca-file (or "tls.ca")',
   ],
   [
     /ALTNAME|hostname|Host: .* is not in the cert/i,

@@ -28,30 +28,16 @@ export async function demoRun(
   attestationPath: string,
   ca: PrivateCa = createDemoCa(),
 ) {
-  const { createMockSupplier, mockRoundTripTarget, mockRunTarget, startMockServer } = await import(
-    '@council-conform/mocks'
-  );
+  const { serveMockWithRoundTrip } = await import('@council-conform/mocks');
   const { resolveRunConfig } = await import('@council-conform/runner');
-  const supplier = await createMockSupplier(DEMO_SPEC, { faults, rateLimit: { limit: 400, windowMs: 1000 } });
-  // The easy-exit round trip carries the export into a second, empty implementation of the profile, on plain
-  // http: the run's CA is not given to the round-trip client.
-  const twin = await createMockSupplier(DEMO_SPEC, {
-    seed: false,
-    features: supplier.spec.profile.operations.optional,
-    rateLimit: { limit: 10_000, windowMs: 1000 },
-  });
   const issued = ca.issueServerCertificate({ hosts: ['127.0.0.1', 'localhost'] });
-  const server = await startMockServer(supplier, {
+  // The easy-exit round trip carries the export into a second, empty implementation of the profile.
+  const served = await serveMockWithRoundTrip(DEMO_SPEC, faults, {
     tls: { key: issued.keyPem, cert: issued.certificatePem },
-  });
-  const twinServer = await startMockServer(twin).catch(async (error: unknown) => {
-    await server.close();
-    throw error;
   });
   try {
     const config = resolveRunConfig({
-      ...mockRunTarget(supplier, server.url),
-      roundTrip: mockRoundTripTarget(twin, twinServer.url),
+      ...served.runTarget,
       tls: { ca: ca.certificatePem },
       mode: 'sandbox',
       requestsPerSecond: 250,
@@ -77,8 +63,7 @@ export async function demoRun(
       { progress: false, summary: false },
     );
   } finally {
-    await server.close();
-    await twinServer.close();
+    await served.close();
   }
 }
 

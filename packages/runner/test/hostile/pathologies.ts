@@ -569,7 +569,7 @@ export const PATHOLOGIES: readonly Pathology[] = [
     tls: 'selfSigned',
     expect: {
       status: 'error',
-      message: /TLS handshake: .*self-signed certificate .*give that CA as "tls\.ca"/,
+      message: /TLS handshake: .*self-signed certificate .*give that CA with --ca-file \(or "tls\.ca"\)/,
     },
   },
   {
