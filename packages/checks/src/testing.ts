@@ -1,10 +1,17 @@
 /**
- * Test support for anything that needs a real run: every check against a mock supplier over real HTTP on
- * 127.0.0.1, with the easy-exit round trip into a second, empty mock. Imported as
+ * Test support for anything that needs a real run: every check against a mock supplier over real https on
+ * 127.0.0.1 (a throwaway certificate the run trusts, so TLS is judged like everything else), with a second
+ * tenant and the easy-exit round trip into a second, empty mock: a run of the conformant mock is fully
+ * judged, and certifiable when given an attestation. Imported as
  * `@council-conform/checks/testing` by this package's fault matrix, the reference server's and the
  * dashboard's tests; not part of the catalogue's public face.
  */
-import { type FaultId, serveMockWithRoundTrip } from '@council-conform/mocks';
+import {
+  createSelfSignedCertificate,
+  type FaultId,
+  serveMockWithRoundTrip,
+  type TlsCertificate,
+} from '@council-conform/mocks';
 import {
   type Attestation,
   type Check,
@@ -21,13 +28,18 @@ export interface MockRunOptions {
   readonly attestation?: Attestation;
 }
 
-/** Runs the checks against a mock of a spec (with or without faults) over real HTTP on 127.0.0.1. */
+// One certificate serves every run of a process: making one costs a key pair.
+let certificate: Promise<TlsCertificate> | undefined;
+
+/** Runs the checks against a mock of a spec (with or without faults) over real https on 127.0.0.1. */
 export async function runAgainstMock(
   specId: string,
   faults: readonly FaultId[] = [],
   options: MockRunOptions = {},
 ): Promise<RunReport> {
-  const served = await serveMockWithRoundTrip(specId, faults);
+  certificate ??= createSelfSignedCertificate();
+  const tls = await certificate;
+  const served = await serveMockWithRoundTrip(specId, faults, { tls });
   try {
     const { reference, personalFields } = await loadReference(specId);
     const config = resolveRunConfig({
@@ -40,6 +52,7 @@ export async function runAgainstMock(
       runBudgetMs: BUDGET.realRun,
       maxRetryAfterMs: 2_000,
       exportBudgetMs: 2_000,
+      tls: { ca: tls.cert },
     });
     return await runConformance({
       config,

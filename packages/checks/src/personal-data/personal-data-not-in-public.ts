@@ -7,11 +7,11 @@ import {
 } from '@council-conform/runner';
 import { createRng } from '@council-conform/synthetic-data';
 import { personalFieldsOf } from '../reference.ts';
-import { isObject, walkJson } from '../support/json.ts';
+import { walkJson } from '../support/json.ts';
 import { listDataset } from '../support/listing.ts';
 import { judge, judged, notApplicable, notJudged, TO_JUDGE, warn } from '../support/outcomes.ts';
 import { explicitlyPublicNames, PersonalValueIndex, personalPatternsIn } from '../support/personal.ts';
-import { anonymousList, isPublic, topLevelDatasets } from '../support/probes.ts';
+import { anonymousList, isPublic, readRecordById, topLevelDatasets } from '../support/probes.ts';
 
 /** Public records read by id per dataset, drawn with the run's seed from the sample of its list. */
 export const PUBLIC_READS_BY_ID = 10;
@@ -22,8 +22,7 @@ async function readByIdAnonymously(
   sampled: readonly JsonObject[],
   exchangeIds: string[],
 ): Promise<{ record: JsonObject; at: string }[]> {
-  const get = ctx.operationPath(dataset.get);
-  if (!get || sampled.length === 0) return [];
+  if (sampled.length === 0) return [];
   const chosen = createRng(`${ctx.config.seed}:${dataset.id}:public-by-id`).sample(
     [...sampled],
     Math.min(PUBLIC_READS_BY_ID, sampled.length),
@@ -31,21 +30,16 @@ async function readByIdAnonymously(
   const out: { record: JsonObject; at: string }[] = [];
   for (const record of chosen) {
     const id = String(record[dataset.idField]);
-    const response = await ctx.http.request({
-      url: get.path.replace(/\{[^}]+\}/, encodeURIComponent(id)),
-      auth: 'none',
-      note: `read public ${dataset.id} ${id} by id without credentials`,
-    });
-    exchangeIds.push(response.exchange.id);
-    if (response.status !== 200) continue;
-    let body: unknown;
-    try {
-      body = response.json();
-    } catch {
-      continue;
-    }
-    const one = Array.isArray(body) && body.length === 1 ? body[0] : body;
-    if (isObject(one)) out.push({ record: one, at: `${dataset.id}/${id} (read by id)` });
+    const read = await readRecordById(
+      ctx,
+      dataset,
+      id,
+      'none',
+      `read public ${dataset.id} ${id} by id without credentials`,
+    );
+    if (!read) return out;
+    exchangeIds.push(read.response.exchange.id);
+    if (read.record) out.push({ record: read.record, at: `${dataset.id}/${id} (read by id)` });
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { createRng, type Rng } from '@council-conform/synthetic-data';
 import { isObject } from '../support/json.ts';
 import { listDataset } from '../support/listing.ts';
 import { judge, judged, notApplicable, notJudged, TO_JUDGE } from '../support/outcomes.ts';
-import { isPublic, topLevelDatasets } from '../support/probes.ts';
+import { isPublic, readRecordById, topLevelDatasets } from '../support/probes.ts';
 
 /** Ids of the other tenant's list read back per dataset: first page, last page, seeded random, each shape. */
 const FROM_EACH_END = 3;
@@ -107,9 +107,6 @@ const canonical = (value: unknown): string =>
     isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 
-/** A record read by id may come as a one-element array (Open311 does that). */
-const single = (body: unknown): unknown => (Array.isArray(body) && body.length === 1 ? body[0] : body);
-
 export const personalDataTenantIsolation: Check = {
   id: 'personal-data-tenant-isolation',
   clause: 'personal-data',
@@ -137,13 +134,16 @@ export const personalDataTenantIsolation: Check = {
       const shared = await alsoListed(ctx, dataset, new Set(theirs.probes.map((p) => p.id)));
       const read = async (id: string, auth: 'primary' | 'secondary', note: string) => {
         const url = get.path.replace(/\{[^}]+\}/, encodeURIComponent(id));
-        const response = await ctx.http.request({ url, auth, note });
+        const result = await readRecordById(ctx, dataset, id, auth, note);
+        // Only datasets with a get operation come this far.
+        if (!result) throw new Error(`${dataset.id} has no get operation`);
+        const { response, record } = result;
         exchangeIds.push(response.exchange.id);
         probed += 1;
-        return { url, response };
+        return { url, response, record };
       };
       for (const probe of theirs.probes) {
-        const { url, response } = await read(
+        const { url, response, record } = await read(
           probe.id,
           'primary',
           `read the second tenant’s ${dataset.id} ${probe.id} (${probe.why}) as the first tenant`,
@@ -158,14 +158,7 @@ export const personalDataTenantIsolation: Check = {
           continue;
         }
         // Both tenants list this id: it may be each tenant's own numbering, or one tenant's record shown to both.
-        if (response.status !== 200) continue;
-        let body: unknown;
-        try {
-          body = single(response.json());
-        } catch {
-          continue;
-        }
-        if (canonical(body) === canonical(probe.record))
+        if (record && canonical(record) === canonical(probe.record))
           violations.add('a tenant’s list and reads carry the other tenant’s record', {
             message: `${dataset.id}: record ${probe.id} (${probe.why}) is listed for both tenants and the first tenant reads the second tenant’s record, field for field`,
             ...where,

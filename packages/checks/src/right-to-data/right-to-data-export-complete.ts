@@ -1,6 +1,6 @@
 import { type Check, ViolationCollector } from '@council-conform/runner';
 import { createRng } from '@council-conform/synthetic-data';
-import { analyseExport, runExport } from '../support/export.ts';
+import { analyseExport, openFormatFiles, runExport } from '../support/export.ts';
 import { listDataset } from '../support/listing.ts';
 import { judge, judged, notApplicable, notJudged, TO_JUDGE } from '../support/outcomes.ts';
 import { topLevelDatasets } from '../support/probes.ts';
@@ -39,12 +39,7 @@ export const rightToDataExportComplete: Check = {
     const comparisons: FileComparison[] = [];
     const unjudged: string[] = [];
     for (const dataset of topLevelDatasets(ctx)) {
-      const files = analyses.filter(
-        (a) =>
-          a.file.dataset === dataset.id &&
-          (a.file.format === 'ndjson' || a.file.format === 'csv') &&
-          a.status === 200,
-      );
+      const files = openFormatFiles(analyses, dataset.id);
       if (files.length === 0) continue;
       const listing = await listDataset(ctx, dataset);
       for (const file of files) {

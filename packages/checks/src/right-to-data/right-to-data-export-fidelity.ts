@@ -1,12 +1,11 @@
 import type { JsonObject } from '@council-conform/openapi';
 import { type Check, type RunContext, ViolationCollector } from '@council-conform/runner';
 import { personalFieldNames } from '../reference.ts';
-import { analyseExport, runExport } from '../support/export.ts';
-import { isObject } from '../support/json.ts';
+import { analyseExport, openFormatFiles, runExport } from '../support/export.ts';
 import { listDataset } from '../support/listing.ts';
 import { judge, judged, notApplicable } from '../support/outcomes.ts';
 import { isPersonalValue } from '../support/personal.ts';
-import { topLevelDatasets } from '../support/probes.ts';
+import { readRecordById, topLevelDatasets } from '../support/probes.ts';
 import { omittableInLists } from '../support/schema-fields.ts';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
@@ -76,28 +75,22 @@ async function apiRecords(ctx: RunContext, datasetId: string, exchangeIds: strin
   for (const page of listing.sample)
     for (const record of page.records) byId.set(String(record[dataset.idField]), record);
   const omittable = omittableInLists(ctx.reference.document, dataset.schema);
-  const get = ctx.operationPath(dataset.get);
-  if (omittable.size === 0 || !get) return { byId, omittable };
+  if (omittable.size === 0) return { byId, omittable };
   let reads = 0;
   for (const [id, record] of byId) {
     if (reads >= OMITTED_FIELD_READS) break;
     if ([...omittable].every((field) => field in record)) continue;
     reads += 1;
-    const response = await ctx.http.request({
-      url: get.path.replace(/\{[^}]+\}/, encodeURIComponent(id)),
-      auth: ctx.config.credentials ? 'primary' : 'none',
-      note: `read ${dataset.id} ${id} by id for the fields its list leaves out`,
-    });
-    exchangeIds.push(response.exchange.id);
-    if (response.status !== 200) continue;
-    let body: unknown;
-    try {
-      body = response.json();
-    } catch {
-      continue;
-    }
-    const full = Array.isArray(body) && body.length === 1 ? body[0] : body;
-    if (!isObject(full)) continue;
+    const read = await readRecordById(
+      ctx,
+      dataset,
+      id,
+      ctx.config.credentials ? 'primary' : 'none',
+      `read ${dataset.id} ${id} by id for the fields its list leaves out`,
+    );
+    if (read) exchangeIds.push(read.response.exchange.id);
+    const full = read?.record;
+    if (!full) continue;
     const filled = { ...record };
     for (const field of omittable) if (!(field in filled) && field in full) filled[field] = full[field];
     byId.set(id, filled);
@@ -124,12 +117,7 @@ export const rightToDataExportFidelity: Check = {
     const perFile: Record<string, number> = {};
     let compared = 0;
     for (const dataset of topLevelDatasets(ctx)) {
-      const files = analyses.filter(
-        (a) =>
-          a.file.dataset === dataset.id &&
-          (a.file.format === 'ndjson' || a.file.format === 'csv') &&
-          a.status === 200,
-      );
+      const files = openFormatFiles(analyses, dataset.id);
       if (files.length === 0) continue;
       const { byId, omittable } = await apiRecords(ctx, dataset.id, exchangeIds);
       for (const file of files) {

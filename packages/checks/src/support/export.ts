@@ -194,6 +194,15 @@ export interface FileAnalysis {
   readonly error?: string;
 }
 
+/** A dataset's export files in the baseline's open formats (NDJSON, CSV) that downloaded, every one of them. */
+export const openFormatFiles = (analyses: readonly FileAnalysis[], datasetId: string): FileAnalysis[] =>
+  analyses.filter(
+    (a) =>
+      a.file.dataset === datasetId &&
+      (a.file.format === 'ndjson' || a.file.format === 'csv') &&
+      a.status === 200,
+  );
+
 /**
  * The ids of the records every export file is compared by, per dataset: those of the API sample (the first,
  * last and seeded random pages of its list), so an export that goes wrong past its first records is seen.

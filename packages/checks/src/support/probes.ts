@@ -1,4 +1,6 @@
-import type { HarnessResponse, ReferenceDataset, RunContext } from '@council-conform/runner';
+import type { JsonObject } from '@council-conform/openapi';
+import type { Auth, HarnessResponse, ReferenceDataset, RunContext } from '@council-conform/runner';
+import { isObject } from './json.ts';
 
 /** Datasets whose list can be read from the top (not nested under a parent record). */
 export function topLevelDatasets(ctx: RunContext): ReferenceDataset[] {
@@ -53,4 +55,34 @@ export function anonymousList(
     if (!op || op.path.includes('{')) return undefined;
     return ctx.http.request({ url: op.path, auth: 'none', note: `read ${dataset.id} without credentials` });
   });
+}
+
+/**
+ * A record read by id through the dataset's get operation: the answer, and the record when it came back as
+ * a JSON object (or as a one-element list, as Open311 answers a read by id). Undefined when the reference
+ * has no get operation.
+ */
+export async function readRecordById(
+  ctx: RunContext,
+  dataset: ReferenceDataset,
+  id: string,
+  auth: Auth,
+  note: string,
+): Promise<{ response: HarnessResponse; record?: JsonObject } | undefined> {
+  const get = ctx.operationPath(dataset.get);
+  if (!get) return undefined;
+  const response = await ctx.http.request({
+    url: get.path.replace(/\{[^}]+\}/, encodeURIComponent(id)),
+    auth,
+    note,
+  });
+  if (response.status !== 200) return { response };
+  let body: unknown;
+  try {
+    body = response.json();
+  } catch {
+    return { response };
+  }
+  const one = Array.isArray(body) && body.length === 1 ? body[0] : body;
+  return isObject(one) ? { response, record: one } : { response };
 }

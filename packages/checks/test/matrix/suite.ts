@@ -10,9 +10,10 @@ import { badMustChecks, runAgainstMock, statusOf } from './harness.ts';
  */
 export function defineMatrixSuite(specId: string): void {
   describe(`fault matrix: ${specId}`, () => {
-    it('the conformant mock passes every must check', async () => {
+    it('the conformant mock passes every must check, each of them judged', async () => {
       const report = await runAgainstMock(specId);
       expect(badMustChecks(report)).toEqual([]);
+      expect(report.notJudged.filter((n) => n.severity === 'must')).toEqual([]);
     });
 
     const faults = FAULTS.filter((fault) => EXPECTATIONS[fault.id as FaultId]);
