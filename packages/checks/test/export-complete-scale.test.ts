@@ -109,7 +109,9 @@ describe(`right-to-data-export-complete with ${RECORDS} records (past the ${CRAW
     expect(check.status).toBe('fail');
     expect(JSON.stringify(check.violations)).toContain(hidden);
     // Missing from every file of the dataset: the NDJSON file and the CSV file alike.
-    expect(JSON.stringify(check.violations)).toContain('.ndjson: listed by the API but missing from the file');
+    expect(JSON.stringify(check.violations)).toContain(
+      '.ndjson: listed by the API but missing from the file',
+    );
     expect(JSON.stringify(check.violations)).toContain('.csv: listed by the API but missing from the file');
   });
 

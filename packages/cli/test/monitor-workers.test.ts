@@ -259,9 +259,7 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
         report: { checks: { id: string; status: string }[] };
       };
       const isolation = report.checks.find((c) => c.id === 'personal-data-tenant-isolation')?.status;
-      expect(isolation, run.targetId).toBe(
-        Number(run.targetId.slice(1)) % 2 === 0 ? 'pass' : 'not-judged',
-      );
+      expect(isolation, run.targetId).toBe(Number(run.targetId.slice(1)) % 2 === 0 ? 'pass' : 'not-judged');
     }
 
     // The killed run: its first attempt lost with the worker, its retry published, one result.

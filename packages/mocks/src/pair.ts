@@ -1,7 +1,7 @@
 import type { FaultId } from './faults.ts';
 import { startMockServer } from './server.ts';
-import type { TlsCertificate } from './tls.ts';
 import { createMockSupplier, type MockSupplier, mockRoundTripTarget, mockRunTarget } from './supplier.ts';
+import type { TlsCertificate } from './tls.ts';
 
 /** A mock supplier served on 127.0.0.1, and a second, empty one to carry its export into. */
 export interface ServedMockPair {

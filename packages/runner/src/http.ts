@@ -453,10 +453,11 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
         } catch (error) {
           const type = responseHeaders['content-type'];
           // V8 quotes an excerpt of the body ("<!doctype "...), which may be a resident's data: it is left out.
-          const reason = (error as Error).message.replace(
-            /, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/,
-            '',
-          );
+          // Newer Nodes add where ("… position 33 (line 1 column 34)"): the position alone says the same on
+          // every Node, so reports (and docs/security.md, written from them) do not depend on the runtime.
+          const reason = (error as Error).message
+            .replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+            .replace(/ \(line \d+ column \d+\)$/, '');
           throw new HarnessError(
             'INVALID_JSON',
             `${method} ${url.pathname} (${id}): the body${type ? ` (${type})` : ''} is not JSON: ${reason}`,

@@ -138,10 +138,13 @@ export const rightToDataExportFidelity: Check = {
             );
             const b = JSON.stringify(csv ? asCsv(live[key], key) : normalise(live[key], key));
             if (a === b) continue;
-            // The report shows the difference, but never a personal value.
+            // The report shows the difference, but never a personal value. A CSV cell is never quoted: in a
+            // row whose quoting broke, the cell under a public column may hold a resident's name or e-mail.
             const shown = isPersonalValue(personal, `/${key}`, [exported[key], live[key]])
               ? 'values differ (personal field, values withheld)'
-              : `${file.file.format} ${truncate(a)} vs API ${truncate(b)}`;
+              : csv
+                ? `the CSV cell is not the API's ${truncate(b)}`
+                : `${file.file.format} ${truncate(a)} vs API ${truncate(b)}`;
             violations.add(`${name}: ${key} differs from the API`, {
               message: `${dataset.id}/${id}: ${shown}`,
               location: `${dataset.id}/${id}#/${key}`,

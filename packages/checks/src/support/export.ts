@@ -265,7 +265,9 @@ async function analyseFile(
         const header = csv?.header ?? [];
         const at = dataset ? header.indexOf(dataset.idField) : -1;
         if (at === -1) idColumn = false;
-        else {
+        // A row with more or fewer cells than the header has shifted: no cell of it is where its column
+        // says (its "id" may be a resident's name), so it is not read as a record; RFC 4180 judges it.
+        else if (cells.length === header.length) {
           const id = cells[at] ?? '';
           ids.add(id);
           if (keep?.has(id))
