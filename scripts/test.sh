@@ -10,6 +10,8 @@ export TESTCONTAINERS_RYUK_DISABLED=true
 pnpm install --frozen-lockfile --reporter=silent
 status=0
 pnpm exec biome check . || status=1
-pnpm exec turbo run typecheck test --continue --output-logs=new-only || status=1
+# Tests run from source, so no package's tests wait for another's; most of them wait on servers rather than
+# compute, so four tasks share the two cores.
+pnpm exec turbo run typecheck test --continue --concurrency=4 --output-logs=new-only || status=1
 node scripts/test-summary.mjs || status=1
 exit "$status"

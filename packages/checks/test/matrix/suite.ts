@@ -1,5 +1,5 @@
 import { FAULTS, type FaultId } from '@council-conform/mocks';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { EXPECTATIONS } from './expectations.ts';
 import { badMustChecks, runAgainstMock, statusOf } from './harness.ts';
 
@@ -9,32 +9,39 @@ import { badMustChecks, runAgainstMock, statusOf } from './harness.ts';
  * apply to this spec (no personal dataset, say) is skipped here and proven on another spec.
  */
 export function defineMatrixSuite(specId: string): void {
-  describe(`fault matrix: ${specId}`, () => {
-    it('the conformant mock passes every must check, each of them judged', async () => {
+  // Each run waits on its mock more than it computes (the run's request rate, export and import polls), so
+  // several run at once, each against mocks of its own; `expect` is each test's own, as concurrency needs.
+  describe(`fault matrix: ${specId}`, { concurrent: true }, () => {
+    it('the conformant mock passes every must check, each of them judged', async ({ expect }) => {
       const report = await runAgainstMock(specId);
       expect(badMustChecks(report)).toEqual([]);
       expect(report.notJudged.filter((n) => n.severity === 'must')).toEqual([]);
     });
 
     const faults = FAULTS.filter((fault) => EXPECTATIONS[fault.id as FaultId]);
-    it.each(faults.map((fault) => [fault.id, fault.story] as const))('%s is caught', async (faultId) => {
-      const expectation = EXPECTATIONS[faultId as FaultId]!;
-      const report = await runAgainstMock(specId, [faultId as FaultId]);
-      // A check that does not apply here (no personal dataset), or that a plain-http mock cannot let it
-      // judge (TLS), is proven where it can be: another spec, or the https tests (secure-tls.test.ts).
-      const judgedHere = (id: string) =>
-        !['not-applicable', 'not-judged'].includes(statusOf(report, id) ?? '');
-      const applicable = expectation.caughtBy.filter(judgedHere);
-      if (applicable.length === 0) return;
-      for (const checkId of expectation.caughtBy) {
-        const status = statusOf(report, checkId);
-        if (!judgedHere(checkId)) continue;
-        expect(`${checkId}: ${status}`, report.checks.find((c) => c.id === checkId)?.message).toBe(
-          `${checkId}: fail`,
+    it.for(faults.map((fault) => [fault.id, fault.story] as const))(
+      '%s is caught',
+      async ([faultId], { expect }) => {
+        const expectation = EXPECTATIONS[faultId as FaultId]!;
+        const report = await runAgainstMock(specId, [faultId as FaultId]);
+        // A check that does not apply here (no personal dataset), or that a plain-http mock cannot let it
+        // judge (TLS), is proven where it can be: another spec, or the https tests (secure-tls.test.ts).
+        const judgedHere = (id: string) =>
+          !['not-applicable', 'not-judged'].includes(statusOf(report, id) ?? '');
+        const applicable = expectation.caughtBy.filter(judgedHere);
+        if (applicable.length === 0) return;
+        for (const checkId of expectation.caughtBy) {
+          const status = statusOf(report, checkId);
+          if (!judgedHere(checkId)) continue;
+          expect(`${checkId}: ${status}`, report.checks.find((c) => c.id === checkId)?.message).toBe(
+            `${checkId}: fail`,
+          );
+        }
+        const allowed = new Set([...expectation.caughtBy, ...Object.keys(expectation.alsoFails ?? {})]);
+        expect(badMustChecks(report).filter((line) => !allowed.has(line.split(':')[0] as string))).toEqual(
+          [],
         );
-      }
-      const allowed = new Set([...expectation.caughtBy, ...Object.keys(expectation.alsoFails ?? {})]);
-      expect(badMustChecks(report).filter((line) => !allowed.has(line.split(':')[0] as string))).toEqual([]);
-    });
+      },
+    );
   });
 }
