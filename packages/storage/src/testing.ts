@@ -64,7 +64,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await client.connect();
       try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // FORCE ends the sessions on the database, but not one of another role: an autovacuum worker that
+        // happens to be in it makes the drop fail (42501) or wait (55006) until it leaves, within moments.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            return;
+          } catch (error) {
+            const code = (error as { code?: string }).code;
+            if ((code !== '42501' && code !== '55006') || attempt >= 20) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+          }
+        }
       } finally {
         await client.end();
       }
