@@ -5,7 +5,9 @@ export type VerificationFailure =
   | 'unknown-key'
   | 'bad-signature'
   | 'expired'
-  | 'unsupported-version';
+  | 'unsupported-version'
+  /** Signed, by its own account, at or after its key was revoked. */
+  | 'revoked-key';
 
 /**
  * A CertificateError is either a refused signed report (a VerificationFailure) or a mistake by the caller:
@@ -15,6 +17,8 @@ export type CertificateErrorReason =
   | VerificationFailure
   | 'invalid-key'
   | 'invalid-options'
+  /** A key revocation list that is not in the published format. */
+  | 'invalid-revocation-list'
   /** A certifier asked to sign a run that is not certifiable (a must check failed, errored or was not judged). */
   | 'not-certifiable';
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Level, RunReport } from '@council-conform/runner';
 import { canonicalJson } from './canonical-json.ts';
 import { CertificateError } from './errors.ts';
+import { parseStrictJson } from './strict-json.ts';
 
 export const SIGNED_REPORT_VERSION = '1.0.0';
 
@@ -52,7 +53,7 @@ const ROLES: Record<SignerRole, true> = { certifier: true, supplier: true };
 const SUPPORTED_VERSIONS: readonly string[] = [SIGNED_REPORT_VERSION];
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-const KEY_ID = /^ed25519:[0-9a-f]{32}$/;
+export const KEY_ID = /^ed25519:[0-9a-f]{32}$/;
 // 64 signature bytes are 86 base64url characters without padding.
 const SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -206,19 +207,19 @@ export function checkStructure(value: unknown): StructureCheck {
 
 /**
  * A signed report from the text of its file, its shape checked (not its signatures: see verifySignedReport).
+ * Read strictly, as verifySignedReport reads text, so that a value parsed here says what its text says.
  * Throws CertificateError, never a SyntaxError, so a caller can show the reason as it is.
  */
 export function parseSignedReport(text: string): SignedReport {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok)
     throw new CertificateError(
       'malformed',
-      `not a signed report: the file is not JSON (${(error as Error).message})`,
+      parsed.problem === 'not-json'
+        ? `not a signed report: the file is not JSON (${parsed.message})`
+        : `the file does not say exactly what was signed: ${parsed.message}`,
     );
-  }
-  const checked = checkStructure(value);
+  const checked = checkStructure(parsed.value);
   if (!checked.ok) throw new CertificateError(checked.reason, checked.message);
   return checked.signed;
 }

@@ -9,7 +9,9 @@ export {
   type SignerRole,
 } from './format.ts';
 export { type GeneratedKeyPair, generateKeyPair, keyIdOf } from './keys.ts';
+export { type KeyRevocation, parseRevocationList, type RevokedSignature } from './revocations.ts';
 export { DEFAULT_VALIDITY_DAYS, type SignOptions, signReport } from './sign.ts';
+export { parseStrictJson, type StrictJsonResult } from './strict-json.ts';
 export {
   isDueForRecertification,
   RECERTIFY_WITHIN_DAYS,

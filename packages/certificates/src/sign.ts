@@ -15,6 +15,7 @@ import {
   signingPayload,
 } from './format.ts';
 import { keyIdOfKey, loadPrivateKey } from './keys.ts';
+import { firstInexactNumber } from './strict-json.ts';
 
 export const DEFAULT_VALIDITY_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -127,6 +128,13 @@ export function signReport(input: RunReport | SignedReport, options: SignOptions
     throw new CertificateError(
       'not-certifiable',
       `refusing to sign as a certifier: the run is not certifiable (${envelope.report.certifiableReasons?.join('; ') || 'it says so'}); a supplier may still sign it as self-assessed`,
+    );
+  // Verifiers read the file strictly and would refuse it: better said now, to the signer, than to a council.
+  const inexact = firstInexactNumber(envelope.report, '$.report');
+  if (inexact)
+    throw new CertificateError(
+      'malformed',
+      `refusing to sign: the number ${inexact.value} at ${inexact.path} cannot be held exactly (an integer beyond ±${Number.MAX_SAFE_INTEGER}), so no verifier would accept the signed file`,
     );
   const signer = { keyId, role: options.role, signedAt: now.toISOString() };
   const signature: ReportSignature = {

@@ -10,6 +10,8 @@ import {
   signingPayload,
 } from './format.ts';
 import { keyIdOfKey, loadPublicKey } from './keys.ts';
+import { type KeyRevocation, type RevokedSignature, revocationsByKey } from './revocations.ts';
+import { parseStrictJson } from './strict-json.ts';
 
 /** A key the verifier trusts, and in what role: the role a signature claims for itself counts for nothing. */
 export interface TrustedKey {
@@ -22,6 +24,8 @@ export interface TrustedKey {
 export interface VerifyOptions {
   readonly trustedKeys: readonly TrustedKey[];
   readonly now?: Date;
+  /** Keys withdrawn by their owners: see verifySignedReport for what a revocation refuses. */
+  readonly revocations?: readonly KeyRevocation[];
 }
 
 export interface ValidSignature {
@@ -41,6 +45,8 @@ export type VerificationResult =
       readonly expiresAt: string;
       /** Expires within RECERTIFY_WITHIN_DAYS. */
       readonly dueForRecertification: boolean;
+      /** Signatures that count but were made with a key revoked since: "signed with a key since revoked". */
+      readonly revokedSignatures: readonly RevokedSignature[];
     }
   | { readonly ok: false; readonly reason: VerificationFailure; readonly message: string };
 
@@ -84,24 +90,38 @@ function trustList(keys: readonly TrustedKey[]): Map<string, Trusted> {
 /**
  * Verifies a signed report offline against a trust list, in this order: its shape (`malformed`, naming the
  * field; `unsupported-version`), whether the certificate still matches the report (`tampered`), every
- * signature by a trusted key (`bad-signature`), whether any trusted key signed at all (`unknown-key`), and
- * expiry (`expired`). Signatures by keys not on the list are ignored: they can be neither checked nor
- * believed. Never throws for a bad signed report, only for a bad trust list (CertificateError). Text is parsed
- * first, so `signed` may be the file's contents or the value parsed from it.
+ * signature by a trusted key (`bad-signature`, then `revoked-key`), whether any trusted key signed at all
+ * (`unknown-key`), and expiry (`expired`). Signatures by keys not on the list are ignored: they can be neither
+ * checked nor believed. Never throws for a bad signed report, only for a bad trust list or revocation
+ * (CertificateError).
+ *
+ * `signed` may be the file's text or a value already parsed. Text is read strictly (parseStrictJson): a
+ * repeated member name or a number a double cannot hold exactly is `malformed`, because JSON.parse would
+ * verify a value that is not what the text says.
+ *
+ * A signature by a revoked key dated at or after the revocation is `revoked-key`; one dated before still
+ * counts and is listed in `revokedSignatures`. The date is `signedAt`, which is the signer's own claim: anyone
+ * holding the leaked key can backdate a signature. So this only refuses what the key's holder admits to; the
+ * dashboard, which knows when a report reached it, refuses every new upload signed by a revoked key.
  */
 export function verifySignedReport(signed: unknown, options: VerifyOptions): VerificationResult {
   const trusted = trustList(options.trustedKeys);
+  const revoked = revocationsByKey(options.revocations ?? []);
   const now = options.now ?? new Date();
   if (Number.isNaN(now.getTime())) throw new CertificateError('invalid-options', 'now is not a valid date');
   const fail = (reason: VerificationFailure, message: string) => ({ ok: false, reason, message }) as const;
 
   let value = signed;
   if (typeof signed === 'string') {
-    try {
-      value = JSON.parse(signed);
-    } catch (error) {
-      return fail('malformed', `not a signed report: not JSON (${(error as Error).message})`);
-    }
+    const parsed = parseStrictJson(signed);
+    if (!parsed.ok)
+      return fail(
+        'malformed',
+        parsed.problem === 'not-json'
+          ? `not a signed report: not JSON (${parsed.message})`
+          : `the text does not say exactly what was signed: ${parsed.message}`,
+      );
+    value = parsed.value;
   }
   const checked = checkStructure(value);
   if (!checked.ok) return fail(checked.reason, checked.message);
@@ -117,6 +137,7 @@ export function verifySignedReport(signed: unknown, options: VerifyOptions): Ver
   if (mismatch) return fail('tampered', mismatch);
 
   const valid: ValidSignature[] = [];
+  const revokedSignatures: RevokedSignature[] = [];
   for (const [index, signature] of report.signatures.entries()) {
     const key = trusted.get(signature.keyId);
     if (!key) continue;
@@ -126,6 +147,20 @@ export function verifySignedReport(signed: unknown, options: VerifyOptions): Ver
         'bad-signature',
         `signatures[${index}] by ${signature.keyId}${key.name ? ` (${key.name})` : ''} does not verify: the certificate or the signer's role or time was changed after signing, or the signature is damaged`,
       );
+    // Only now: signedAt is covered by the signature just checked, so it is at least the key holder's word.
+    const revocation = revoked.get(signature.keyId);
+    if (revocation) {
+      if (Date.parse(signature.signedAt) >= Date.parse(revocation.revokedAt))
+        return fail(
+          'revoked-key',
+          `signatures[${index}] by ${signature.keyId} (owner: ${revocation.owner ?? key.name ?? 'not named'}) is dated ${signature.signedAt}, at or after the key was revoked at ${revocation.revokedAt} (reason: ${revocation.reason})`,
+        );
+      revokedSignatures.push({
+        keyId: signature.keyId,
+        revokedAt: revocation.revokedAt,
+        reason: revocation.reason,
+      });
+    }
     valid.push({ keyId: signature.keyId, role: key.role, ...(key.name ? { name: key.name } : {}) });
   }
   if (valid.length === 0)
@@ -150,6 +185,7 @@ export function verifySignedReport(signed: unknown, options: VerifyOptions): Ver
     validSignatures: valid,
     expiresAt: report.certificate.expiresAt,
     dueForRecertification: expiresAt - now.getTime() <= RECERTIFY_WITHIN_DAYS * DAY_MS,
+    revokedSignatures,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CertificateError, canonicalJson } from '../src/index.ts';
+import { random } from './support.ts';
 
 /** The double whose IEEE 754 bits are the given hex, as RFC 8785 Appendix B lists them. */
 function fromBits(hex: string): number {
@@ -124,18 +125,6 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(canonicalJson(bare)).toBe('{"a":2,"b":1}');
   });
 });
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed from its seed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = [
   'a',

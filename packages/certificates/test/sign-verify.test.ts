@@ -1,7 +1,6 @@
 import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  CertificateError,
   canonicalJson,
   generateKeyPair,
   isDueForRecertification,
@@ -14,6 +13,7 @@ import {
   verifySignedReport,
 } from '../src/index.ts';
 import { runReport } from './report.ts';
+import { thrown } from './support.ts';
 
 const supplierKey = generateKeyPair();
 const certifierKey = generateKeyPair();
@@ -41,17 +41,6 @@ type Editable = Record<string, any>;
 
 /** Deep copy through JSON, as a verifier receiving the file would hold it, and free to be edited. */
 const copy = (signed: SignedReport): Editable => JSON.parse(JSON.stringify(signed));
-
-/** Runs `fn` and returns what it threw. */
-function thrown(fn: () => unknown): CertificateError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CertificateError) return error;
-    throw error;
-  }
-  throw new Error('expected a CertificateError, nothing was thrown');
-}
 
 describe('signReport and verifySignedReport', () => {
   it('signs a run report and verifies it offline as self-assessed, with the certificate taken from the report', () => {
@@ -85,6 +74,7 @@ describe('signReport and verifySignedReport', () => {
       validSignatures: [{ keyId: supplierKey.keyId, role: 'supplier', name: 'Example Civic' }],
       expiresAt: '2027-03-02T10:00:00.000Z',
       dueForRecertification: false,
+      revokedSignatures: [],
     });
   });
 
