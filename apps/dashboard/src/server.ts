@@ -26,6 +26,7 @@ import {
   send,
 } from './http.ts';
 import { ID_PATTERN, REPORT_ID_PATTERN } from './ids.ts';
+import { ingestRefusal } from './ingest-rules.ts';
 import { leagueSearch, parseLeagueQuery } from './league-query.ts';
 import { leagueTableCsv, leagueTableJson, OPEN, openDataReply } from './open-data.ts';
 import { createProcurement } from './procurement.ts';
@@ -667,6 +668,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     if (holdsNul(body.value))
       problems.push('the report holds a NUL character (\\u0000), which cannot be stored');
     if (problems.length > 0) return refuse(path, 'malformed', problems.join('; '));
+    const broken = await ingestRefusal(signed, at);
+    if (broken) return refuse(path, broken.reason, broken.message);
     const { supplier } = signed.certificate;
     // A run a trusted certifier signed may name any supplier: it is a certificate when the run is
     // certifiable, and otherwise the certifier's evidence of a run that proves no level (LOTI's sweep), kept
