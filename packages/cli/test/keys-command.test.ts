@@ -1,8 +1,13 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { keyIdOf } from '@council-conform/certificates';
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readRevocationList } from '../src/commands/revocation-list.ts';
 import { runCli } from '../src/index.ts';
 import { capture, mockRunArgs, serveCertifiableMock } from './support.ts';
 
@@ -232,5 +237,162 @@ describe('conform sign and conform verify', { timeout: BUDGET.unit }, () => {
       expect(result.err, args.join(' ')).toMatch(message);
       expect(result.all).not.toMatch(STACK_LINE);
     }
+  });
+});
+
+describe('files conform writes are never written through a link planted at their path', () => {
+  /** A file someone else cares about, and a link to it at `path`. */
+  async function plantLink(path: string): Promise<string> {
+    const victim = `${path}.victim`;
+    await writeFile(victim, 'precious\n');
+    await symlink(victim, path);
+    return victim;
+  }
+
+  it('sign --out and sign’s default output refuse a symbolic link, exit 2, the file it points to unchanged', async () => {
+    const keys = join(dir, 'link-keys');
+    expect((await conform('keys', 'generate', '--out', keys)).code).toBe(0);
+    const out = join(dir, 'linked.signed.json');
+    const victim = await plantLink(out);
+    const signed = await conform('sign', report, '--key', join(keys, 'conform.key'), '--out', out);
+    expect(signed.code).toBe(2);
+    expect(signed.err).toBe(
+      `conform: OUTPUT_IS_LINK: ${out} is a symbolic link; refusing to write through it, since it could point at any file. Remove the link or choose another path`,
+    );
+    expect(await readFile(victim, 'utf8')).toBe('precious\n');
+    // Without --out the signed report goes beside the report: a link there is refused the same way.
+    const copy = join(dir, 'beside', 'report.json');
+    await rm(join(dir, 'beside'), { recursive: true, force: true });
+    await conform('keys', 'generate', '--out', join(dir, 'beside'), '--name', 'unused');
+    await writeFile(copy, await readFile(report));
+    const besideVictim = await plantLink(join(dir, 'beside', 'report.signed.json'));
+    const beside = await conform('sign', copy, '--key', join(keys, 'conform.key'));
+    expect(beside.code).toBe(2);
+    expect(beside.err).toContain('OUTPUT_IS_LINK');
+    expect(await readFile(besideVictim, 'utf8')).toBe('precious\n');
+  });
+
+  it('keys generate refuses a link at the private key’s path, saying so', async () => {
+    const keys = join(dir, 'linked-keys');
+    expect((await conform('keys', 'generate', '--out', keys, '--name', 'first')).code).toBe(0);
+    const victim = await plantLink(join(keys, 'acme.key'));
+    const made = await conform('keys', 'generate', '--out', keys, '--name', 'acme');
+    expect(made.code).toBe(2);
+    expect(made.err).toContain(`OUTPUT_IS_LINK: ${join(keys, 'acme.key')} is a symbolic link`);
+    expect(await readFile(victim, 'utf8')).toBe('precious\n');
+  });
+});
+
+describe('conform verify --revocations', { timeout: BUDGET.unit }, () => {
+  const keys = () => join(dir, 'revocation-keys');
+  let signedPath: string;
+  let keyId: string;
+  let server: Server;
+  let base: string;
+  const served = new Map<string, string>();
+
+  const list = (revokedAt: Date, reason = 'private key leaked in a CI log') =>
+    JSON.stringify({
+      revocations: [
+        { keyId, owner: 'Example Civic Software Ltd', revokedAt: revokedAt.toISOString(), reason },
+      ],
+    });
+  const HOUR = 60 * 60 * 1000;
+
+  beforeAll(async () => {
+    expect((await conform('keys', 'generate', '--out', keys(), '--name', 'supplier')).code).toBe(0);
+    keyId = keyIdOf(await readFile(join(keys(), 'supplier.pub'), 'utf8'));
+    signedPath = join(dir, 'revocations.signed.json');
+    const signed = await conform('sign', report, '--key', join(keys(), 'supplier.key'), '--out', signedPath);
+    expect(signed.code, signed.err).toBe(0);
+    server = createServer((request, response) => {
+      if (request.url === '/hang') return; // never answers: the client's time limit must end it
+      if (request.url === '/huge') {
+        // No content-length: only counting what arrives can stop it.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(`{"revocations":[${'{},'.repeat(2_000_000)}{}]}`);
+        return;
+      }
+      const body = served.get(request.url ?? '');
+      response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
+      response.end(body ?? '{"title":"not found"}');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  const verify = (revocations: string) =>
+    conform('verify', signedPath, '--public-key', join(keys(), 'supplier.pub'), '--revocations', revocations);
+
+  it('refuses, exit 1, a report signed after its key was revoked, from a file or the dashboard’s URL', async () => {
+    const file = join(dir, 'revoked-keys.json');
+    await writeFile(file, list(new Date(Date.now() - HOUR)));
+    served.set('/data/revoked-keys.json', list(new Date(Date.now() - HOUR)));
+    for (const source of [file, `${base}/data/revoked-keys.json`]) {
+      const verdict = await verify(source);
+      expect(verdict.code, verdict.all).toBe(1);
+      expect(verdict.out).toMatch(
+        new RegExp(
+          `^NOT VALID \\(revoked-key\\): signatures\\[0\\] by ${keyId} \\(owner: Example Civic Software Ltd\\) is dated \\S+, at or after the key was revoked at \\S+ \\(reason: private key leaked in a CI log\\)$`,
+        ),
+      );
+    }
+    // Without the list the same file is valid: the revocation is what refused it.
+    expect((await conform('verify', signedPath, '--public-key', join(keys(), 'supplier.pub'))).code).toBe(0);
+  });
+
+  it('counts a signature made before the revocation, and says the key has been revoked since', async () => {
+    served.set('/later.json', list(new Date(Date.now() + HOUR), 'rotated'));
+    const verdict = await verify(`${base}/later.json`);
+    expect(verdict.code, verdict.all).toBe(0);
+    expect(verdict.out).toMatch(/^VALID: self-assessed$/m);
+    expect(verdict.out).toMatch(
+      new RegExp(
+        `^  Note: signed with a key since revoked: ${keyId} was revoked at \\S+ \\(reason: rotated\\); this signature is dated before that, so it still counts$`,
+        'm',
+      ),
+    );
+  });
+
+  it('exits 2, naming the source, for a list it cannot get or that is not in the format', async () => {
+    served.set('/bad.json', '{"revocations":[{"keyId":"rsa:1","revokedAt":"soon","reason":"x"}]}');
+    const cases: [string, RegExp][] = [
+      [
+        join(dir, 'absent-revocations.json'),
+        /^conform: REVOCATIONS_UNREADABLE: --revocations \S*absent-revocations\.json: cannot be read: ENOENT/,
+      ],
+      [
+        `${base}/missing.json`,
+        /REVOCATIONS_UNREADABLE: --revocations \S+\/missing\.json: the server answered HTTP 404/,
+      ],
+      [
+        `${base}/bad.json`,
+        /CERTIFICATE_INVALID_REVOCATION_LIST: --revocations \S+\/bad\.json: revocation list: revocations\[0\]\.keyId must be "ed25519:"/,
+      ],
+      [`${base}/huge`, /REVOCATIONS_UNREADABLE: .*the list is larger than 5242880 bytes/],
+      ['ftp://example.org/revoked.json', /only an http\(s\) URL or a file path is read, not a ftp: URL/],
+    ];
+    for (const [source, message] of cases) {
+      const verdict = await verify(source);
+      expect(verdict.code, source).toBe(2);
+      expect(verdict.err, source).toMatch(message);
+      expect(verdict.all).not.toMatch(STACK_LINE);
+    }
+  });
+
+  it('gives up on a server that does not answer within its time limit', async () => {
+    let error: unknown;
+    try {
+      await readRevocationList(`${base}/hang`, dir, { timeoutMs: 200 });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).message).toBe(`--revocations ${base}/hang: no answer within 200 ms`);
   });
 });

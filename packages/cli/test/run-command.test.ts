@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMockSupplier, type FaultId, type MockSupplier, startMockServer } from '@council-conform/mocks';
@@ -226,6 +226,30 @@ describe('conform run', { timeout: BUDGET.realRun }, () => {
     expect(io.stderr()).toMatch(
       /PREFLIGHT_FAILED: the run cannot start; fix the configuration first:\n\s+- credentials: no credentials: give --token/,
     );
+  });
+
+  it('exits 2 before running when an output path is a symbolic link, the file it points to unchanged', async () => {
+    const served = await serve();
+    const outputs = join(dir, 'linked');
+    await mkdir(outputs, { recursive: true });
+    for (const [flag, name] of [
+      ['--report', 'report.json'],
+      ['--html', 'report.html'],
+    ] as const) {
+      const victim = join(dir, `victim-of-${name}`);
+      await writeFile(victim, 'precious\n');
+      const link = join(outputs, `linked-${name}`);
+      await symlink(victim, link);
+      const args = [...mockRunArgs(served.supplier, served.url, join(outputs, 'plain.json')), flag, link];
+      const io = capture();
+      expect(await runCli([...args, '--dry-run'], io), flag).toBe(2);
+      expect(io.stderr()).toContain(
+        `\nconform: OUTPUT_IS_LINK: ${link} is a symbolic link; refusing to write through it, since it could point at any file. Remove the link or choose another path`,
+      );
+      // Refused before the run began, not after it was spent.
+      expect(io.stderr()).not.toContain('conform run:');
+      expect(await readFile(victim, 'utf8')).toBe('precious\n');
+    }
   });
 
   it('exits 2 when pre-flight finds the credentials refused, without echoing the secret', async () => {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GeneratedKeyPair, generateKeyPair, signReport } from '@council-conform/certificates';
 import { type RunReport, readAttestation } from '@council-conform/runner';
+import { writeOutputFile } from '../output-file.ts';
 import { EXAMPLE_ATTESTATION } from './demo-reference.ts';
 import { publishSignedReport } from './publish.ts';
 
@@ -42,13 +43,13 @@ export async function writeDemoAttestation(
   const example = await readAttestation(EXAMPLE_ATTESTATION);
   const path = join(outDir, 'attestations', `${name}.json`);
   await mkdir(join(outDir, 'attestations'), { recursive: true });
-  await writeFile(path, `${JSON.stringify({ ...example, supplier, product }, null, 2)}\n`);
+  await writeOutputFile(path, `${JSON.stringify({ ...example, supplier, product }, null, 2)}\n`);
   return path;
 }
 
 async function writeKeyPair(dir: string, name: string, pair: GeneratedKeyPair): Promise<void> {
-  await writeFile(join(dir, `${name}.key`), pair.privateKeyPem, { mode: 0o600 });
-  await writeFile(join(dir, `${name}.pub`), pair.publicKeyPem, { mode: 0o644 });
+  await writeOutputFile(join(dir, `${name}.key`), pair.privateKeyPem, { mode: 0o600 });
+  await writeOutputFile(join(dir, `${name}.pub`), pair.publicKeyPem, { mode: 0o644 });
 }
 
 /**
@@ -83,7 +84,7 @@ export async function publishDemoResults(
       signedReport = signReport(signedReport, { privateKeyPem: certifier.privateKeyPem, role: 'certifier' });
     const path = join(outDir, `${run.name}.signed.json`);
     const bytes = Buffer.from(`${JSON.stringify(signedReport, null, 2)}\n`);
-    await writeFile(path, bytes);
+    await writeOutputFile(path, bytes);
     signed.push({ name: run.name, supplier, path, bytes });
   }
 

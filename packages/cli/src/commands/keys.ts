@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
   CertificateError,
@@ -12,6 +12,8 @@ import type { RunReport } from '@council-conform/runner';
 import { type Command, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
+import { writeOutputFile } from '../output-file.ts';
+import { readRevocationList } from './revocation-list.ts';
 
 // Under `pnpm conform` the process runs in the workspace root; INIT_CWD is where the user typed the command.
 const cwd = () => process.env.INIT_CWD ?? process.cwd();
@@ -55,9 +57,9 @@ async function generate(flags: GenerateFlags, io: CliIo): Promise<void> {
   if (flags.force) await Promise.all([rm(privatePath, { force: true }), rm(publicPath, { force: true })]);
   const pair = generateKeyPair();
   try {
-    // `wx` creates or fails, so an existing key is never replaced between a check and the write, and a new
-    // private file is 0600 from its first byte rather than chmod-ed after.
-    await writeFile(privatePath, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
+    // Exclusive: created or failing, so an existing key is never replaced between a check and the write, and
+    // a new private file is 0600 from its first byte rather than chmod-ed after.
+    await writeOutputFile(privatePath, pair.privateKeyPem, { mode: 0o600, exclusive: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST')
       throw new UsageError(
@@ -67,7 +69,7 @@ async function generate(flags: GenerateFlags, io: CliIo): Promise<void> {
     throw error;
   }
   try {
-    await writeFile(publicPath, pair.publicKeyPem, { mode: 0o644, flag: 'wx' });
+    await writeOutputFile(publicPath, pair.publicKeyPem, { mode: 0o644, exclusive: true });
   } catch (error) {
     // Half a pair is worse than none: the private key just written would have no public key beside it.
     await rm(privatePath, { force: true });
@@ -134,7 +136,7 @@ async function sign(reportArg: string, flags: SignFlags, io: CliIo): Promise<voi
     }),
   );
   const out = flags.out ? resolve(cwd(), flags.out) : defaultSignedPath(reportPath);
-  await writeFile(out, `${JSON.stringify(signed, null, 2)}\n`);
+  await writeOutputFile(out, `${JSON.stringify(signed, null, 2)}\n`);
   const mine = signed.signatures.at(-1)!;
   const { certificate } = signed;
   io.out(
@@ -149,6 +151,7 @@ async function sign(reportArg: string, flags: SignFlags, io: CliIo): Promise<voi
 interface VerifyFlags {
   publicKey?: string[];
   certifierKey?: string[];
+  revocations?: string;
 }
 
 async function trustedKeysFrom(flags: VerifyFlags): Promise<TrustedKey[]> {
@@ -175,9 +178,10 @@ async function trustedKeysFrom(flags: VerifyFlags): Promise<TrustedKey[]> {
 
 async function verify(signedArg: string, flags: VerifyFlags, io: CliIo): Promise<number> {
   const trustedKeys = await trustedKeysFrom(flags);
+  const revocations = flags.revocations ? await readRevocationList(flags.revocations, cwd()) : [];
   const path = resolve(cwd(), signedArg);
   const text = await readText(path, 'signed report', 'REPORT_UNREADABLE');
-  const result = asUsage(() => verifySignedReport(text, { trustedKeys }));
+  const result = asUsage(() => verifySignedReport(text, { trustedKeys, revocations }));
   if (!result.ok) {
     io.out(`NOT VALID (${result.reason}): ${result.message}`);
     return EXIT.findings;
@@ -201,6 +205,11 @@ async function verify(signedArg: string, flags: VerifyFlags, io: CliIo): Promise
       ...unchecked.map(
         (signature) =>
           `  Also signed by ${signature.keyId} (claims ${signature.role}), a key you do not trust: not checked`,
+      ),
+      // The signature counts (it is dated before the revocation), but the date is its signer's own word.
+      ...result.revokedSignatures.map(
+        (revoked) =>
+          `  Note: signed with a key since revoked: ${revoked.keyId} was revoked at ${revoked.revokedAt} (reason: ${revoked.reason}); this signature is dated before that, so it still counts`,
       ),
     ].join('\n'),
   );
@@ -243,6 +252,10 @@ export function registerCertificateCommands(program: Command, io: CliIo): void {
     .argument('<signed-report>', 'the signed report (from `conform sign`)')
     .option('--public-key <file>', "a supplier's public key you trust (repeatable)", collect)
     .option('--certifier-key <file>', "a certifier's public key you trust (repeatable)", collect)
+    .option(
+      '--revocations <file-or-url>',
+      "a key revocation list (the dashboard's /data/revoked-keys.json): signatures by a revoked key dated on or after its revocation are refused",
+    )
     .action(async (signed: string, flags: VerifyFlags) => {
       process.exitCode = await verify(signed, flags, io);
     });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { JsonObject } from '@council-conform/openapi';
 import type {
@@ -14,6 +14,7 @@ import { type Command, Option } from 'commander';
 import cliPackage from '../../package.json' with { type: 'json' };
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
+import { checkOutputPath, writeOutputFile } from '../output-file.ts';
 import { formatTable } from '../table.ts';
 import { readCaFile } from './ca-file.ts';
 
@@ -382,6 +383,8 @@ export async function conformRun(
 ): Promise<RunOutcome> {
   const io = scrubbing(rawIo, secretsOf(settings.config));
   const { config } = settings;
+  // A link at an output path is refused when it is written too; checked first so that a run is not wasted.
+  for (const path of Object.values(settings.outputs)) await checkOutputPath(path);
   const { PreflightError, readAttestation, runConformance } = await runner();
   const { CHECKS, loadReference } = await checks();
   const { REPORTERS } = await reporters();
@@ -437,7 +440,7 @@ export async function conformRun(
   const written: string[] = [];
   for (const [key, path] of Object.entries(settings.outputs) as [ReportKey, string][]) {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, REPORTERS[key](report));
+    await writeOutputFile(path, REPORTERS[key](report));
     written.push(path);
   }
   if (settings.dryRun) {
