@@ -21,6 +21,13 @@ export interface RevokedSignature {
 }
 
 const REVOCATION_FIELDS: readonly string[] = ['keyId', 'owner', 'revokedAt', 'reason'];
+/** A list broken throughout would otherwise make a message of megabytes. */
+const PROBLEMS_SHOWN = 10;
+
+const described = (problems: readonly string[]) =>
+  problems.length > PROBLEMS_SHOWN
+    ? `${problems.slice(0, PROBLEMS_SHOWN).join('; ')}; and ${problems.length - PROBLEMS_SHOWN} more problems`
+    : problems.join('; ');
 
 function revocationProblems(entry: unknown, path: string): string[] {
   if (!isRecord(entry)) return [`${path} must be an object`];
@@ -47,7 +54,7 @@ export function revocationsByKey(revocations: readonly KeyRevocation[]): Map<str
   if (!Array.isArray(revocations))
     throw new CertificateError('invalid-options', 'revocations must be an array of key revocations');
   const problems = revocations.flatMap((entry, index) => revocationProblems(entry, `revocations[${index}]`));
-  if (problems.length > 0) throw new CertificateError('invalid-options', problems.join('; '));
+  if (problems.length > 0) throw new CertificateError('invalid-options', described(problems));
   const byKey = new Map<string, KeyRevocation>();
   for (const revocation of revocations) {
     const earlier = byKey.get(revocation.keyId);
@@ -79,6 +86,6 @@ export function parseRevocationList(text: string): readonly KeyRevocation[] {
   );
   for (const key of Object.keys(list))
     if (key !== 'revocations') problems.push(`$.${key} is not part of the revocation list format`);
-  if (problems.length > 0) throw refuse(problems.join('; '));
+  if (problems.length > 0) throw refuse(described(problems));
   return list.revocations as KeyRevocation[];
 }

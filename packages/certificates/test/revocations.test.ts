@@ -178,6 +178,16 @@ describe('parseRevocationList', () => {
         'revocation list: revocations[0].owner, when given, must be a non-empty string; revocations[1] must be an object',
       ],
     ];
+    const broken = JSON.stringify({ revocations: Array.from({ length: 50 }, () => ({ reason: 'x' })) });
+    cases.push([
+      broken,
+      `revocation list: ${Array.from({ length: 5 }, (_, index) => [
+        `revocations[${index}].keyId must be "ed25519:" and 32 lowercase hex digits`,
+        `revocations[${index}].revokedAt must be an ISO 8601 UTC date-time (YYYY-MM-DDTHH:MM:SS.sssZ)`,
+      ])
+        .flat()
+        .join('; ')}; and 90 more problems`,
+    ]);
     for (const [text, message] of cases) {
       const error = thrown(() => parseRevocationList(text));
       expect(error.code, text).toBe('CERTIFICATE_INVALID_REVOCATION_LIST');
