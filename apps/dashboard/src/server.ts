@@ -14,7 +14,18 @@ import { LEVEL_RULES } from '@council-conform/runner';
 import { listenHttp } from '@council-conform/service';
 import { listAssets } from './assets.ts';
 import { badgeSvg } from './badge.ts';
+import { clientAddressKey } from './client-address.ts';
 import { ConfigurationError, MIN_TOKEN_LENGTH, type UploadToken } from './config.ts';
+import {
+  checkWeight,
+  clip,
+  paginateEvidence,
+  paginationLinks,
+  requestedPage,
+  SHOWN_REGRESSION_CHARS,
+  showCheck,
+  showClause,
+} from './evidence-pages.ts';
 import {
   BodyTooLargeError,
   isShortText,
@@ -29,8 +40,10 @@ import { ID_PATTERN, REPORT_ID_PATTERN } from './ids.ts';
 import { ingestRefusal } from './ingest-rules.ts';
 import { leagueSearch, parseLeagueQuery } from './league-query.ts';
 import { leagueTableCsv, leagueTableJson, OPEN, openDataReply } from './open-data.ts';
+import { createPageCache, DEFAULT_PAGE_CACHE, type PageCacheOptions } from './page-cache.ts';
 import { createProcurement } from './procurement.ts';
 import { createRateLimiter, type RateLimit } from './rate-limit.ts';
+import { describeExcess, type LimitExcess, reportLimitExcesses } from './report-limits.ts';
 import { reportShapeProblems } from './report-shape.ts';
 import {
   CLAUSE_COUNT,
@@ -61,6 +74,10 @@ export interface DashboardOptions {
   readonly rateLimit?: RateLimit;
   /** Largest signed report accepted. Default 20 MB. */
   readonly maxReportBytes?: number;
+  /** Pages (and open data, signed reports, badges) one client address may ask for. Default 300 a minute. */
+  readonly pageRateLimit?: RateLimit;
+  /** Rendered pages kept briefly by URL, dropped on every write; false: none. Default DEFAULT_PAGE_CACHE. */
+  readonly pageCache?: PageCacheOptions | false;
   /**
    * Where the public reaches the dashboard (https://conform.loti.example), for the badge snippet suppliers
    * copy onto their own sites. Default: the Host the request named, over http.
@@ -72,7 +89,15 @@ export interface DashboardServer {
   readonly store: ResultsStore;
   /** The whole dashboard over node:http, for `http.createServer` and supertest. Never throws. */
   readonly listener: RequestListener;
+  /**
+   * Says that something a page shows was written other than through this listener (whose writes say so
+   * themselves), so that no cached page older than the write is served.
+   */
+  dataChanged(): void;
 }
+
+/** Page renders one address may ask for, unless DashboardOptions.pageRateLimit says otherwise. */
+export const DEFAULT_PAGE_RATE_LIMIT: RateLimit = { limit: 300, windowMs: 60_000 };
 
 export const DEFAULT_MAX_REPORT_BYTES = 20 * 1024 * 1024;
 const MAX_FORM_BYTES = 64 * 1024;
@@ -127,6 +152,12 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
   const now = options.now ?? (() => new Date());
   const maxReportBytes = options.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES;
   const limiter = createRateLimiter(options.rateLimit ?? { limit: 60, windowMs: 60_000 });
+  const pageLimiter = createRateLimiter(options.pageRateLimit ?? DEFAULT_PAGE_RATE_LIMIT);
+  const pageCache =
+    options.pageCache === false
+      ? undefined
+      : createPageCache(options.pageCache ?? DEFAULT_PAGE_CACHE, () => now().getTime());
+  const dataChanged = () => pageCache?.dataChanged();
   const views = createViews();
   const assets = listAssets();
 
@@ -397,7 +428,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       waivers.filter((w) => w.reportId === summary.id && !w.lapsed).map((w) => [w.checkId, w]),
     );
     const withWaiver = (check: (typeof detail.checks)[number]) => ({
-      ...check,
+      ...showCheck(check),
       waiver: activeWaivers.get(check.checkId),
       violationCount: check.violations.reduce((sum, v) => sum + (Number(v.count) || 0), 0),
     });
@@ -420,6 +451,12 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         attestedEvidence: [],
         checks: orphans.map(withWaiver),
       });
+    // However many checks and violations the report holds, one page shows a bounded share of them.
+    const evidence = paginateEvidence(checkGroups.map(showClause), checkWeight);
+    const evidencePage = requestedPage(url.searchParams.get('page'), evidence.pages.length);
+    if (evidencePage === undefined) return notFoundPage(url.pathname);
+    const evidenceHref = (n: number) =>
+      `/products/${product.id}?report=${summary.id}${n > 1 ? `&page=${n}` : ''}`;
     const taken = new Set<string>();
     const signatures = detail.signatures.map((s) => {
       let base = slug(s.signerName ?? s.keyId.replace('ed25519:', ''));
@@ -435,7 +472,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     const listing = listingStatus(summary);
     const dueReason = dueFor(summary, latestSpecVersion);
     const badgeAlt = `Council Conform: level ${summary.level}, ${listing}`;
-    return page('product.njk', product.name, url.pathname, {
+    const pageOf = evidence.pages.length > 1 ? ` (page ${evidencePage} of ${evidence.pages.length})` : '';
+    return page('product.njk', `${product.name}${pageOf}`, url.pathname, {
       breadcrumbs: [
         { text: 'League table', href: '/' },
         { text: product.supplierName, href: `/suppliers/${product.supplierId}` },
@@ -451,6 +489,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       latestRunDate: product.reports[0]?.runFinishedAt,
       regressions: regressions.map((r) => ({
         ...r,
+        detail: clip(r.detail, SHOWN_REGRESSION_CHARS),
         previousRunDate: product.reports.find((p) => p.id === r.previousReportId)?.runFinishedAt,
       })),
       signedBy: signatures
@@ -458,8 +497,21 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         .join(', '),
       waivers,
       otherDisputes: disputes.filter((d) => d.state !== 'accepted'),
-      clauses: detail.clauses,
-      checkGroups,
+      clauses: detail.clauses.map((clause) => {
+        const on = evidence.pageOfClause.get(clause.clause);
+        return {
+          ...showClause(clause),
+          checkCount: checkGroups.find((group) => group.clause === clause.clause)?.checks.length ?? 0,
+          href: `${on === undefined || on === evidencePage ? '' : evidenceHref(on)}#checks-${clause.clause}`,
+        };
+      }),
+      checkGroups: evidence.pages[evidencePage - 1] ?? [],
+      checkCount: detail.checks.length,
+      evidencePagination: paginationLinks(
+        evidencePage,
+        evidence.pages.length,
+        (n) => `${evidenceHref(n)}#checks`,
+      ),
       history: product.reports.map((r) => ({ ...r, listingStatus: listingStatus(r) })),
       signatures,
       verify: {
@@ -605,6 +657,12 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     return problem(422, PROBLEM.reportRefused, detail, path, { reason });
   }
 
+  /** Before its signatures are checked: a report past a cap costs no more work than reading it. */
+  function refuseOverLimits(path: string, excesses: readonly LimitExcess[]): Reply {
+    const detail = `the report is larger than the dashboard takes: ${excesses.map(describeExcess).join('; ')}`;
+    return problem(422, PROBLEM.reportRefused, detail, path, { reason: 'over-limit', limits: excesses });
+  }
+
   async function readJsonBody(
     request: IncomingMessage,
     path: string,
@@ -660,6 +718,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
   async function postReport(request: IncomingMessage, path: string): Promise<Reply> {
     const body = await readJsonBody(request, path, maxReportBytes);
     if (!body.ok) return body.reply;
+    const overLimits = reportLimitExcesses(body.value);
+    if (overLimits.length > 0) return refuseOverLimits(path, overLimits);
     const at = now();
     const verdict = verifySignedReport(body.value, { trustedKeys: await trustList(), now: at });
     if (!verdict.ok) return refuse(path, verdict.reason, verdict.message);
@@ -902,9 +962,52 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     }
   }
 
+  /** Pages and downloads answered with JSON or an image rather than a page, so a refusal is a problem too. */
+  const isDownload = (path: string) =>
+    path.startsWith('/data/') || path.startsWith('/reports/') || path.startsWith('/badges/');
+
+  function tooManyRequests(path: string, retryAfterSeconds: number): Reply {
+    const headers = { 'retry-after': String(retryAfterSeconds) };
+    if (isDownload(path))
+      return problem(
+        429,
+        PROBLEM.rateLimited,
+        `too many requests from this address: try again in ${retryAfterSeconds} s`,
+        path,
+        {},
+        headers,
+      );
+    const reply = page(
+      'error.njk',
+      'Sorry, there have been too many requests',
+      path,
+      {
+        paragraphs: [
+          'This address has asked for more pages than the dashboard answers in a minute.',
+          `Try again in ${retryAfterSeconds} ${retryAfterSeconds === 1 ? 'second' : 'seconds'}.`,
+        ],
+      },
+      429,
+    );
+    return { ...reply, headers: { ...reply.headers, ...headers } };
+  }
+
+  /** A page that depends on nothing but its URL (and the Host, for the badge snippet): cached until a write. */
+  function cached(request: IncomingMessage, url: URL, render: () => Promise<Reply>): Promise<Reply> {
+    if (!pageCache) return render();
+    return pageCache.serve(`${originOf(request)}${url.pathname}${url.search}`, render);
+  }
+
   async function route(request: IncomingMessage, url: URL): Promise<Reply> {
     const path = url.pathname;
     if (path.startsWith('/api/')) return api(request, url);
+    // Every render for an anonymous visitor counts, so that no one address can keep the server busy; assets
+    // are files read as they are, and /healthz must answer whoever else is being turned away.
+    const reading = request.method === 'GET' || request.method === 'HEAD';
+    if (reading && path !== '/healthz' && !assets.has(path)) {
+      const rate = pageLimiter(clientAddressKey(request.socket.remoteAddress));
+      if (!rate.allowed) return tooManyRequests(path, rate.retryAfterSeconds);
+    }
     const procurementReply = await procurement.route(request, url);
     if (procurementReply) return procurementReply;
     if (request.method !== 'GET' && request.method !== 'HEAD')
@@ -916,19 +1019,27 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=86400' },
         body: await asset.read(),
       };
-    if (path === '/') return leaguePage(url);
+    if (path === '/') return cached(request, url, () => leaguePage(url));
     if (path === '/healthz') return health(path);
-    if (path === '/clauses') return clausesPage(url);
-    if (path === '/councils') return councilsPage(url);
+    if (path === '/clauses') return cached(request, url, async () => clausesPage(url));
+    if (path === '/councils') return cached(request, url, () => councilsPage(url));
     if (path === '/data/league-table.csv') return openData(url, 'csv');
     if (path === '/data/league-table.json') return openData(url, 'json');
     let match = /^\/products\/([^/]+)$/.exec(path);
-    if (match && ID_PATTERN.test(match[1] as string))
-      return productPage(url, match[1] as string, originOf(request));
+    if (match && ID_PATTERN.test(match[1] as string)) {
+      const id = match[1] as string;
+      return cached(request, url, () => productPage(url, id, originOf(request)));
+    }
     match = /^\/suppliers\/([^/]+)$/.exec(path);
-    if (match && ID_PATTERN.test(match[1] as string)) return supplierPage(url, match[1] as string);
+    if (match && ID_PATTERN.test(match[1] as string)) {
+      const id = match[1] as string;
+      return cached(request, url, () => supplierPage(url, id));
+    }
     match = /^\/clauses\/([^/]+)$/.exec(path);
-    if (match) return clausePage(url, match[1] as string);
+    if (match) {
+      const id = match[1] as string;
+      return cached(request, url, () => clausePage(url, id));
+    }
     match = /^\/badges\/([^/]+)\.svg$/.exec(path);
     if (match) return badge(match[1] as string);
     match = /^\/reports\/([0-9a-f]{64})\.json$/.exec(path);
@@ -973,14 +1084,19 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     }
     route(incoming, url)
       .catch((error: unknown) => failure(incoming, url.pathname, error))
-      .then((reply) => send(reply, outgoing))
+      .then((reply) => {
+        // Any write that succeeded may change what a page shows; said before the answer, so that the writer's
+        // next page is already fresh.
+        if (incoming.method !== 'GET' && incoming.method !== 'HEAD' && reply.status < 400) dataChanged();
+        send(reply, outgoing);
+      })
       .catch((error: unknown) => {
         console.error(`dashboard: writing the answer failed: ${(error as Error).message}`);
         outgoing.destroy();
       });
   };
 
-  return { store, listener };
+  return { store, listener, dataChanged };
 }
 
 export interface ListenOptions extends DashboardOptions {
