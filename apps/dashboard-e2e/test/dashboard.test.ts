@@ -7,6 +7,7 @@ import {
   DEMO_FAULT,
   type DemoPublication,
   demoRun,
+  demoTokenOf,
   type PublishedDemo,
   publishDemoResults,
   publishSignedReport,
@@ -205,7 +206,7 @@ describe.skipIf(!chromium.available)('the dashboard in Chromium, fed by the demo
     if (passed) passed.status = 'fail';
     const outcome = await publishSignedReport(Buffer.from(JSON.stringify(signed)), {
       to: demo.url,
-      token: demo.uploadToken,
+      token: demoTokenOf(demo.credentials, 'certifier'),
     });
     expect(outcome.published).toBe(false);
     expect(outcome.httpStatus).toBe(422);

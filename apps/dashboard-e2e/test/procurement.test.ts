@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type CliIo,
+  DEMO_COUNCILS,
   DEMO_SPEC,
   type DemoContracts,
   demoRun,
+  demoTokenOf,
   importDemoContracts,
   type PublishedDemo,
   publishDemoResults,
@@ -55,12 +57,22 @@ beforeAll(async () => {
       product: 'OpenDoor Street Reports 1.0',
     },
   });
-  demo = await publishDemoResults(outDir, [
-    { name: 'conformant', report: conformant.report, certify: true },
-    { name: 'second', report: second, certify: false },
-  ]);
+  demo = await publishDemoResults(
+    outDir,
+    [
+      { name: 'conformant', report: conformant.report, certify: true },
+      { name: 'second', report: second, certify: false },
+    ],
+    { councils: DEMO_COUNCILS },
+  );
   contracts = await importDemoContracts(
-    { url: demo.url, token: demo.uploadToken },
+    {
+      url: demo.url,
+      administratorToken: demoTokenOf(demo.credentials, 'administrator'),
+      councilTokens: new Map(
+        demo.credentials.flatMap((c) => (c.councilCode ? [[c.councilCode, c.token] as const] : [])),
+      ),
+    },
     { systemType: DEMO_SPEC },
   );
   tab = await openDashboardTab(demo.url);
@@ -137,7 +149,7 @@ describe.skipIf(!chromium.available)('the procurement pages in Chromium, fed by 
     const select = row.locator('select');
     const suggested = await select.locator('option', { hasText: 'suggested' }).first().getAttribute('value');
     await select.selectOption(suggested ?? '');
-    await page.locator('main input[name="token"]').fill(demo.uploadToken);
+    await page.locator('main input[name="token"]').fill(demoTokenOf(demo.credentials, 'certifier'));
     await page.locator('main form#review button[type="submit"]').click();
     await page.waitForLoadState('load');
     expect(await text('main .govuk-notification-banner')).toContain('1 decision saved');

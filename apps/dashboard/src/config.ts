@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { keyIdOf, type TrustedKey } from '@council-conform/certificates';
 import { ConfigurationError, type Env, integerFromEnv } from '@council-conform/service';
+import { MIN_SEED_TOKEN_LENGTH } from './principals-store.ts';
 
 /** The environment the dashboard reads (docs/dashboard.md). */
 export const DASHBOARD_ENV = {
@@ -10,19 +11,10 @@ export const DASHBOARD_ENV = {
   databaseUrl: 'DATABASE_URL',
   dataDir: 'CONFORM_DASHBOARD_DATA_DIR',
   certifierKeys: 'CONFORM_CERTIFIER_KEYS',
-  uploadTokens: 'CONFORM_UPLOAD_TOKENS',
+  administratorToken: 'CONFORM_DASHBOARD_ADMIN_TOKEN',
   rateLimit: 'CONFORM_DASHBOARD_RATE_LIMIT',
   publicUrl: 'CONFORM_DASHBOARD_PUBLIC_URL',
 } as const;
-
-/**
- * A bearer token allowed to write. `uploader`: publish reports, register supplier keys, open disputes.
- * `certifier`: all that, and decide disputes.
- */
-export interface UploadToken {
-  readonly token: string;
-  readonly role: 'uploader' | 'certifier';
-}
 
 export interface DashboardConfig {
   readonly port: number;
@@ -31,7 +23,8 @@ export interface DashboardConfig {
   readonly dataDir?: string | undefined;
   /** LOTI's certifier keys: the only keys whose signature makes a report certified. */
   readonly trustedKeys: readonly TrustedKey[];
-  readonly uploadTokens: readonly UploadToken[];
+  /** Seeds the first administrator, when the database has none; every other credential is issued by one. */
+  readonly administratorToken?: string | undefined;
   /** Write requests per minute per token (or per address, before a token is known). */
   readonly rateLimitPerMinute: number;
   /** Where the public reaches the dashboard, for absolute links in badge snippets. */
@@ -40,32 +33,14 @@ export interface DashboardConfig {
 
 export { ConfigurationError } from '@council-conform/service';
 
-/** Shorter than this, a token could be guessed within the rate limit's patience. */
-export const MIN_TOKEN_LENGTH = 16;
-const CERTIFIER_PREFIX = 'certifier:';
-
 const list = (raw: string | undefined) =>
   (raw ?? '')
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
 
-/** `token` or `certifier:token`, comma-separated. */
-export function parseUploadTokens(raw: string | undefined): UploadToken[] {
-  const tokens = list(raw).map((entry, index): UploadToken => {
-    const certifier = entry.startsWith(CERTIFIER_PREFIX);
-    const token = certifier ? entry.slice(CERTIFIER_PREFIX.length) : entry;
-    // Never echo the token itself: the message may end up in a log.
-    if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token))
-      throw new ConfigurationError(
-        `${DASHBOARD_ENV.uploadTokens}: token ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters with no spaces (make one with \`openssl rand -hex 32\`)`,
-      );
-    return { token, role: certifier ? 'certifier' : 'uploader' };
-  });
-  if (new Set(tokens.map((t) => t.token)).size !== tokens.length)
-    throw new ConfigurationError(`${DASHBOARD_ENV.uploadTokens} lists one token twice`);
-  return tokens;
-}
+/** Removed in favour of credentials bound to principals; kept only to say so to whoever still sets it. */
+const REMOVED_UPLOAD_TOKENS = 'CONFORM_UPLOAD_TOKENS';
 
 /** Certifier public keys from PEM files, each named after its file (`assurer.pub` is "assurer"). */
 export function readCertifierKeys(raw: string | undefined): TrustedKey[] {
@@ -87,8 +62,22 @@ export function readCertifierKeys(raw: string | undefined): TrustedKey[] {
   });
 }
 
+function administratorToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  // Never echo the token itself: the message may end up in a log.
+  if (raw.length < MIN_SEED_TOKEN_LENGTH || /\s/.test(raw))
+    throw new ConfigurationError(
+      `${DASHBOARD_ENV.administratorToken} must be at least ${MIN_SEED_TOKEN_LENGTH} characters with no spaces (make one with \`openssl rand -hex 32\`)`,
+    );
+  return raw;
+}
+
 /** Reads and checks the environment; every mistake is named, none is guessed around. */
 export function readConfig(env: Env = process.env): DashboardConfig {
+  if (env[REMOVED_UPLOAD_TOKENS])
+    throw new ConfigurationError(
+      `${REMOVED_UPLOAD_TOKENS} is no longer read: a token must belong to someone. Set ${DASHBOARD_ENV.administratorToken} to seed the first administrator, then issue each supplier, council and certifier its own credential with \`conform dashboard credentials issue\` (docs/dashboard.md)`,
+    );
   const databaseUrl = env[DASHBOARD_ENV.databaseUrl] || undefined;
   const dataDir = env[DASHBOARD_ENV.dataDir] || undefined;
   if (databaseUrl && dataDir)
@@ -114,7 +103,7 @@ export function readConfig(env: Env = process.env): DashboardConfig {
     databaseUrl,
     dataDir,
     trustedKeys: readCertifierKeys(env[DASHBOARD_ENV.certifierKeys]),
-    uploadTokens: parseUploadTokens(env[DASHBOARD_ENV.uploadTokens]),
+    administratorToken: administratorToken(env[DASHBOARD_ENV.administratorToken]),
     rateLimitPerMinute: integerFromEnv(env, DASHBOARD_ENV.rateLimit, 60, 1, 100_000),
     publicUrl,
   };

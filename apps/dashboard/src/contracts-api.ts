@@ -16,14 +16,12 @@ import {
   type StoredContract,
 } from './contracts-store.ts';
 import { BodyTooLargeError, isShortText, json, PROBLEM, problem, type Reply, readBody } from './http.ts';
+import { forbidden } from './admin-api.ts';
 import { supplierIdOf } from './ids.ts';
+import type { Actor } from './principals-store.ts';
 import type { ResultsStore } from './store.ts';
 import { type SystemType, systemTypes } from './system-types.ts';
 
-/** What a write request's token may do: an uploader imports and registers, a certifier also links. */
-export interface WriteToken {
-  readonly role: 'uploader' | 'certifier';
-}
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; reply: Reply };
 
@@ -85,9 +83,12 @@ export async function linkContract(
 export function createContractsApi(deps: ContractsApiDeps) {
   const { store, now } = deps;
 
-  async function importRegister(request: IncomingMessage, url: URL): Promise<Reply> {
+  async function importRegister(request: IncomingMessage, url: URL, actor: Actor): Promise<Reply> {
     const path = url.pathname;
     const code = url.searchParams.get('council') ?? '';
+    // Who may import is settled before the council is looked up: a council imports only its own register.
+    const refused = forbidden(actor, 'import-register', path, { councilCode: code.trim().toUpperCase() });
+    if (refused) return refused;
     const council = councilOf(code);
     if (!council)
       return problem(
@@ -138,9 +139,9 @@ export function createContractsApi(deps: ContractsApiDeps) {
     }
   }
 
-  async function postLink(request: IncomingMessage, path: string, token: WriteToken): Promise<Reply> {
-    if (token.role !== 'certifier')
-      return problem(403, PROBLEM.forbidden, 'only a certifier token may link a contract to a product', path);
+  async function postLink(request: IncomingMessage, path: string, actor: Actor): Promise<Reply> {
+    const refused = forbidden(actor, 'link-contract', path);
+    if (refused) return refused;
     const body = await deps.readJsonBody(request, path, deps.maxFormBytes);
     if (!body.ok) return body.reply;
     const value = body.value as Record<string, unknown> | null;
@@ -176,14 +177,16 @@ export function createContractsApi(deps: ContractsApiDeps) {
     return json(200, linked.contract);
   }
 
-  async function postCompanyNumber(request: IncomingMessage, path: string): Promise<Reply> {
+  async function postCompanyNumber(request: IncomingMessage, path: string, actor: Actor): Promise<Reply> {
     const body = await deps.readJsonBody(request, path, deps.maxFormBytes);
     if (!body.ok) return body.reply;
     const value = body.value as { supplier?: unknown; companyNumber?: unknown } | null;
+    const isSupplier = actor.principal.kind === 'supplier';
     if (
       !value ||
       typeof value !== 'object' ||
-      !isShortText(value.supplier, 200) ||
+      (value.supplier !== undefined && !isShortText(value.supplier, 200)) ||
+      (!isSupplier && value.supplier === undefined) ||
       !isShortText(value.companyNumber, 40)
     )
       return problem(
@@ -206,16 +209,39 @@ export function createContractsApi(deps: ContractsApiDeps) {
         `"${value.companyNumber}" is not a Companies House number`,
         path,
       );
-    const supplier = value.supplier.trim();
+    const supplier = typeof value.supplier === 'string' ? value.supplier.trim() : actor.principal.name;
+    const refused = forbidden(actor, 'claim-company-number', path, {
+      supplierId: supplierIdOf(supplier),
+      label: `"${supplier}"`,
+    });
+    if (refused) return refused;
     try {
+      if (isSupplier) {
+        // A supplier's word is a claim: a rival's claim to the same number blocks no one, and matches nothing
+        // until a certifier or administrator approves it.
+        const { created, claim } = await store.contracts.claimCompanyNumber({
+          supplierId: supplierIdOf(supplier),
+          companyNumber,
+          claimedBy: actor.principal.id,
+          claimedAt: now(),
+        });
+        return json(created ? 202 : 200, {
+          supplier,
+          companyNumber,
+          state: claim.state,
+          links: { supplier: `/suppliers/${supplierIdOf(supplier)}` },
+        });
+      }
       const { created } = await store.contracts.registerCompanyNumber({
         supplierId: supplierIdOf(supplier),
         companyNumber,
         registeredAt: now(),
+        reviewedBy: actor.principal.id,
       });
       return json(created ? 201 : 200, {
         supplier,
         companyNumber,
+        state: 'approved',
         links: { supplier: `/suppliers/${supplierIdOf(supplier)}` },
       });
     } catch (error) {
@@ -233,10 +259,10 @@ export function createContractsApi(deps: ContractsApiDeps) {
 
   return {
     /** Answers an authenticated POST to one of CONTRACTS_API_PATHS. */
-    async answer(request: IncomingMessage, url: URL, token: WriteToken): Promise<Reply> {
-      if (url.pathname === '/api/contracts') return importRegister(request, url);
-      if (url.pathname === '/api/contracts/links') return postLink(request, url.pathname, token);
-      return postCompanyNumber(request, url.pathname);
+    async answer(request: IncomingMessage, url: URL, actor: Actor): Promise<Reply> {
+      if (url.pathname === '/api/contracts') return importRegister(request, url, actor);
+      if (url.pathname === '/api/contracts/links') return postLink(request, url.pathname, actor);
+      return postCompanyNumber(request, url.pathname, actor);
     },
   };
 }

@@ -88,11 +88,86 @@ export class ContractsStoreError extends Error {
       | 'PRODUCT_NOT_FOUND'
       | 'SUPPLIER_NOT_FOUND'
       | 'COMPANY_NUMBER_TAKEN'
+      | 'CLAIM_NOT_FOUND'
+      | 'CLAIM_DECIDED'
       | 'LINK_INVALID',
     message: string,
   ) {
     super(message);
   }
+}
+
+export interface CompanyNumberClaim {
+  readonly companyNumber: string;
+  readonly supplierId: string;
+  readonly supplierName: string;
+  readonly state: 'pending' | 'approved' | 'rejected';
+  readonly claimedBy: string | null;
+  readonly claimedAt: string;
+  readonly reviewedBy: string | null;
+  readonly reviewedAt: string | null;
+  readonly reviewReason: string | null;
+}
+
+interface ClaimRow {
+  company_number: string;
+  supplier_id: string;
+  supplier_name: string;
+  state: CompanyNumberClaim['state'];
+  claimed_by: string | null;
+  claimed_at: unknown;
+  reviewed_by: string | null;
+  reviewed_at: unknown;
+  review_reason: string | null;
+}
+const isoOf = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
+const claimOf = (row: ClaimRow): CompanyNumberClaim => ({
+  companyNumber: row.company_number,
+  supplierId: row.supplier_id,
+  supplierName: row.supplier_name,
+  state: row.state,
+  claimedBy: row.claimed_by,
+  claimedAt: isoOf(row.claimed_at),
+  reviewedBy: row.reviewed_by,
+  reviewedAt: row.reviewed_at === null || row.reviewed_at === undefined ? null : isoOf(row.reviewed_at),
+  reviewReason: row.review_reason,
+});
+const CLAIM_SELECT = `SELECT c.*, s.name AS supplier_name FROM dashboard_company_number_claims c
+  JOIN dashboard_suppliers s ON s.id = c.supplier_id`;
+
+/** Registers an approved number inside a transaction; a number approved for someone else is refused. */
+async function registerNumber(
+  tx: SqlClient,
+  input: { supplierId: string; companyNumber: string; registeredAt: Date; reviewedBy?: string | null },
+): Promise<{ created: boolean }> {
+  const { supplierId, companyNumber, registeredAt } = input;
+  const [supplier] = await tx.query<{ id: string }>('SELECT id FROM dashboard_suppliers WHERE id = $1', [supplierId]);
+  if (!supplier) throw new ContractsStoreError('SUPPLIER_NOT_FOUND', `no supplier ${supplierId} has published here`);
+  const inserted = await tx.query<{ company_number: string }>(
+    `INSERT INTO dashboard_supplier_company_numbers (company_number, supplier_id, registered_at)
+     VALUES ($1, $2, $3) ON CONFLICT (company_number) DO NOTHING RETURNING company_number`,
+    [companyNumber, supplierId, registeredAt.toISOString()],
+  );
+  if (inserted.length === 0) {
+    const [holder] = await tx.query<{ supplier_id: string; name: string }>(
+      `SELECT n.supplier_id, s.name FROM dashboard_supplier_company_numbers n
+       JOIN dashboard_suppliers s ON s.id = n.supplier_id WHERE n.company_number = $1`,
+      [companyNumber],
+    );
+    if (holder && holder.supplier_id !== supplierId)
+      throw new ContractsStoreError(
+        'COMPANY_NUMBER_TAKEN',
+        `Companies House number ${companyNumber} is registered already, to "${holder.name}"`,
+      );
+    return { created: false };
+  }
+  await tx.query(
+    `INSERT INTO dashboard_company_number_claims (company_number, supplier_id, state, claimed_at, reviewed_by, reviewed_at)
+     VALUES ($1, $2, 'approved', $3, $4, $3)
+     ON CONFLICT (company_number, supplier_id) DO NOTHING`,
+    [companyNumber, supplierId, registeredAt.toISOString(), input.reviewedBy ?? null],
+  );
+  return { created: true };
 }
 
 /**
@@ -105,12 +180,36 @@ export class ContractsStoreError extends Error {
 export interface ContractsStore {
   /** Adds new contracts and updates changed ones, in one transaction; never deletes any. */
   importRegister(input: ImportInput): Promise<ImportResult>;
-  /** Ties a Companies House number to a supplier that has published here. */
+  /**
+   * Ties a Companies House number to a supplier that has published here, at once: what an approval (or an
+   * administrator acting for LOTI) does. A supplier's own request is a claim instead (`claimCompanyNumber`).
+   */
   registerCompanyNumber(input: {
     supplierId: string;
     companyNumber: string;
     registeredAt: Date;
+    reviewedBy?: string | null;
   }): Promise<{ created: boolean }>;
+  /**
+   * A supplier's claim to a number, pending until a certifier or administrator approves it. Claims do not
+   * exclude each other: a rival claiming first blocks no one, since only an approved claim matches contracts.
+   */
+  claimCompanyNumber(input: {
+    supplierId: string;
+    companyNumber: string;
+    claimedBy: string;
+    claimedAt: Date;
+  }): Promise<{ created: boolean; claim: CompanyNumberClaim }>;
+  reviewCompanyNumber(input: {
+    supplierId: string;
+    companyNumber: string;
+    approve: boolean;
+    reason: string;
+    by: string;
+    at: Date;
+  }): Promise<CompanyNumberClaim>;
+  companyNumberClaims(state?: CompanyNumberClaim['state']): Promise<CompanyNumberClaim[]>;
+  /** Approved numbers only: what matching uses. */
   companyNumbers(supplierId: string): Promise<string[]>;
   /** Records a person's decision on a contract, replacing an earlier one; a product link also remembers the supplier's name. */
   link(input: LinkInput): Promise<StoredContract>;
@@ -368,32 +467,63 @@ export function createContractsStore(sql: SqlClient): ContractsStore {
       });
     },
 
-    async registerCompanyNumber({ supplierId, companyNumber, registeredAt }) {
+    async registerCompanyNumber(input) {
+      return sql.transaction((tx) => registerNumber(tx, input));
+    },
+
+    async claimCompanyNumber({ supplierId, companyNumber, claimedBy, claimedAt }) {
       return sql.transaction(async (tx) => {
-        const [supplier] = await tx.query<{ id: string }>(
-          'SELECT id FROM dashboard_suppliers WHERE id = $1',
-          [supplierId],
-        );
+        const [supplier] = await tx.query<{ id: string }>('SELECT id FROM dashboard_suppliers WHERE id = $1', [
+          supplierId,
+        ]);
         if (!supplier)
           throw new ContractsStoreError('SUPPLIER_NOT_FOUND', `no supplier ${supplierId} has published here`);
         const inserted = await tx.query<{ company_number: string }>(
-          `INSERT INTO dashboard_supplier_company_numbers (company_number, supplier_id, registered_at)
-           VALUES ($1, $2, $3) ON CONFLICT (company_number) DO NOTHING RETURNING company_number`,
-          [companyNumber, supplierId, registeredAt.toISOString()],
+          `INSERT INTO dashboard_company_number_claims (company_number, supplier_id, state, claimed_by, claimed_at)
+           VALUES ($1, $2, 'pending', $3, $4) ON CONFLICT DO NOTHING RETURNING company_number`,
+          [companyNumber, supplierId, claimedBy, claimedAt.toISOString()],
         );
-        if (inserted.length > 0) return { created: true };
-        const [holder] = await tx.query<{ supplier_id: string; name: string }>(
-          `SELECT n.supplier_id, s.name FROM dashboard_supplier_company_numbers n
-           JOIN dashboard_suppliers s ON s.id = n.supplier_id WHERE n.company_number = $1`,
-          [companyNumber],
-        );
-        if (holder && holder.supplier_id !== supplierId)
-          throw new ContractsStoreError(
-            'COMPANY_NUMBER_TAKEN',
-            `Companies House number ${companyNumber} is registered already, to "${holder.name}"`,
-          );
-        return { created: false };
+        const [row] = await tx.query<ClaimRow>(`${CLAIM_SELECT} WHERE c.company_number = $1 AND c.supplier_id = $2`, [
+          companyNumber,
+          supplierId,
+        ]);
+        return { created: inserted.length > 0, claim: claimOf(row as ClaimRow) };
       });
+    },
+
+    async reviewCompanyNumber({ supplierId, companyNumber, approve, reason, by, at }) {
+      return sql.transaction(async (tx) => {
+        const [row] = await tx.query<ClaimRow>(
+          `${CLAIM_SELECT} WHERE c.company_number = $1 AND c.supplier_id = $2 FOR UPDATE OF c`,
+          [companyNumber, supplierId],
+        );
+        if (!row)
+          throw new ContractsStoreError(
+            'CLAIM_NOT_FOUND',
+            `no claim of Companies House number ${companyNumber} by ${supplierId}`,
+          );
+        if (row.state !== 'pending')
+          throw new ContractsStoreError('CLAIM_DECIDED', `that claim was ${row.state} already`);
+        if (approve) await registerNumber(tx, { supplierId, companyNumber, registeredAt: at, reviewedBy: by });
+        await tx.query(
+          `UPDATE dashboard_company_number_claims SET state = $3, reviewed_by = $4, reviewed_at = $5, review_reason = $6
+           WHERE company_number = $1 AND supplier_id = $2`,
+          [companyNumber, supplierId, approve ? 'approved' : 'rejected', by, at.toISOString(), reason],
+        );
+        const [after] = await tx.query<ClaimRow>(`${CLAIM_SELECT} WHERE c.company_number = $1 AND c.supplier_id = $2`, [
+          companyNumber,
+          supplierId,
+        ]);
+        return claimOf(after as ClaimRow);
+      });
+    },
+
+    async companyNumberClaims(state) {
+      const rows = await sql.query<ClaimRow>(
+        `${CLAIM_SELECT} WHERE $1::text IS NULL OR c.state = $1 ORDER BY c.claimed_at, c.company_number`,
+        [state ?? null],
+      );
+      return rows.map(claimOf);
     },
 
     async companyNumbers(supplierId) {

@@ -3,12 +3,22 @@ export {
   ConfigurationError,
   DASHBOARD_ENV,
   type DashboardConfig,
-  MIN_TOKEN_LENGTH,
-  parseUploadTokens,
   readCertifierKeys,
   readConfig,
-  type UploadToken,
 } from './config.ts';
+export { ACTIONS, type Action, permits } from './access.ts';
+export { ADMIN_API_PATHS } from './admin-api.ts';
+export {
+  type Actor,
+  type Credential,
+  type IssuedCredential,
+  PRINCIPAL_KINDS,
+  type Principal,
+  type PrincipalKind,
+  type PrincipalsStore,
+  PrincipalsStoreError,
+  TOKEN_PREFIX,
+} from './principals-store.ts';
 export { CONTRACTS_API_PATHS } from './contracts-api.ts';
 export { contractsCsv, contractsJson } from './contracts-open-data.ts';
 export {
@@ -44,6 +54,7 @@ export {
   type ListenOptions,
   listenDashboard,
   type RunningDashboard,
+  type SeedPrincipal,
 } from './server.ts';
 export {
   CLAUSE_COUNT,
@@ -60,6 +71,9 @@ export {
   type ProductDetail,
   type RegisteredKey,
   type ReportDetail,
+  type HeldReason,
+  type HeldReport,
+  type KeyState,
   type ReportStatus,
   type ResultsStore,
   ResultsStoreError,

@@ -13,7 +13,7 @@ runService('dashboard', readConfig, async (config) => {
   const running = await listenDashboard({
     store,
     trustedKeys: config.trustedKeys,
-    uploadTokens: config.uploadTokens,
+    ...(config.administratorToken ? { administratorToken: config.administratorToken } : {}),
     rateLimit: { limit: config.rateLimitPerMinute, windowMs: 60_000 },
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     port: config.port,
@@ -28,12 +28,12 @@ runService('dashboard', readConfig, async (config) => {
       ? `certifier keys: ${config.trustedKeys.map((key) => key.name).join(', ')}`
       : 'no certifier keys (CONFORM_CERTIFIER_KEYS): reports can only be self-assessed',
   );
-  // Tokens are secrets: only how many there are is worth a log line.
-  const certifiers = config.uploadTokens.filter((token) => token.role === 'certifier').length;
+  // Tokens are secrets: only how many principals hold credentials is worth a log line.
+  const principals = await store.principals.list();
   console.log(
-    config.uploadTokens.length > 0
-      ? `upload tokens: ${config.uploadTokens.length} (${certifiers} certifier)`
-      : 'no upload tokens (CONFORM_UPLOAD_TOKENS): the dashboard is read-only',
+    principals.length > 0
+      ? `principals: ${principals.length} (${principals.filter((p) => p.kind === 'administrator').length} administrator)`
+      : 'no principals: set CONFORM_DASHBOARD_ADMIN_TOKEN to seed the first administrator; until then the dashboard is read-only',
   );
   return {
     stop: async () => {

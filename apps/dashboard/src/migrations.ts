@@ -184,4 +184,63 @@ export const DASHBOARD_MIGRATIONS: readonly Migration[] = [
       )
     `,
   },
+  {
+    version: 4,
+    name: 'principals',
+    // Who acts on the dashboard: each credential is bound to one principal, and only its SHA-256 is kept (a
+    // credential is 32 random bytes, so a slow password hash would add nothing). A supplier's signing keys and
+    // Companies House numbers are claims until a certifier or administrator approves them; a report is held
+    // (stored, not listed) while it waits on a pending key or on a review. Rows written before this version
+    // were trusted by whoever held an upload token then, and stay approved.
+    sql: `
+      CREATE TABLE dashboard_principals (
+        id text PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('administrator', 'certifier', 'supplier', 'council')),
+        name text NOT NULL,
+        supplier_id text UNIQUE,
+        council_code text UNIQUE,
+        created_at timestamptz NOT NULL,
+        CHECK ((kind = 'supplier') = (supplier_id IS NOT NULL)),
+        CHECK ((kind = 'council') = (council_code IS NOT NULL))
+      );
+      CREATE TABLE dashboard_credentials (
+        id text PRIMARY KEY,
+        principal_id text NOT NULL REFERENCES dashboard_principals (id),
+        secret_sha256 text NOT NULL UNIQUE,
+        label text NOT NULL,
+        issued_at timestamptz NOT NULL,
+        revoked_at timestamptz,
+        revoked_reason text,
+        CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL))
+      );
+      CREATE INDEX dashboard_credentials_by_principal ON dashboard_credentials (principal_id);
+      ALTER TABLE dashboard_keys ADD COLUMN state text NOT NULL DEFAULT 'approved'
+        CHECK (state IN ('pending', 'approved', 'rejected'));
+      ALTER TABLE dashboard_keys ADD COLUMN registered_by text REFERENCES dashboard_principals (id);
+      ALTER TABLE dashboard_keys ADD COLUMN reviewed_by text REFERENCES dashboard_principals (id);
+      ALTER TABLE dashboard_keys ADD COLUMN reviewed_at timestamptz;
+      ALTER TABLE dashboard_keys ADD COLUMN revoked_at timestamptz;
+      ALTER TABLE dashboard_keys ADD COLUMN revoked_reason text;
+      ALTER TABLE dashboard_keys ADD COLUMN revoked_by text REFERENCES dashboard_principals (id);
+      CREATE TABLE dashboard_company_number_claims (
+        company_number text NOT NULL,
+        supplier_id text NOT NULL REFERENCES dashboard_suppliers (id),
+        state text NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+        claimed_by text REFERENCES dashboard_principals (id),
+        claimed_at timestamptz NOT NULL,
+        reviewed_by text REFERENCES dashboard_principals (id),
+        reviewed_at timestamptz,
+        review_reason text,
+        PRIMARY KEY (company_number, supplier_id)
+      );
+      INSERT INTO dashboard_company_number_claims (company_number, supplier_id, state, claimed_at, reviewed_at)
+        SELECT company_number, supplier_id, 'approved', registered_at, registered_at
+        FROM dashboard_supplier_company_numbers;
+      ALTER TABLE dashboard_reports ADD COLUMN held_reason text
+        CHECK (held_reason IS NULL OR held_reason IN ('pending-key', 'review', 'revoked-key'));
+      ALTER TABLE dashboard_reports ADD COLUMN held_detail text;
+      ALTER TABLE dashboard_reports ADD COLUMN published_by text REFERENCES dashboard_principals (id);
+      CREATE INDEX dashboard_reports_by_product_received ON dashboard_reports (product_id, received_at)
+    `,
+  },
 ];

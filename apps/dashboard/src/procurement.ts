@@ -5,8 +5,9 @@ import {
   createContractsApi,
   type JsonBody,
   linkContract,
-  type WriteToken,
 } from './contracts-api.ts';
+import { permits } from './access.ts';
+import type { Actor } from './principals-store.ts';
 import { contractsCsv, contractsJson } from './contracts-open-data.ts';
 import type { LinkDecision, MatchMethod, StoredContract } from './contracts-store.ts';
 import { expiryTimeline } from './expiry-timeline.ts';
@@ -32,8 +33,8 @@ export interface ProcurementDeps {
   readonly now: () => Date;
   readonly page: PageRenderer;
   readonly notFoundPage: (path: string) => Reply;
-  /** The write token a value is, if it is one: the same check the API's bearer tokens get. */
-  readonly knownToken: (token: string) => (WriteToken & { readonly clientId: string }) | undefined;
+  /** The actor a credential typed into a form names, if it is live: the same check bearer tokens get. */
+  readonly knownToken: (token: string) => Promise<Actor | undefined>;
   readonly rateLimit: (client: string) => RateDecision;
   readonly readJsonBody: (request: IncomingMessage, path: string, limit: number) => Promise<JsonBody>;
   readonly maxFormBytes: number;
@@ -364,9 +365,9 @@ export function createProcurement(deps: ProcurementDeps) {
       throw error;
     }
     const form = new URLSearchParams(body.toString('utf8'));
-    const token = deps.knownToken(form.get('token') ?? '');
+    const token = await deps.knownToken(form.get('token') ?? '');
     const rate = deps.rateLimit(
-      token ? `token:${token.clientId}` : `address:${request.socket.remoteAddress ?? ''}`,
+      token ? `credential:${token.credentialId}` : `address:${request.socket.remoteAddress ?? ''}`,
     );
     const decisions: { councilCode: string; reference: string; value: string; index: number }[] = [];
     const chosen = new Map<string, string>();
@@ -384,9 +385,12 @@ export function createProcurement(deps: ProcurementDeps) {
         { text: `Too many attempts: try again in ${rate.retryAfterSeconds} seconds`, href: '#token' },
       ]);
     if (!token) return again(401, [{ text: 'Enter the certifier token LOTI gave you', href: '#token' }]);
-    if (token.role !== 'certifier')
+    if (!permits(token, 'link-contract').allowed)
       return again(403, [
-        { text: 'Only a certifier token may link contracts: this is an uploader’s', href: '#token' },
+        {
+          text: `Only a certifier or administrator may link contracts: this token is ${token.principal.name}’s`,
+          href: '#token',
+        },
       ]);
     if (decisions.length === 0)
       return again(400, [{ text: 'Choose what at least one contract is for', href: '#decision-0' }]);

@@ -19,7 +19,7 @@ const LEVEL_TEXT: Record<Level, string> = {
 };
 
 /**
- * Compares a report just stored with the product's run before it (by when the runs finished, so a late
+ * Compares a report just listed with the product's listed run before it (by when the runs finished, so a late
  * upload of an old run is compared with its own predecessor) and stores what got worse: the level dropped, or
  * a certified product failed a must check in two runs in a row. Runs inside the ingest's transaction.
  */
@@ -37,7 +37,7 @@ export async function recordRegressions(
 ): Promise<Regression[]> {
   const [previous] = await tx.query<{ id: string; level: Level; level_rank: number; status: string }>(
     `SELECT id, level, level_rank, status FROM dashboard_reports
-     WHERE product_id = $1 AND id <> $2 AND run_finished_at < $3::timestamptz
+     WHERE product_id = $1 AND id <> $2 AND run_finished_at < $3::timestamptz AND held_reason IS NULL
      ORDER BY run_finished_at DESC, id LIMIT 1`,
     [report.productId, report.id, report.runFinishedAt],
   );
@@ -57,7 +57,7 @@ export async function recordRegressions(
       ? [{ id: report.id }]
       : await tx.query<{ id: string }>(
           `SELECT id FROM dashboard_reports WHERE product_id = $1 AND status = 'certified'
-           AND id <> $2 AND run_finished_at < $3::timestamptz LIMIT 1`,
+           AND id <> $2 AND run_finished_at < $3::timestamptz AND held_reason IS NULL LIMIT 1`,
           [report.productId, report.id, report.runFinishedAt],
         );
   const certified = earlierCertificate !== undefined;

@@ -1,21 +1,26 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import {
   CertificateError,
+  canonicalJson,
   isDueForRecertification,
   keyIdOf,
+  parseStrictJson,
   RECERTIFY_WITHIN_DAYS,
   type TrustedKey,
+  type ValidSignature,
   verifySignedReport,
 } from '@council-conform/certificates';
 import { CHECKS } from '@council-conform/checks';
 import { CLAUSES, getClause, isClauseId } from '@council-conform/clauses';
 import { LEVEL_RULES } from '@council-conform/runner';
 import { listenHttp } from '@council-conform/service';
+import { permits } from './access.ts';
+import { createAdminApi, forbidden, keyView, revokedKeysOpenData } from './admin-api.ts';
 import { listAssets } from './assets.ts';
 import { badgeSvg } from './badge.ts';
 import { clientAddressKey } from './client-address.ts';
-import { ConfigurationError, MIN_TOKEN_LENGTH, type UploadToken } from './config.ts';
+import { ConfigurationError } from './config.ts';
 import {
   checkWeight,
   clip,
@@ -36,12 +41,18 @@ import {
   readBody,
   send,
 } from './http.ts';
-import { ID_PATTERN, REPORT_ID_PATTERN } from './ids.ts';
+import { ID_PATTERN, REPORT_ID_PATTERN, supplierIdOf } from './ids.ts';
 import { ingestRefusal } from './ingest-rules.ts';
 import { leagueSearch, parseLeagueQuery } from './league-query.ts';
 import { leagueTableCsv, leagueTableJson, OPEN, openDataReply } from './open-data.ts';
 import { createPageCache, DEFAULT_PAGE_CACHE, type PageCacheOptions } from './page-cache.ts';
 import { createProcurement } from './procurement.ts';
+import {
+  type Actor,
+  MIN_SEED_TOKEN_LENGTH,
+  type PrincipalKind,
+  PrincipalsStoreError,
+} from './principals-store.ts';
 import { createRateLimiter, type RateLimit } from './rate-limit.ts';
 import { describeExcess, type LimitExcess, reportLimitExcesses } from './report-limits.ts';
 import { reportShapeProblems } from './report-shape.ts';
@@ -66,8 +77,17 @@ export interface DashboardOptions {
    * normally registered through the API instead, but may be given here too.
    */
   readonly trustedKeys: readonly TrustedKey[];
-  /** Bearer tokens allowed to write; a plain string is an uploader's token. */
-  readonly uploadTokens: readonly (UploadToken | string)[];
+  /**
+   * Seeds the first administrator (CONFORM_DASHBOARD_ADMIN_TOKEN) when the store has none: every other
+   * principal and credential is then issued through the API (`conform dashboard`). Ignored once an
+   * administrator exists, so a token taken out of the environment after rotation stays dead.
+   */
+  readonly administratorToken?: string;
+  /**
+   * Principals with the credentials they sign in with, created unless their token is known already: for the
+   * demo and tests, which need accounts without an administrator's round trips.
+   */
+  readonly seedPrincipals?: readonly SeedPrincipal[];
   /** The clock expiry is judged by. Default: the system clock. */
   readonly now?: () => Date;
   /** Write requests per client. Default 60 a minute. */
@@ -104,13 +124,52 @@ const MAX_FORM_BYTES = 64 * 1024;
 const MAX_TEXT = 2000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+/** A principal to create at start-up, with its credential's token. */
+export interface SeedPrincipal {
+  readonly kind: PrincipalKind;
+  /** For a supplier, exactly the name its certificates carry. */
+  readonly name: string;
+  readonly councilCode?: string;
+  readonly token: string;
+}
 
-interface KnownToken {
-  readonly digest: Buffer;
-  readonly role: UploadToken['role'];
-  /** Names the client to the rate limiter without keeping the token itself in a map. */
-  readonly clientId: string;
+/** Creates the seeded principals and the first administrator; nothing already there is touched. */
+async function seedPrincipals(store: ResultsStore, options: DashboardOptions, at: Date): Promise<void> {
+  const seeds: SeedPrincipal[] = [...(options.seedPrincipals ?? [])];
+  if (options.administratorToken !== undefined) {
+    if (options.administratorToken.length < MIN_SEED_TOKEN_LENGTH || /\s/.test(options.administratorToken))
+      throw new ConfigurationError(
+        `the administrator token must be at least ${MIN_SEED_TOKEN_LENGTH} characters with no spaces (make one with \`openssl rand -hex 32\`)`,
+      );
+    if ((await store.principals.count('administrator')) === 0)
+      seeds.unshift({ kind: 'administrator', name: 'LOTI administrator', token: options.administratorToken });
+  }
+  for (const [index, seed] of seeds.entries()) {
+    if (typeof seed.token !== 'string' || seed.token.length < MIN_SEED_TOKEN_LENGTH)
+      throw new ConfigurationError(
+        `seeded principal ${index + 1} (${seed.name}): its token must be at least ${MIN_SEED_TOKEN_LENGTH} characters`,
+      );
+    if (await store.principals.knowsToken(seed.token)) continue;
+    const existing = (await store.principals.list()).find(
+      (p) =>
+        p.kind === seed.kind &&
+        (seed.kind === 'supplier'
+          ? p.supplierId === supplierIdOf(seed.name.trim())
+          : seed.kind === 'council'
+            ? p.councilCode === seed.councilCode
+            : p.name === seed.name.trim()),
+    );
+    try {
+      const principal =
+        existing ??
+        (await store.principals.create({ kind: seed.kind, name: seed.name, councilCode: seed.councilCode, createdAt: at }));
+      await store.principals.issue({ principalId: principal.id, label: 'seeded at start-up', issuedAt: at, token: seed.token });
+    } catch (error) {
+      if (error instanceof PrincipalsStoreError)
+        throw new ConfigurationError(`seeded principal ${index + 1} (${seed.name}): ${error.message}`);
+      throw error;
+    }
+  }
 }
 
 const NAVIGATION = [
@@ -161,14 +220,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
   const views = createViews();
   const assets = listAssets();
 
-  const tokens: KnownToken[] = options.uploadTokens.map((entry, index) => {
-    const { token, role } = typeof entry === 'string' ? { token: entry, role: 'uploader' as const } : entry;
-    if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH)
-      throw new ConfigurationError(
-        `upload token ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters`,
-      );
-    return { digest: digest(token), role, clientId: digest(token).subarray(0, 8).toString('hex') };
-  });
+  await seedPrincipals(store, options, now());
 
   const configured = options.trustedKeys.map((key, index) => {
     try {
@@ -192,9 +244,15 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       );
   }
 
-  /** Configuration first; a registered key the configuration also names is not listed twice. */
+  /**
+   * Configuration first; a registered key the configuration also names is not listed twice. A pending
+   * supplier key is trusted to verify (a report it signed is stored and held until the key is approved); a
+   * rejected or revoked key is not trusted at all.
+   */
   async function trustList(): Promise<TrustedKey[]> {
-    const registered = (await store.keys('supplier')).filter((key) => !configuredIds.has(key.keyId));
+    const registered = (await store.keys('supplier')).filter(
+      (key) => !configuredIds.has(key.keyId) && key.state !== 'rejected' && key.revokedAt === null,
+    );
     return [
       ...configured.map(({ publicKeyPem, role, name }) => ({
         publicKeyPem,
@@ -205,19 +263,18 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     ];
   }
 
-  function authenticate(request: IncomingMessage): KnownToken | undefined {
+  async function authenticate(request: IncomingMessage): Promise<Actor | undefined> {
     const match = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
     if (!match) return undefined;
     return knownToken(match[1] as string);
   }
 
-  /** The write token a value is, if any: for a bearer header, or a token typed into a form. */
-  function knownToken(value: string): KnownToken | undefined {
-    if (value === '') return undefined;
-    const given = digest(value);
-    // Digests of equal length, compared in constant time, so timing tells nothing about a token's prefix.
-    return tokens.find((token) => timingSafeEqual(token.digest, given));
+  /** The actor a credential names, if it is live: for a bearer header, or a token typed into a form. */
+  async function knownToken(value: string): Promise<Actor | undefined> {
+    if (value === '' || value.length > 512) return undefined;
+    return store.principals.authenticate(value);
   }
+
 
   // ---- pages ----
 
@@ -696,14 +753,21 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     } catch {
       return { ok: false, reply: refuse(path, 'malformed', 'the body is not UTF-8 text') };
     }
-    try {
-      return { ok: true, value: JSON.parse(text) as unknown, text };
-    } catch (error) {
+    // Strictly: a duplicate member or a number no double holds exactly means two readers could take the text
+    // differently, and what is stored and served must be what was verified.
+    const parsed = parseStrictJson(text);
+    if (!parsed.ok)
       return {
         ok: false,
-        reply: refuse(path, 'malformed', `the body is not JSON: ${(error as Error).message}`),
+        reply: refuse(
+          path,
+          'malformed',
+          parsed.problem === 'not-json'
+            ? `the body is not JSON: ${parsed.message}`
+            : `the body does not say exactly one thing: ${parsed.message}`,
+        ),
       };
-    }
+    return { ok: true, value: parsed.value, text };
   }
 
   /** PostgreSQL text cannot hold U+0000, so a report carrying one could never be stored whole. */
@@ -715,12 +779,44 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     return false;
   }
 
-  async function postReport(request: IncomingMessage, path: string): Promise<Reply> {
+  /** Why a body is signed with a revoked key, or undefined. Read from the raw value, before verification. */
+  async function revokedSignature(value: unknown): Promise<string | undefined> {
+    const signatures = (value as { signatures?: unknown } | null)?.signatures;
+    if (!Array.isArray(signatures)) return undefined;
+    const ids = new Set(
+      signatures.map((s) => (s as { keyId?: unknown } | null)?.keyId).filter((id) => typeof id === 'string'),
+    );
+    if (ids.size === 0) return undefined;
+    const revoked = (await store.keys()).filter((key) => key.revokedAt !== null && ids.has(key.keyId));
+    const [first] = revoked;
+    if (!first) return undefined;
+    return `signed with ${first.keyId} (${first.owner}), revoked from ${first.revokedAt}: ${first.revokedReason ?? 'no reason given'}. Sign with a key that is not revoked`;
+  }
+
+  /**
+   * The supplier's pending keys, when they are all that vouch for a report: no certifier signed and no approved
+   * key of the supplier did. Such a report is stored and held until LOTI approves the key.
+   */
+  async function pendingSupplierKeys(signatures: readonly ValidSignature[], supplier: string): Promise<string[]> {
+    if (signatures.some((s) => s.role === 'certifier')) return [];
+    const keys = new Map((await store.keys('supplier')).map((key) => [key.keyId, key]));
+    const own = signatures.filter((s) => s.role === 'supplier' && s.name === supplier);
+    if (own.some((s) => keys.get(s.keyId)?.state === 'approved' || configuredIds.has(s.keyId))) return [];
+    return own.filter((s) => keys.get(s.keyId)?.state === 'pending').map((s) => s.keyId);
+  }
+
+  async function postReport(request: IncomingMessage, path: string, actor: Actor): Promise<Reply> {
+    // Refused before the body is read: a council has nothing to publish, whatever it sends.
+    const role = permits(actor, 'publish-report', { supplierId: actor.principal.supplierId ?? undefined });
+    if (!role.allowed) return problem(403, PROBLEM.forbidden, role.detail, path, { action: 'publish-report' });
     const body = await readJsonBody(request, path, maxReportBytes);
     if (!body.ok) return body.reply;
     const overLimits = reportLimitExcesses(body.value);
     if (overLimits.length > 0) return refuseOverLimits(path, overLimits);
     const at = now();
+    // A key's thief could claim any signing time, so once a key is revoked nothing new signed with it is taken.
+    const revoked = await revokedSignature(body.value);
+    if (revoked) return refuse(path, 'revoked-key', revoked);
     const verdict = verifySignedReport(body.value, { trustedKeys: await trustList(), now: at });
     if (!verdict.ok) return refuse(path, verdict.reason, verdict.message);
     const signed = verdict.signedReport;
@@ -731,6 +827,11 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     const broken = await ingestRefusal(signed, at);
     if (broken) return refuse(path, broken.reason, broken.message);
     const { supplier } = signed.certificate;
+    const owner = forbidden(actor, 'publish-report', path, {
+      supplierId: supplierIdOf(supplier),
+      label: `"${supplier}"`,
+    });
+    if (owner) return owner;
     // A run a trusted certifier signed may name any supplier: it is a certificate when the run is
     // certifiable, and otherwise the certifier's evidence of a run that proves no level (LOTI's sweep), kept
     // as self-assessed. Only a supplier's own signature is held to the products it owns.
@@ -746,12 +847,23 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
           .map((s) => `"${s.name ?? s.keyId}"`)
           .join(', ')}: a supplier may self-assess only its own products`,
       );
+    const pendingKeys = await pendingSupplierKeys(verdict.validSignatures, supplier);
     const stored = await store.ingest({
       signedReport: signed,
-      text: body.text,
+      // The canonical form of what was verified is what is kept and served: bytes that verify exactly, with
+      // no text (duplicate members, over-long numbers) that a reader could take differently from the signer.
+      text: canonicalJson(body.value),
       status: verdict.status,
       validSignatures: verdict.validSignatures,
       receivedAt: at,
+      publishedBy: actor.principal.id,
+      held:
+        pendingKeys.length > 0
+          ? {
+              reason: 'pending-key',
+              detail: `signed only with ${pendingKeys.join(', ')}, pending approval by LOTI`,
+            }
+          : undefined,
     });
     return json(
       stored.created ? 201 : 200,
@@ -767,6 +879,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         dueForRecertification: verdict.dueForRecertification,
         signedBy: verdict.validSignatures,
         regressions: stored.regressions,
+        listed: stored.held === null,
+        ...(stored.held ? { held: stored.held } : {}),
         links: {
           product: `/products/${stored.productId}`,
           run: `/products/${stored.productId}?report=${stored.id}`,
@@ -781,22 +895,33 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
 
   const text = (value: unknown, max = MAX_TEXT): value is string => isShortText(value, max);
 
-  async function postSupplierKey(request: IncomingMessage, path: string): Promise<Reply> {
+  async function postSupplierKey(request: IncomingMessage, path: string, actor: Actor): Promise<Reply> {
     const body = await readJsonBody(request, path, MAX_FORM_BYTES);
     if (!body.ok) return body.reply;
     const value = body.value as { publicKeyPem?: unknown; supplier?: unknown } | null;
+    const isSupplier = actor.principal.kind === 'supplier';
     if (
       !value ||
       typeof value !== 'object' ||
       !text(value.publicKeyPem, 10_000) ||
-      !text(value.supplier, 200)
+      (value.supplier !== undefined && !text(value.supplier, 200)) ||
+      (!isSupplier && value.supplier === undefined)
     )
       return problem(
         400,
         PROBLEM.validation,
-        'send {"publicKeyPem": "<the .pub file>", "supplier": "<the supplier name its certificates carry>"}',
+        isSupplier
+          ? 'send {"publicKeyPem": "<the .pub file>"}'
+          : 'send {"publicKeyPem": "<the .pub file>", "supplier": "<the supplier name its certificates carry>"}',
         path,
       );
+    // A supplier's key is always its own: the name comes from its account, never from what it sends.
+    const owner = isSupplier ? actor.principal.name : (value.supplier as string).trim();
+    const refused = forbidden(actor, 'register-key', path, {
+      supplierId: supplierIdOf(typeof value.supplier === 'string' ? value.supplier.trim() : owner),
+      label: `"${typeof value.supplier === 'string' ? value.supplier.trim() : owner}"`,
+    });
+    if (refused) return refused;
     let keyId: string;
     try {
       keyId = keyIdOf(value.publicKeyPem);
@@ -811,13 +936,15 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         `${keyId} is configured by LOTI (CONFORM_CERTIFIER_KEYS) and cannot be registered`,
         path,
       );
-    const owner = value.supplier.trim();
     const { created, key } = await store.registerKey({
       keyId,
       publicKeyPem: value.publicKeyPem,
       role: 'supplier',
       owner,
       registeredAt: now(),
+      // A supplier's own key is a claim until LOTI approves it; a certifier or administrator vouches already.
+      state: isSupplier ? 'pending' : 'approved',
+      registeredBy: actor.principal.id,
     });
     if (!created && (key.role !== 'supplier' || key.owner !== owner))
       return problem(
@@ -826,11 +953,12 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         `${keyId} is registered already, to "${key.owner}" (${key.role})`,
         path,
       );
-    const { publicKeyPem: _pem, ...shown } = key;
-    return json(created ? 201 : 200, shown);
+    return json(created ? (key.state === 'pending' ? 202 : 201) : 200, keyView(key));
   }
 
-  async function postDispute(request: IncomingMessage, path: string): Promise<Reply> {
+  async function postDispute(request: IncomingMessage, path: string, actor: Actor): Promise<Reply> {
+    const role = permits(actor, 'open-dispute', { supplierId: actor.principal.supplierId ?? undefined });
+    if (!role.allowed) return problem(403, PROBLEM.forbidden, role.detail, path, { action: 'open-dispute' });
     const body = await readJsonBody(request, path, MAX_FORM_BYTES);
     if (!body.ok) return body.reply;
     const value = body.value as { reportId?: unknown; checkId?: unknown; reason?: unknown } | null;
@@ -848,6 +976,16 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         `send {"reportId": "<64 hex digits>", "checkId": "<a check of that report>", "reason": "<why, at most ${MAX_TEXT} characters>"}`,
         path,
       );
+    const owner = await store.reportSupplierId(value.reportId);
+    if (owner === undefined)
+      return problem(404, PROBLEM.notFound, `no report ${value.reportId} is stored`, path, {
+        code: 'REPORT_NOT_FOUND',
+      });
+    const refused = forbidden(actor, 'open-dispute', path, {
+      supplierId: owner,
+      label: `the report ${value.reportId}, which is another supplier's`,
+    });
+    if (refused) return refused;
     try {
       const dispute = await store.openDispute({
         reportId: value.reportId,
@@ -865,14 +1003,9 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     }
   }
 
-  async function postDecision(
-    request: IncomingMessage,
-    path: string,
-    id: string,
-    token: KnownToken,
-  ): Promise<Reply> {
-    if (token.role !== 'certifier')
-      return problem(403, PROBLEM.forbidden, 'only a certifier token may decide a dispute', path);
+  async function postDecision(request: IncomingMessage, path: string, id: string, actor: Actor): Promise<Reply> {
+    const refused = forbidden(actor, 'decide-dispute', path);
+    if (refused) return refused;
     const body = await readJsonBody(request, path, MAX_FORM_BYTES);
     if (!body.ok) return body.reply;
     const value = body.value as { accept?: unknown; reason?: unknown; waiverExpiresAt?: unknown } | null;
@@ -912,20 +1045,35 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     }
   }
 
+  const adminApi = createAdminApi({ store, now, readJsonBody, maxFormBytes: MAX_FORM_BYTES });
+
   async function api(request: IncomingMessage, url: URL): Promise<Reply> {
     const path = url.pathname;
     const decision = /^\/api\/disputes\/([^/]+)\/decision$/.exec(path);
-    const known =
-      path === '/api/reports' ||
-      path === '/api/suppliers/keys' ||
-      path === '/api/disputes' ||
-      procurement.handlesApi(path) ||
-      decision !== null;
-    if (!known) return problem(404, PROBLEM.notFound, `no API operation at ${path}`, path);
-    if (request.method !== 'POST')
-      return problem(405, PROBLEM.methodNotAllowed, `${path} takes POST`, path, {}, { allow: 'POST' });
-    const token = authenticate(request);
-    const rate = limiter(token ? `token:${token.clientId}` : `address:${request.socket.remoteAddress ?? ''}`);
+    const methods: readonly string[] = adminApi.handles(path)
+      ? adminApi.methods(path)
+      : path === '/api/reports' ||
+          path === '/api/suppliers/keys' ||
+          path === '/api/disputes' ||
+          procurement.handlesApi(path) ||
+          decision !== null
+        ? ['POST']
+        : [];
+    if (methods.length === 0) return problem(404, PROBLEM.notFound, `no API operation at ${path}`, path);
+    if (!methods.includes(request.method ?? ''))
+      return problem(
+        405,
+        PROBLEM.methodNotAllowed,
+        `${path} takes ${methods.join(' or ')}`,
+        path,
+        {},
+        { allow: methods.join(', ') },
+      );
+    const actor = await authenticate(request);
+    // Keyed by credential once known, else by address: junk tokens from one address share its allowance.
+    const rate = limiter(
+      actor ? `credential:${actor.credentialId}` : `address:${request.socket.remoteAddress ?? ''}`,
+    );
     if (!rate.allowed)
       return problem(
         429,
@@ -935,22 +1083,23 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         {},
         { 'retry-after': String(rate.retryAfterSeconds) },
       );
-    if (!token)
+    if (!actor)
       return problem(
         401,
         PROBLEM.unauthenticated,
-        'send an upload token LOTI gave you as "Authorization: Bearer <token>"',
+        'send a credential LOTI issued you as "Authorization: Bearer <token>" (a revoked or rotated one no longer works)',
         path,
         {},
         { 'www-authenticate': 'Bearer realm="council-conform-dashboard"' },
       );
-    if (path === '/api/reports') return postReport(request, path);
-    if (path === '/api/suppliers/keys') return postSupplierKey(request, path);
-    if (path === '/api/disputes') return postDispute(request, path);
-    if (procurement.handlesApi(path)) return procurement.api(request, url, token);
+    if (adminApi.handles(path)) return adminApi.answer(request, path, actor);
+    if (path === '/api/reports') return postReport(request, path, actor);
+    if (path === '/api/suppliers/keys') return postSupplierKey(request, path, actor);
+    if (path === '/api/disputes') return postDispute(request, path, actor);
+    if (procurement.handlesApi(path)) return procurement.api(request, url, actor);
     const id = decision?.[1] ?? '';
     if (!ID_PATTERN.test(id)) return problem(404, PROBLEM.notFound, `no dispute ${id}`, path);
-    return postDecision(request, path, id, token);
+    return postDecision(request, path, id, actor);
   }
 
   async function health(path: string): Promise<Reply> {
@@ -1025,6 +1174,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     if (path === '/councils') return cached(request, url, () => councilsPage(url));
     if (path === '/data/league-table.csv') return openData(url, 'csv');
     if (path === '/data/league-table.json') return openData(url, 'json');
+    if (path === '/data/revoked-keys.json')
+      return json(200, await revokedKeysOpenData(store), { 'access-control-allow-origin': '*', 'cache-control': 'no-cache' });
     let match = /^\/products\/([^/]+)$/.exec(path);
     if (match && ID_PATTERN.test(match[1] as string)) {
       const id = match[1] as string;

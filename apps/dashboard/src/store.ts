@@ -12,6 +12,7 @@ import {
 import { type ContractsStore, createContractsStore } from './contracts-store.ts';
 import { productIdOf, reportIdOf, supplierIdOf } from './ids.ts';
 import { DASHBOARD_MIGRATIONS, DASHBOARD_MIGRATIONS_TABLE } from './migrations.ts';
+import { createPrincipalsStore, type PrincipalsStore } from './principals-store.ts';
 import { type Regression, recordRegressions, regressionsOf } from './regressions.ts';
 
 export type ReportStatus = 'certified' | 'self-assessed';
@@ -124,7 +125,18 @@ export interface ReportSummary {
   readonly runStartedAt: string;
   readonly runFinishedAt: string;
   readonly receivedAt: string;
+  /** Why the report is stored but not listed (a pending key, a review, a revoked key); null when listed. */
+  readonly heldReason: HeldReason | null;
+  readonly heldDetail: string | null;
 }
+
+/**
+ * Why a stored report is not listed: its only supplier signature is by a key still pending approval; it would
+ * replace a certified listing and waits for an administrator's review; or it was signed with a key since
+ * revoked.
+ */
+export type HeldReason = 'pending-key' | 'review' | 'revoked-key';
+export type KeyState = 'pending' | 'approved' | 'rejected';
 
 export interface StoredClauseResult {
   readonly clause: string;
@@ -161,6 +173,9 @@ export interface StoredSignature {
   readonly signedAt: string;
   /** From the key register, when the key is there (certifier keys from configuration always are). */
   readonly publicKeyPem: string | null;
+  /** When the key was revoked, and why: a signature made before stays valid, and is shown with this. */
+  readonly keyRevokedAt: string | null;
+  readonly keyRevokedReason: string | null;
 }
 
 export interface ReportDetail {
@@ -192,6 +207,22 @@ export interface RegisteredKey {
   /** The supplier or certifier that holds the key. */
   readonly owner: string;
   readonly registeredAt: string;
+  /** A supplier's key is a claim until a certifier or administrator approves it. */
+  readonly state: KeyState;
+  /** The principal that registered it (null: configured, or registered before principals existed). */
+  readonly registeredBy: string | null;
+  readonly reviewedBy: string | null;
+  readonly reviewedAt: string | null;
+  readonly revokedAt: string | null;
+  readonly revokedReason: string | null;
+}
+
+/** A report stored but not listed, for the review page. */
+export interface HeldReport {
+  readonly summary: ReportSummary;
+  readonly productName: string;
+  readonly supplierName: string;
+  readonly publishedBy: string | null;
 }
 
 export interface Dispute {
@@ -226,6 +257,10 @@ export interface IngestInput {
   readonly status: ReportStatus;
   readonly validSignatures: readonly ValidSignature[];
   readonly receivedAt: Date;
+  /** The principal that published it. */
+  readonly publishedBy?: string | null;
+  /** Held from the start (its only supplier key is pending); the store may also hold it for review. */
+  readonly held?: { readonly reason: 'pending-key'; readonly detail: string } | undefined;
 }
 
 export interface IngestResult {
@@ -236,6 +271,8 @@ export interface IngestResult {
   readonly supplierId: string;
   /** What got worse since the product's run before this one (also when the report was stored before). */
   readonly regressions: readonly Regression[];
+  /** Stored but not listed, and why. */
+  readonly held: { readonly reason: HeldReason; readonly detail: string } | null;
 }
 
 export class ResultsStoreError extends Error {
@@ -247,7 +284,11 @@ export class ResultsStoreError extends Error {
       | 'DISPUTE_DECIDED'
       | 'REPORT_NOT_FOUND'
       | 'CHECK_NOT_FOUND'
-      | 'CHECK_NOT_DISPUTABLE',
+      | 'CHECK_NOT_DISPUTABLE'
+      | 'KEY_NOT_FOUND'
+      | 'KEY_NOT_PENDING'
+      | 'KEY_REVOKED'
+      | 'REPORT_NOT_HELD',
     message: string,
   ) {
     super(message);
@@ -262,23 +303,55 @@ export interface ResultsStore {
   readonly kind: 'pglite' | 'postgresql';
   /** Councils' contracts registers and what each contract is matched to: see contracts-store.ts. */
   readonly contracts: ContractsStore;
+  /** Who may act, and their credentials: see principals-store.ts. */
+  readonly principals: PrincipalsStore;
   /** Stores a verified report whole, with its product and supplier, or nothing at all. Idempotent by report id. */
   ingest(input: IngestInput): Promise<IngestResult>;
   /** What got worse in this report's run against the product's run before it. */
   regressions(reportId: string): Promise<Regression[]>;
   /** Registers a key; one already registered (by key id) is kept as it was and returned. */
-  registerKey(
-    key: Omit<RegisteredKey, 'registeredAt'> & { registeredAt: Date },
-  ): Promise<{ created: boolean; key: RegisteredKey }>;
+  registerKey(key: {
+    keyId: string;
+    publicKeyPem: string;
+    role: SignerRole;
+    owner: string;
+    registeredAt: Date;
+    /** Default approved: configuration and administrators register trusted keys. */
+    state?: KeyState;
+    registeredBy?: string | null;
+  }): Promise<{ created: boolean; key: RegisteredKey }>;
   keys(role?: SignerRole): Promise<RegisteredKey[]>;
+  key(keyId: string): Promise<RegisteredKey | undefined>;
+  /**
+   * Approves or rejects a pending key. Approving lists the reports held for it (or holds them for review when
+   * they would replace a certified listing).
+   */
+  reviewKey(input: { keyId: string; approve: boolean; by: string; at: Date }): Promise<RegisteredKey>;
+  /**
+   * Revokes a key from `revokedAt`: reports it signed at or after then, or received since, are held; earlier
+   * ones stay listed with the revocation shown. Returns how many reports were held.
+   */
+  revokeKey(input: {
+    keyId: string;
+    reason: string;
+    revokedAt: Date;
+    by: string | null;
+  }): Promise<{ key: RegisteredKey; reportsHeld: number }>;
+  /** Reports stored but not listed, oldest first. */
+  heldReports(): Promise<HeldReport[]>;
+  /** Lists a report held for review (an administrator's decision); a report held for a key stays held. */
+  releaseReport(input: { id: string; by: string; at: Date }): Promise<ReportSummary>;
+  /** The supplier id a stored report's product belongs to. */
+  reportSupplierId(reportId: string): Promise<string | undefined>;
   leagueTable(query: LeagueQuery): Promise<LeagueRow[]>;
   /** Values the league table's filters offer: only those some product has. */
   systemTypes(): Promise<string[]>;
   suppliers(): Promise<Supplier[]>;
   supplier(id: string): Promise<Supplier | undefined>;
+  /** A product and its listed reports (held ones are not public). */
   product(id: string): Promise<ProductDetail | undefined>;
   report(id: string): Promise<ReportDetail | undefined>;
-  /** The signed report exactly as it was uploaded. */
+  /** The signed report as verified and stored (its canonical form). */
   signedReportText(id: string): Promise<string | undefined>;
   /** Each listed product's result for one clause, from its latest report. */
   clauseStandings(clause: string, now: Date): Promise<ClauseStanding[]>;
@@ -354,10 +427,12 @@ interface ReportRow {
   run_started_at: unknown;
   run_finished_at: unknown;
   received_at: unknown;
+  held_reason: HeldReason | null;
+  held_detail: string | null;
 }
 
 const REPORT_COLUMNS =
-  'id, product_id, profile, spec_version, level, status, clauses_met, issued_at, expires_at, run_started_at, run_finished_at, received_at';
+  'id, product_id, profile, spec_version, level, status, clauses_met, issued_at, expires_at, run_started_at, run_finished_at, received_at, held_reason, held_detail';
 
 const reportSummary = (row: ReportRow): ReportSummary => ({
   id: row.id,
@@ -372,6 +447,8 @@ const reportSummary = (row: ReportRow): ReportSummary => ({
   runStartedAt: iso(row.run_started_at),
   runFinishedAt: iso(row.run_finished_at),
   receivedAt: iso(row.received_at),
+  heldReason: row.held_reason ?? null,
+  heldDetail: row.held_detail ?? null,
 });
 
 interface KeyRow {
@@ -380,6 +457,12 @@ interface KeyRow {
   role: SignerRole;
   owner: string;
   registered_at: unknown;
+  state: KeyState;
+  registered_by: string | null;
+  reviewed_by: string | null;
+  reviewed_at: unknown;
+  revoked_at: unknown;
+  revoked_reason: string | null;
 }
 const registeredKey = (row: KeyRow): RegisteredKey => ({
   keyId: row.key_id,
@@ -387,6 +470,12 @@ const registeredKey = (row: KeyRow): RegisteredKey => ({
   role: row.role,
   owner: row.owner,
   registeredAt: iso(row.registered_at),
+  state: row.state,
+  registeredBy: row.registered_by ?? null,
+  reviewedBy: row.reviewed_by ?? null,
+  reviewedAt: isoOrNull(row.reviewed_at),
+  revokedAt: isoOrNull(row.revoked_at),
+  revokedReason: row.revoked_reason ?? null,
 });
 
 interface DisputeRow {
@@ -424,13 +513,17 @@ const dispute = (row: DisputeRow): Dispute => ({
   waiverExpiresAt: isoOrNull(row.waiver_expires_at),
 });
 
-// Each product's latest run; a product is listed by it, so a newer self-assessment replaces an older
-// certificate rather than hiding behind it.
+// Each product's listed report: its latest run among reports not held, and of two with the same run time the
+// one the dashboard received last (its own clock, not the report's hash). Run times cannot lie ahead: a run
+// finished after it was signed or received is refused at ingest (ingest-rules.ts). Ordering by run rather than
+// by receipt alone keeps an old, better run uploaded late from hiding a newer failure. A self-assessment that
+// would replace a live certificate is held for review at ingest, so it cannot displace one unseen.
 const CURRENT_REPORTS = `
   WITH current_reports AS (
     SELECT DISTINCT ON (r.product_id) r.*
     FROM dashboard_reports r
-    ORDER BY r.product_id, r.run_finished_at DESC, r.issued_at DESC, r.id
+    WHERE r.held_reason IS NULL
+    ORDER BY r.product_id, r.run_finished_at DESC, r.received_at DESC, r.id
   )`;
 
 /** Numeric parts compared as numbers, so 1.10.0 is above 1.9.0. */
@@ -447,6 +540,49 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/** Why a report about to be listed waits for review instead (see ingest), or undefined when it may be listed. */
+async function reviewHold(tx: SqlClient, reportId: string, at: Date): Promise<string | undefined> {
+  const [report] = await tx.query<{ product_id: string; certifier_signed: boolean }>(
+    `SELECT r.product_id, EXISTS (SELECT 1 FROM dashboard_report_signatures s
+       WHERE s.report_id = r.id AND s.role = 'certifier') AS certifier_signed
+     FROM dashboard_reports r WHERE r.id = $1`,
+    [reportId],
+  );
+  if (!report || report.certifier_signed) return undefined;
+  const [listed] = await tx.query<{ id: string; status: ReportStatus; expires_at: unknown }>(
+    `${CURRENT_REPORTS} SELECT id, status, expires_at FROM current_reports WHERE product_id = $1`,
+    [report.product_id],
+  );
+  if (listed && listed.status === 'certified' && Date.parse(iso(listed.expires_at)) > at.getTime())
+    return `a self-assessed run would replace the certified listing ${listed.id}: an administrator reviews it first`;
+  return undefined;
+}
+
+/** Records what got worse in a report now listed, against the product's listed run before it. */
+async function recordRegressionsOf(tx: SqlClient, reportId: string): Promise<Regression[]> {
+  const [row] = await tx.query<{
+    product_id: string;
+    level: Level;
+    status: ReportStatus;
+    run_finished_at: unknown;
+  }>('SELECT product_id, level, status, run_finished_at FROM dashboard_reports WHERE id = $1', [reportId]);
+  if (!row) return [];
+  const failing = await tx.query<{ check_id: string }>(
+    `SELECT check_id FROM dashboard_check_results WHERE report_id = $1 AND severity = 'must' AND status = 'fail'
+     ORDER BY position`,
+    [reportId],
+  );
+  return recordRegressions(tx, {
+    id: reportId,
+    productId: row.product_id,
+    level: row.level,
+    levelRank: LEVEL_RANK[row.level],
+    status: row.status,
+    runFinishedAt: iso(row.run_finished_at),
+    failingMustChecks: failing.map((f) => f.check_id),
+  });
+}
+
 function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): ResultsStore {
   async function disputeById(runner: SqlClient, id: string): Promise<Dispute | undefined> {
     const [row] = await runner.query<DisputeRow>(`${DISPUTE_SELECT} WHERE d.id = $1`, [id]);
@@ -456,14 +592,28 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
   return {
     kind,
     contracts: createContractsStore(sql),
+    principals: createPrincipalsStore(sql),
 
-    async ingest({ signedReport, text, status, validSignatures, receivedAt }) {
+    async ingest({ signedReport, text, status, validSignatures, receivedAt, publishedBy, held: heldAtIngest }) {
       const { certificate, report, signatures } = signedReport;
       const id = reportIdOf(signedReport);
       const supplierId = supplierIdOf(certificate.supplier);
       const productId = productIdOf(certificate.supplier, certificate.product, certificate.profile);
       const result = { id, productId, supplierId };
       return sql.transaction(async (tx) => {
+        const [existing] = await tx.query<{ held_reason: HeldReason | null; held_detail: string | null }>(
+          'SELECT held_reason, held_detail FROM dashboard_reports WHERE id = $1',
+          [id],
+        );
+        if (existing)
+          return {
+            ...result,
+            created: false,
+            regressions: await regressionsOf(tx, id),
+            held: existing.held_reason
+              ? { reason: existing.held_reason, detail: existing.held_detail ?? '' }
+              : null,
+          };
         await tx.query('INSERT INTO dashboard_suppliers (id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
           supplierId,
           certificate.supplier,
@@ -472,11 +622,26 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
           'INSERT INTO dashboard_products (id, supplier_id, name, profile) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
           [productId, supplierId, certificate.product, certificate.profile],
         );
+        // A self-assessment (no certifier signed it) does not displace a product's live certificate by itself:
+        // an administrator reviews it first, so a supplier cannot quietly swap its certificate for a claim.
+        let held: IngestResult['held'] = heldAtIngest ?? null;
+        if (!held && !validSignatures.some((s) => s.role === 'certifier')) {
+          const [listed] = await tx.query<{ id: string; status: ReportStatus; expires_at: unknown }>(
+            `${CURRENT_REPORTS} SELECT id, status, expires_at FROM current_reports WHERE product_id = $1`,
+            [productId],
+          );
+          if (listed && listed.status === 'certified' && Date.parse(iso(listed.expires_at)) > receivedAt.getTime())
+            held = {
+              reason: 'review',
+              detail: `a self-assessed run would replace the certified listing ${listed.id}: an administrator reviews it first`,
+            };
+        }
         // Two uploads of one report at once: the second waits on the first's row and then inserts nothing.
         const inserted = await tx.query<{ id: string }>(
           `INSERT INTO dashboard_reports (id, product_id, profile, spec_version, level, level_rank, status,
-             clauses_met, issued_at, expires_at, run_started_at, run_finished_at, received_at, body)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+             clauses_met, issued_at, expires_at, run_started_at, run_finished_at, received_at, body,
+             held_reason, held_detail, published_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
            ON CONFLICT (id) DO NOTHING RETURNING id`,
           [
             id,
@@ -493,10 +658,13 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
             new Date(report.finishedAt).toISOString(),
             receivedAt.toISOString(),
             text,
+            held?.reason ?? null,
+            held?.detail ?? null,
+            publishedBy ?? null,
           ],
         );
         if (inserted.length === 0)
-          return { ...result, created: false, regressions: await regressionsOf(tx, id) };
+          return { ...result, created: false, regressions: await regressionsOf(tx, id), held };
 
         const signedAt = new Map(signatures.map((s) => [s.keyId, s.signedAt]));
         await tx.query(
@@ -547,18 +715,9 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
             checks.map((c) => (c.violations ? JSON.stringify(c.violations) : null)),
           ],
         );
-        const regressions = await recordRegressions(tx, {
-          id,
-          productId,
-          level: certificate.level,
-          levelRank: LEVEL_RANK[certificate.level],
-          status,
-          runFinishedAt: new Date(report.finishedAt).toISOString(),
-          failingMustChecks: checks
-            .filter((c) => c.severity === 'must' && c.status === 'fail')
-            .map((c) => c.id),
-        });
-        return { ...result, created: true, regressions };
+        // A held report is not part of the product's record yet: what got worse is recorded when it is listed.
+        const regressions = held ? [] : await recordRegressionsOf(tx, id);
+        return { ...result, created: true, regressions, held };
       });
     },
 
@@ -569,9 +728,17 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
     async registerKey(key) {
       return sql.transaction(async (tx) => {
         const inserted = await tx.query<KeyRow>(
-          `INSERT INTO dashboard_keys (key_id, public_key_pem, role, owner, registered_at)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING RETURNING *`,
-          [key.keyId, key.publicKeyPem, key.role, key.owner, key.registeredAt.toISOString()],
+          `INSERT INTO dashboard_keys (key_id, public_key_pem, role, owner, registered_at, state, registered_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key_id) DO NOTHING RETURNING *`,
+          [
+            key.keyId,
+            key.publicKeyPem,
+            key.role,
+            key.owner,
+            key.registeredAt.toISOString(),
+            key.state ?? 'approved',
+            key.registeredBy ?? null,
+          ],
         );
         if (inserted[0]) return { created: true, key: registeredKey(inserted[0]) };
         const [existing] = await tx.query<KeyRow>('SELECT * FROM dashboard_keys WHERE key_id = $1', [
@@ -587,6 +754,130 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
         [role ?? null],
       );
       return rows.map(registeredKey);
+    },
+
+    async key(keyId) {
+      const [row] = await sql.query<KeyRow>('SELECT * FROM dashboard_keys WHERE key_id = $1', [keyId]);
+      return row ? registeredKey(row) : undefined;
+    },
+
+    async reviewKey({ keyId, approve, by, at }) {
+      return sql.transaction(async (tx) => {
+        const [row] = await tx.query<KeyRow>('SELECT * FROM dashboard_keys WHERE key_id = $1 FOR UPDATE', [keyId]);
+        if (!row) throw new ResultsStoreError('KEY_NOT_FOUND', `no key ${keyId} is registered`);
+        if (row.state !== 'pending')
+          throw new ResultsStoreError('KEY_NOT_PENDING', `${keyId} was ${row.state} already`);
+        const [updated] = await tx.query<KeyRow>(
+          `UPDATE dashboard_keys SET state = $2, reviewed_by = $3, reviewed_at = $4 WHERE key_id = $1 RETURNING *`,
+          [keyId, approve ? 'approved' : 'rejected', by, at.toISOString()],
+        );
+        // Reports waiting on this key, and on no other pending key, go through the rule every upload meets.
+        const waiting = await tx.query<{ id: string }>(
+          `SELECT r.id FROM dashboard_reports r
+           WHERE r.held_reason = 'pending-key'
+             AND EXISTS (SELECT 1 FROM dashboard_report_signatures s WHERE s.report_id = r.id AND s.key_id = $1)
+             AND NOT EXISTS (SELECT 1 FROM dashboard_report_signatures s JOIN dashboard_keys k ON k.key_id = s.key_id
+                             WHERE s.report_id = r.id AND k.state = 'pending')
+           ORDER BY r.received_at, r.id`,
+          [keyId],
+        );
+        for (const { id } of waiting) {
+          if (!approve) {
+            await tx.query(
+              `UPDATE dashboard_reports SET held_reason = 'revoked-key', held_detail = $2 WHERE id = $1`,
+              [id, `signed only with ${keyId}, which was rejected at ${at.toISOString()}`],
+            );
+            continue;
+          }
+          const review = await reviewHold(tx, id, at);
+          await tx.query('UPDATE dashboard_reports SET held_reason = $2, held_detail = $3 WHERE id = $1', [
+            id,
+            review ? 'review' : null,
+            review,
+          ]);
+          if (!review) await recordRegressionsOf(tx, id);
+        }
+        return registeredKey(updated as KeyRow);
+      });
+    },
+
+    async revokeKey({ keyId, reason, revokedAt, by }) {
+      return sql.transaction(async (tx) => {
+        const [row] = await tx.query<KeyRow>('SELECT * FROM dashboard_keys WHERE key_id = $1 FOR UPDATE', [keyId]);
+        if (!row) throw new ResultsStoreError('KEY_NOT_FOUND', `no key ${keyId} is registered`);
+        if (row.revoked_at !== null && row.revoked_at !== undefined)
+          throw new ResultsStoreError('KEY_REVOKED', `${keyId} was revoked already, at ${iso(row.revoked_at)}`);
+        const [updated] = await tx.query<KeyRow>(
+          `UPDATE dashboard_keys SET revoked_at = $2, revoked_reason = $3, revoked_by = $4 WHERE key_id = $1
+           RETURNING *`,
+          [keyId, revokedAt.toISOString(), reason, by],
+        );
+        // The signing time is the signer's claim and the receipt time the dashboard's own: either at or after
+        // the revocation, and the report can no longer be told from one the key's thief made.
+        const held = await tx.query<{ id: string }>(
+          `UPDATE dashboard_reports r SET held_reason = 'revoked-key', held_detail = $3
+           WHERE (r.held_reason IS NULL OR r.held_reason <> 'revoked-key')
+             AND EXISTS (SELECT 1 FROM dashboard_report_signatures s
+                         WHERE s.report_id = r.id AND s.key_id = $1
+                           AND (s.signed_at >= $2::timestamptz OR r.received_at >= $2::timestamptz))
+           RETURNING r.id`,
+          [keyId, revokedAt.toISOString(), `signed with ${keyId}, revoked from ${revokedAt.toISOString()}: ${reason}`],
+        );
+        return { key: registeredKey(updated as KeyRow), reportsHeld: held.length };
+      });
+    },
+
+    async heldReports() {
+      const rows = await sql.query<
+        ReportRow & { product_name: string; supplier_name: string; published_by: string | null }
+      >(
+        `SELECT ${REPORT_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, p.name AS product_name,
+           s.name AS supplier_name, r.published_by
+         FROM dashboard_reports r JOIN dashboard_products p ON p.id = r.product_id
+         JOIN dashboard_suppliers s ON s.id = p.supplier_id
+         WHERE r.held_reason IS NOT NULL ORDER BY r.received_at, r.id`,
+      );
+      return rows.map((row) => ({
+        summary: reportSummary(row),
+        productName: row.product_name,
+        supplierName: row.supplier_name,
+        publishedBy: row.published_by,
+      }));
+    },
+
+    async releaseReport({ id, by, at }) {
+      return sql.transaction(async (tx) => {
+        const [row] = await tx.query<ReportRow>(
+          `SELECT ${REPORT_COLUMNS} FROM dashboard_reports WHERE id = $1 FOR UPDATE`,
+          [id],
+        );
+        if (!row) throw new ResultsStoreError('REPORT_NOT_FOUND', `no report ${id} is stored`);
+        if (row.held_reason !== 'review')
+          throw new ResultsStoreError(
+            'REPORT_NOT_HELD',
+            row.held_reason
+              ? `report ${id} is held because ${row.held_detail ?? row.held_reason}: only a report held for review can be released`
+              : `report ${id} is listed already`,
+          );
+        await tx.query(
+          'UPDATE dashboard_reports SET held_reason = NULL, held_detail = $2 WHERE id = $1',
+          [id, `released by ${by} at ${at.toISOString()}`],
+        );
+        await recordRegressionsOf(tx, id);
+        const [after] = await tx.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM dashboard_reports WHERE id = $1`, [
+          id,
+        ]);
+        return reportSummary(after as ReportRow);
+      });
+    },
+
+    async reportSupplierId(reportId) {
+      const [row] = await sql.query<{ supplier_id: string }>(
+        `SELECT p.supplier_id FROM dashboard_reports r JOIN dashboard_products p ON p.id = r.product_id
+         WHERE r.id = $1`,
+        [reportId],
+      );
+      return row?.supplier_id;
     },
 
     async leagueTable(query) {
@@ -697,8 +988,8 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
       );
       if (!row) return undefined;
       const reports = await sql.query<ReportRow>(
-        `SELECT ${REPORT_COLUMNS} FROM dashboard_reports WHERE product_id = $1
-         ORDER BY run_finished_at DESC, issued_at DESC, id`,
+        `SELECT ${REPORT_COLUMNS} FROM dashboard_reports WHERE product_id = $1 AND held_reason IS NULL
+         ORDER BY run_finished_at DESC, received_at DESC, id`,
         [id],
       );
       return {
@@ -743,8 +1034,10 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
         signer_name: string | null;
         signed_at: unknown;
         public_key_pem: string | null;
+        revoked_at: unknown;
+        revoked_reason: string | null;
       }>(
-        `SELECT s.key_id, s.role, s.signer_name, s.signed_at, k.public_key_pem
+        `SELECT s.key_id, s.role, s.signer_name, s.signed_at, k.public_key_pem, k.revoked_at, k.revoked_reason
          FROM dashboard_report_signatures s LEFT JOIN dashboard_keys k ON k.key_id = s.key_id
          WHERE s.report_id = $1 ORDER BY s.role, s.key_id`,
         [id],
@@ -777,14 +1070,18 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
           signerName: s.signer_name,
           signedAt: iso(s.signed_at),
           publicKeyPem: s.public_key_pem,
+          keyRevokedAt: isoOrNull(s.revoked_at),
+          keyRevokedReason: s.revoked_reason ?? null,
         })),
       };
     },
 
     async signedReportText(id) {
-      const [row] = await sql.query<{ body: string }>('SELECT body FROM dashboard_reports WHERE id = $1', [
-        id,
-      ]);
+      // A held report is not on the public record (yet, or any more).
+      const [row] = await sql.query<{ body: string }>(
+        'SELECT body FROM dashboard_reports WHERE id = $1 AND held_reason IS NULL',
+        [id],
+      );
       return row?.body;
     },
 
@@ -819,7 +1116,7 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
 
     async latestSpecVersion(profile) {
       const rows = await sql.query<{ spec_version: string }>(
-        'SELECT DISTINCT spec_version FROM dashboard_reports WHERE profile = $1',
+        'SELECT DISTINCT spec_version FROM dashboard_reports WHERE profile = $1 AND held_reason IS NULL',
         [profile],
       );
       return rows

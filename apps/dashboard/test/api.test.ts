@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { SignedReport } from '@council-conform/certificates';
+import { canonicalJson, type SignedReport, verifySignedReport } from '@council-conform/certificates';
 import type { RunReport } from '@council-conform/runner';
 import { BUDGET } from '@council-conform/test-budgets';
 import request from 'supertest';
@@ -16,7 +16,9 @@ import {
   runAgainstMock,
   selfAssess,
   testDashboard,
+  supplierToken,
   UPLOAD_TOKEN,
+  ADMIN_TOKEN,
 } from './support.ts';
 
 const keys: Keys = makeKeys();
@@ -27,13 +29,15 @@ let http: Server;
 beforeAll(async () => {
   run = await runAgainstMock();
   store = await openResultsStore();
-  ({ http } = await testDashboard(store, keys));
+  ({ http } = await testDashboard(store, keys, {
+    suppliers: ['Self Assessing Ltd', 'Disputing Ltd', 'Someone Else Ltd'],
+  }));
 }, BUDGET.realRun);
 afterAll(async () => {
   await store?.close();
 });
 
-const publish = (body: string | object, token: string | null = UPLOAD_TOKEN) => {
+const publish = (body: string | object, token: string | null = CERTIFIER_TOKEN) => {
   const call = request(http).post('/api/reports').set('content-type', 'application/json');
   if (token) call.set('authorization', bearer(token));
   return call.send(typeof body === 'string' ? body : JSON.stringify(body));
@@ -47,7 +51,8 @@ describe('POST /api/reports', { timeout: BUDGET.database }, () => {
 
   it('stores a report signed by a certifier key LOTI trusts (201), and lists it as certified', async () => {
     const text = JSON.stringify(certified, null, 2);
-    const answer = await publish(text);
+    // The supplier publishes its own certified run.
+    const answer = await publish(text, UPLOAD_TOKEN);
     expect(answer.status, answer.text).toBe(201);
     expect(answer.body).toMatchObject({
       id: reportIdOf(certified),
@@ -63,7 +68,8 @@ describe('POST /api/reports', { timeout: BUDGET.database }, () => {
     expect(table.body.products).toEqual([
       expect.objectContaining({ product: 'Example Street Reports 4.2', status: 'certified', level: 'gold' }),
     ]);
-    // The download is the upload, byte for byte.
+    // The download is the canonical form of what was verified: it verifies, and it is the same whatever
+    // whitespace the upload had.
     const download = await request(http)
       .get(answer.headers.location as string)
       .buffer(true)
@@ -72,7 +78,12 @@ describe('POST /api/reports', { timeout: BUDGET.database }, () => {
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => done(null, Buffer.concat(chunks)));
       });
-    expect((download.body as Buffer).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect((download.body as Buffer).toString('utf8')).toBe(canonicalJson(certified));
+    expect(
+      verifySignedReport((download.body as Buffer).toString('utf8'), {
+        trustedKeys: [{ publicKeyPem: keys.certifier.publicKeyPem, role: 'certifier' }],
+      }).ok,
+    ).toBe(true);
   });
 
   it('answers the same signed report again with 200 and the same id, storing it once', async () => {
@@ -83,33 +94,51 @@ describe('POST /api/reports', { timeout: BUDGET.database }, () => {
     expect(product?.reports).toHaveLength(1);
   });
 
-  it('lists a report signed only with a registered supplier key as self-assessed', async () => {
+  it('holds a report signed with a pending supplier key, and lists it as self-assessed once LOTI approves the key', async () => {
     const own = asProduct(run, 'Self Assessing Ltd', 'Own Streets');
     const signed = selfAssess(own, keys.supplier);
+    const token = supplierToken('Self Assessing Ltd');
     // Not registered yet: nobody vouches for the key.
-    expect((await publish(signed)).body).toMatchObject({ status: 422, reason: 'unknown-key' });
+    expect((await publish(signed, token)).body).toMatchObject({ status: 422, reason: 'unknown-key' });
     const registered = await request(http)
       .post('/api/suppliers/keys')
-      .set('authorization', bearer())
-      .send({ publicKeyPem: keys.supplier.publicKeyPem, supplier: 'Self Assessing Ltd' });
-    expect(registered.status, registered.text).toBe(201);
+      .set('authorization', bearer(token))
+      .send({ publicKeyPem: keys.supplier.publicKeyPem });
+    expect(registered.status, registered.text).toBe(202);
     expect(registered.body).toMatchObject({
       keyId: keys.supplier.keyId,
       role: 'supplier',
       owner: 'Self Assessing Ltd',
+      state: 'pending',
     });
-    const answer = await publish(signed);
-    expect(answer.status, answer.text).toBe(201);
-    expect(answer.body.status).toBe('self-assessed');
+    const held = await publish(signed, token);
+    expect(held.status, held.text).toBe(201);
+    expect(held.body).toMatchObject({ status: 'self-assessed', listed: false, held: { reason: 'pending-key' } });
+    const before = await request(http).get('/data/league-table.json?status=self-assessed');
+    expect(before.body.products).toEqual([]);
+    const approved = await request(http)
+      .post('/api/keys/review')
+      .set('authorization', bearer(CERTIFIER_TOKEN))
+      .send({ keyId: keys.supplier.keyId, approve: true });
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.body).toMatchObject({ state: 'approved' });
     const table = await request(http).get('/data/league-table.json?status=self-assessed');
     expect(table.body.products.map((p: { product: string }) => p.product)).toEqual(['Own Streets']);
   });
 
-  it('refuses a supplier key self-assessing another supplier’s product', async () => {
-    const answer = await publish(selfAssess(asProduct(run, 'Somebody Else Ltd', 'Not Yours'), keys.supplier));
-    expect(answer.status).toBe(422);
-    expect(answer.body).toMatchObject({ reason: 'key-owner-mismatch' });
-    expect(answer.body.detail).toMatch(/Somebody Else Ltd.*Self Assessing Ltd/);
+  it('refuses a supplier key self-assessing another supplier’s product, whoever uploads it', async () => {
+    const signed = selfAssess(asProduct(run, 'Someone Else Ltd', 'Not Yours'), keys.supplier);
+    // The key's owner publishing for someone else is refused for who it is, before the signature is read.
+    const own = await publish(signed, supplierToken('Self Assessing Ltd'));
+    expect(own.status).toBe(403);
+    expect(own.body.detail).toMatch(/Self Assessing Ltd may act only for itself, not for "Someone Else Ltd"/);
+    // The named supplier (or a certifier) uploading it is refused for the key's owner.
+    for (const token of [supplierToken('Someone Else Ltd'), CERTIFIER_TOKEN]) {
+      const answer = await publish(signed, token);
+      expect(answer.status).toBe(422);
+      expect(answer.body).toMatchObject({ reason: 'key-owner-mismatch' });
+      expect(answer.body.detail).toMatch(/Someone Else Ltd.*Self Assessing Ltd/);
+    }
   });
 
   it('refuses a report changed after signing: 422, reason tampered', async () => {
@@ -222,23 +251,25 @@ describe('rate limits', () => {
 });
 
 describe('supplier keys', () => {
-  it('refuses a private key, a certifier’s key, and a key registered to someone else', async () => {
-    const register = (body: object) =>
-      request(http).post('/api/suppliers/keys').set('authorization', bearer()).send(body);
-    const privateKey = await register({ publicKeyPem: keys.stranger.privateKeyPem, supplier: 'Leaky Ltd' });
+  it('refuses a private key, a certifier’s key, a key registered to someone else, and a key for someone else', async () => {
+    const register = (body: object, token = supplierToken('Someone Else Ltd')) =>
+      request(http).post('/api/suppliers/keys').set('authorization', bearer(token)).send(body);
+    const privateKey = await register({ publicKeyPem: keys.stranger.privateKeyPem });
     expect(privateKey.status).toBe(422);
     expect(privateKey.body.detail).toMatch(/private key/);
-    const certifier = await register({ publicKeyPem: keys.certifier.publicKeyPem, supplier: 'Sneaky Ltd' });
+    const certifier = await register({ publicKeyPem: keys.certifier.publicKeyPem });
     expect(certifier.status).toBe(409);
-    const taken = await register({ publicKeyPem: keys.supplier.publicKeyPem, supplier: 'Somebody Else Ltd' });
+    const taken = await register({ publicKeyPem: keys.supplier.publicKeyPem });
     expect(taken.status).toBe(409);
     expect(taken.body.detail).toMatch(/Self Assessing Ltd/);
-    const again = await register({
-      publicKeyPem: keys.supplier.publicKeyPem,
-      supplier: 'Self Assessing Ltd',
-    });
+    // A supplier registers only its own keys, whatever name it sends.
+    const forOther = await register({ publicKeyPem: keys.stranger.publicKeyPem, supplier: 'Self Assessing Ltd' });
+    expect(forOther.status).toBe(403);
+    const again = await register({ publicKeyPem: keys.supplier.publicKeyPem }, supplierToken('Self Assessing Ltd'));
     expect(again.status).toBe(200);
-    expect((await register({ supplier: 'No Key Ltd' })).status).toBe(400);
+    expect((await register({})).status).toBe(400);
+    // An administrator registers for a supplier, which it must name; its registration needs no approval.
+    expect((await register({ publicKeyPem: keys.stranger.publicKeyPem }, ADMIN_TOKEN)).status).toBe(400);
   });
 });
 
@@ -249,11 +280,20 @@ describe('disputes', () => {
     const faulty = await runAgainstMock(['dates-ddmmyyyy']);
     const failed = faulty.checks.find((c) => c.status === 'fail');
     if (!failed) throw new Error('the faulty run failed no check');
-    const published = await publish(certify(asProduct(faulty, 'Disputing Ltd', 'Date Desk'), keys));
+    const published = await publish(certify(asProduct(faulty, 'Disputing Ltd', 'Date Desk'), keys), CERTIFIER_TOKEN);
     expect(published.status).toBe(201);
     const reportId = published.body.id as string;
 
-    const opened = await request(http).post('/api/disputes').set('authorization', bearer()).send({
+    const disputer = supplierToken('Disputing Ltd');
+    // Only the supplier whose product it is may dispute: not another supplier, not a certifier.
+    for (const token of [UPLOAD_TOKEN, CERTIFIER_TOKEN]) {
+      const foreign = await request(http)
+        .post('/api/disputes')
+        .set('authorization', bearer(token))
+        .send({ reportId, checkId: failed.id, reason: 'not mine to say' });
+      expect(foreign.status, foreign.text).toBe(403);
+    }
+    const opened = await request(http).post('/api/disputes').set('authorization', bearer(disputer)).send({
       reportId,
       checkId: failed.id,
       reason: 'UK councils asked for <b>DD/MM/YYYY</b> in this field',
@@ -266,7 +306,7 @@ describe('disputes', () => {
         .set('authorization', bearer(token))
         .send(body);
 
-    expect((await decide(UPLOAD_TOKEN, { accept: true, reason: 'fine' })).status).toBe(403);
+    expect((await decide(disputer, { accept: true, reason: 'fine' })).status).toBe(403);
     expect((await decide(CERTIFIER_TOKEN, { accept: true, reason: 'no expiry' })).status).toBe(400);
     expect(
       (
@@ -298,13 +338,13 @@ describe('disputes', () => {
 
     const unknown = await request(http)
       .post('/api/disputes')
-      .set('authorization', bearer())
+      .set('authorization', bearer(disputer))
       .send({ reportId: '0'.repeat(64), checkId: failed.id, reason: 'x' });
     expect(unknown.status).toBe(404);
     const passed = faulty.checks.find((c) => c.status === 'pass');
     const nothing = await request(http)
       .post('/api/disputes')
-      .set('authorization', bearer())
+      .set('authorization', bearer(disputer))
       .send({ reportId, checkId: passed?.id, reason: 'x' });
     expect(nothing.status).toBe(422);
     expect(nothing.body.code).toBe('CHECK_NOT_DISPUTABLE');

@@ -34,7 +34,7 @@ describe('readConfig', () => {
       databaseUrl: undefined,
       dataDir: undefined,
       trustedKeys: [],
-      uploadTokens: [],
+      administratorToken: undefined,
       rateLimitPerMinute: 60,
       publicUrl: undefined,
     });
@@ -47,14 +47,14 @@ describe('readConfig', () => {
     ]);
   });
 
-  it('reads upload tokens, certifier tokens marked with certifier:', () => {
-    const config = readConfig({
-      CONFORM_UPLOAD_TOKENS: 'uploader-token-0123456789,certifier:certifier-token-0123456789',
-    });
-    expect(config.uploadTokens).toEqual([
-      { token: 'uploader-token-0123456789', role: 'uploader' },
-      { token: 'certifier-token-0123456789', role: 'certifier' },
-    ]);
+  it('takes the first administrator\'s token, and refuses the removed token list with what to do instead', () => {
+    const token = 'administrator-token-0123456789abcdef01234';
+    expect(readConfig({ CONFORM_DASHBOARD_ADMIN_TOKEN: token }).administratorToken).toBe(token);
+    expect(readConfig({}).administratorToken).toBeUndefined();
+    const removed = refused({ CONFORM_UPLOAD_TOKENS: 'uploader-token-0123456789' });
+    expect(removed).toMatch(/^CONFORM_UPLOAD_TOKENS is no longer read: a token must belong to someone/);
+    expect(removed).toContain('conform dashboard credentials issue');
+    expect(removed).not.toContain('uploader-token-0123456789');
   });
 
   it('names the variable and what is wrong, and never echoes a token', () => {
@@ -64,12 +64,9 @@ describe('readConfig', () => {
     expect(refused({ CONFORM_CERTIFIER_KEYS: join(dir, 'assurer.key') })).toMatch(
       /^CONFORM_CERTIFIER_KEYS: .*assurer\.key: this is a private key/,
     );
-    const short = refused({ CONFORM_UPLOAD_TOKENS: 'long-enough-token-123456,hunter2' });
-    expect(short).toMatch(/^CONFORM_UPLOAD_TOKENS: token 2 must be at least 16 characters/);
+    const short = refused({ CONFORM_DASHBOARD_ADMIN_TOKEN: 'hunter2' });
+    expect(short).toMatch(/^CONFORM_DASHBOARD_ADMIN_TOKEN must be at least 32 characters/);
     expect(short).not.toContain('hunter2');
-    expect(refused({ CONFORM_UPLOAD_TOKENS: 'same-token-0123456789,same-token-0123456789' })).toMatch(
-      /twice/,
-    );
     expect(refused({ DATABASE_URL: 'postgres://x@y/z', CONFORM_DASHBOARD_DATA_DIR: '/tmp/x' })).toMatch(
       /DATABASE_URL and CONFORM_DASHBOARD_DATA_DIR exclude each other/,
     );

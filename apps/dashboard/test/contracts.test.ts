@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productIdOf, supplierIdOf } from '../src/ids.ts';
 import { openResultsStore, type ResultsStore } from '../src/store.ts';
 import {
+  ADMIN_TOKEN,
   bearer,
   CERTIFIER_TOKEN,
   certify,
@@ -44,7 +45,8 @@ const importRegister = (
   body: string | Buffer,
   council: string,
   source = 'register.csv',
-  token = UPLOAD_TOKEN,
+  // An administrator may import any council's register (a council only its own: test/attacks.test.ts).
+  token = ADMIN_TOKEN,
 ) =>
   request(http)
     .post(`/api/contracts?council=${encodeURIComponent(council)}&source=${encodeURIComponent(source)}`)
@@ -86,7 +88,10 @@ beforeAll(async () => {
       now: NOW,
     }),
   ]) {
-    const answer = await request(http).post('/api/reports').set('authorization', bearer()).send(signed);
+    const answer = await request(http)
+      .post('/api/reports')
+      .set('authorization', bearer(CERTIFIER_TOKEN))
+      .send(signed);
     expect(answer.status, answer.text).toBe(201);
   }
 }, BUDGET.realRun);
@@ -96,7 +101,8 @@ afterAll(async () => {
 
 describe('registering a supplier’s Companies House number', () => {
   it('ties the number to a supplier that has published, once, and says who holds a number already', async () => {
-    const register = (supplier: string, companyNumber: string, token = UPLOAD_TOKEN) =>
+    // An administrator registers numbers at once; a supplier's own request is a claim (test/attacks.test.ts).
+    const register = (supplier: string, companyNumber: string, token = ADMIN_TOKEN) =>
       request(http)
         .post('/api/suppliers/company-numbers')
         .set('authorization', bearer(token))
@@ -118,7 +124,12 @@ describe('registering a supplier’s Companies House number', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.detail).toContain('"12AB" is not a Companies House number');
     expect(
-      (await request(http).post('/api/suppliers/company-numbers').set('authorization', bearer()).send({}))
+      (
+        await request(http)
+          .post('/api/suppliers/company-numbers')
+          .set('authorization', bearer(ADMIN_TOKEN))
+          .send({})
+      )
         .status,
     ).toBe(400);
     expect(
@@ -206,14 +217,14 @@ describe('importing a contracts register', () => {
     expect((await importRegister('x', '')).status).toBe(400);
     const noSource = await request(http)
       .post('/api/contracts?council=E09000007')
-      .set('authorization', bearer())
+      .set('authorization', bearer(ADMIN_TOKEN))
       .set('content-type', 'text/csv')
       .send('x');
     expect(noSource.status).toBe(400);
     expect(noSource.body.detail).toContain("give the register's source");
     const json = await request(http)
       .post('/api/contracts?council=E09000007&source=x')
-      .set('authorization', bearer())
+      .set('authorization', bearer(ADMIN_TOKEN))
       .send({ csv: 'x' });
     expect(json.status).toBe(415);
     const huge = await importRegister(Buffer.alloc(20 * 1024 * 1024 + 1, 'a'), CAMDEN?.code as string);

@@ -19,7 +19,7 @@ import { asProduct, certify, type Keys, makeKeys, runAgainstMock } from './suppo
 const postgres = await postgresForTests('kill-mid-ingest test');
 
 const main = join(import.meta.dirname, '..', 'src', 'main.ts');
-const TOKEN = 'kill-test-upload-token-0123456789';
+const TOKEN = 'kill-test-administrator-token-0123456789';
 let dir: string;
 let database: TestDatabase;
 let keys: Keys;
@@ -33,7 +33,7 @@ function startDashboard() {
       PORT: '0',
       DATABASE_URL: database.url,
       CONFORM_CERTIFIER_KEYS: join(dir, 'certifier.pub'),
-      CONFORM_UPLOAD_TOKENS: TOKEN,
+      CONFORM_DASHBOARD_ADMIN_TOKEN: TOKEN,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -11,6 +11,7 @@ import { openResultsStore, type ResultsStore, SORT_KEYS } from '../src/store.ts'
 import {
   asProduct,
   bearer,
+  CERTIFIER_TOKEN,
   certify,
   type Keys,
   makeKeys,
@@ -53,7 +54,7 @@ beforeAll(async () => {
     publicUrl: 'https://conform.example',
   }));
   const publish = async (signed: SignedReport) => {
-    const answer = await request(http).post('/api/reports').set('authorization', bearer()).send(signed);
+    const answer = await request(http).post('/api/reports').set('authorization', bearer(CERTIFIER_TOKEN)).send(signed);
     expect(answer.status, answer.text).toBe(201);
   };
   earlier = certify(ranAt(run, '2026-01-01T09:00:00Z'), keys);
@@ -68,7 +69,7 @@ beforeAll(async () => {
   );
   await request(http)
     .post('/api/suppliers/keys')
-    .set('authorization', bearer())
+    .set('authorization', bearer(CERTIFIER_TOKEN))
     .send({ publicKeyPem: keys.supplier.publicKeyPem, supplier: HOSTILE_SUPPLIER })
     .expect(201);
   await publish(selfAssess(asProduct(run, HOSTILE_SUPPLIER, HOSTILE_PRODUCT), keys.supplier));

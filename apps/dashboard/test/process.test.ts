@@ -7,7 +7,7 @@ import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const main = join(import.meta.dirname, '..', 'src', 'main.ts');
-const TOKEN = 'process-test-token-0123456789';
+const TOKEN = 'process-test-administrator-token-0123456789';
 let dir: string;
 
 beforeAll(async () => {
@@ -38,7 +38,7 @@ it('starts from the environment, serves pages, and stops cleanly on SIGTERM', {
 }, async () => {
   const server = startProcess({
     CONFORM_CERTIFIER_KEYS: join(dir, 'assurer.pub'),
-    CONFORM_UPLOAD_TOKENS: TOKEN,
+    CONFORM_DASHBOARD_ADMIN_TOKEN: TOKEN,
     CONFORM_DASHBOARD_DATA_DIR: join(dir, 'data'),
   });
   await expect
@@ -51,7 +51,7 @@ it('starts from the environment, serves pages, and stops cleanly on SIGTERM', {
   expect(await page.text()).toContain('assurer');
   expect(server.output()).toMatch(/certifier keys: assurer/);
   // Tokens are secrets: counted in the log, never printed.
-  expect(server.output()).toMatch(/upload tokens: 1 \(0 certifier\)/);
+  expect(server.output()).toMatch(/principals: 1 \(1 administrator\)/);
   expect(server.output()).not.toContain(TOKEN);
   server.child.kill('SIGTERM');
   expect(await server.exited).toBe(0);

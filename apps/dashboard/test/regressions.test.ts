@@ -7,6 +7,7 @@ import { openResultsStore, type ResultsStore } from '../src/store.ts';
 import {
   asProduct,
   bearer,
+  CERTIFIER_TOKEN,
   certify,
   type Keys,
   makeKeys,
@@ -29,7 +30,7 @@ beforeAll(async () => {
   ({ http } = await testDashboard(store, keys));
   const registered = await request(http)
     .post('/api/suppliers/keys')
-    .set('authorization', bearer())
+    .set('authorization', bearer(CERTIFIER_TOKEN))
     .send({ publicKeyPem: keys.supplier.publicKeyPem, supplier: 'Selfie Ltd' });
   expect(registered.status, registered.text).toBe(201);
 }, BUDGET.realRun);
@@ -41,7 +42,7 @@ const publish = async (signed: object) => {
   const answer = await request(http)
     .post('/api/reports')
     .set('content-type', 'application/json')
-    .set('authorization', bearer())
+    .set('authorization', bearer(CERTIFIER_TOKEN))
     .send(JSON.stringify(signed));
   expect([200, 201], answer.text).toContain(answer.status);
   return answer.body as {
@@ -88,7 +89,7 @@ describe('regressions found at ingest', { timeout: BUDGET.realRun }, () => {
     const replay = await request(http)
       .post('/api/reports')
       .set('content-type', 'application/json')
-      .set('authorization', bearer())
+      .set('authorization', bearer(CERTIFIER_TOKEN))
       .send(await store.signedReportText(third.id));
     expect(replay.status).toBe(200);
     expect(replay.body.regressions).toEqual(third.regressions);

@@ -150,6 +150,7 @@ function storeContract(name: string, openSql: () => Promise<SqlClient>, kind: 'p
         productId: productIdOf(certificate.supplier, certificate.product, certificate.profile),
         supplierId: supplierIdOf(certificate.supplier),
         regressions: [],
+        held: null,
       });
       expect(await store.signedReportText(stored.id)).toBe(alpha.text);
       const detail = await store.report(stored.id);

@@ -84,8 +84,26 @@ export function selfAssess(report: RunReport, key: GeneratedKeyPair, options: Si
   return signReport(report, { privateKeyPem: key.privateKeyPem, role: 'supplier', ...options });
 }
 
-export const UPLOAD_TOKEN = 'uploader-token-0123456789abcdef';
-export const CERTIFIER_TOKEN = 'certifier-token-0123456789abcdef';
+import { createHash } from 'node:crypto';
+
+/** The supplier the example attestation names; UPLOAD_TOKEN is its credential. */
+export const EXAMPLE_SUPPLIER = 'Example Civic Software Ltd';
+export const UPLOAD_TOKEN = 'supplier-token-example-civic-0123456789abcdef';
+export const CERTIFIER_TOKEN = 'certifier-token-0123456789abcdef0123456789';
+export const ADMIN_TOKEN = 'administrator-token-0123456789abcdef012345';
+
+/** A supplier's credential in tests: the same for the same name, so a test can seed and use it. */
+export const supplierToken = (supplier: string) =>
+  `supplier-${createHash('sha256').update(supplier).digest('hex').slice(0, 40)}`;
+/** A council's credential in tests. */
+export const councilToken = (code: string) => `council-${code}-0123456789abcdef0123456789abcdef`;
+
+export interface TestPrincipals {
+  /** Suppliers (by the name their certificates carry) seeded with `supplierToken(name)`. */
+  readonly suppliers?: readonly string[];
+  /** Councils (GSS codes) seeded with `councilToken(code)`. */
+  readonly councils?: readonly string[];
+}
 
 export interface TestDashboard {
   readonly http: Server;
@@ -96,14 +114,26 @@ export interface TestDashboard {
 export async function testDashboard(
   store: DashboardOptions['store'],
   keys: Keys,
-  extra: Partial<DashboardOptions> = {},
+  extra: Partial<DashboardOptions> & TestPrincipals = {},
 ): Promise<TestDashboard> {
+  const { suppliers = [], councils = [], ...options } = extra;
   const dashboard = await createDashboardServer({
     store,
     trustedKeys: [{ publicKeyPem: keys.certifier.publicKeyPem, role: 'certifier', name: 'LOTI assurer' }],
-    uploadTokens: [UPLOAD_TOKEN, { token: CERTIFIER_TOKEN, role: 'certifier' }],
+    administratorToken: ADMIN_TOKEN,
+    seedPrincipals: [
+      { kind: 'certifier', name: 'LOTI assurer', token: CERTIFIER_TOKEN },
+      { kind: 'supplier', name: EXAMPLE_SUPPLIER, token: UPLOAD_TOKEN },
+      ...suppliers.map((name) => ({ kind: 'supplier' as const, name, token: supplierToken(name) })),
+      ...councils.map((code) => ({
+        kind: 'council' as const,
+        name: `Council ${code}`,
+        councilCode: code,
+        token: councilToken(code),
+      })),
+    ],
     rateLimit: { limit: 1000, windowMs: 60_000 },
-    ...extra,
+    ...options,
   });
   return { http: createServer(dashboard.listener), dashboard };
 }

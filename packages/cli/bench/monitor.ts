@@ -114,11 +114,11 @@ const certifier = generateKeyPair();
 const keyPath = join(work, 'certifier.key');
 writeFileSync(keyPath, certifier.privateKeyPem, { mode: 0o600 });
 const store = await openResultsStore();
-const uploadToken = 'bench-upload-token-0123456789abcdef';
+const uploadToken = 'bench-certifier-token-0123456789abcdef0123';
 const dashboard = await listenDashboard({
   store,
   trustedKeys: [{ publicKeyPem: certifier.publicKeyPem, role: 'certifier', name: 'Bench certifier' }],
-  uploadTokens: [{ token: uploadToken, role: 'certifier' }],
+  seedPrincipals: [{ kind: 'certifier', name: 'Bench certifier', token: uploadToken }],
   rateLimit: { limit: 100_000, windowMs: 60_000 },
   port: 0,
 });

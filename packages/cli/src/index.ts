@@ -3,9 +3,11 @@ export {
   importContractsRegister,
 } from './commands/contracts.ts';
 export { DEMO_FAULT, DEMO_SPEC, demoRun } from './commands/demo.ts';
-export { type DemoContracts, importDemoContracts } from './commands/demo-contracts.ts';
+export { DEMO_COUNCILS, type DemoContracts, importDemoContracts } from './commands/demo-contracts.ts';
 export {
+  type DemoCredential,
   type DemoPublication,
+  demoTokenOf,
   type PublishedDemo,
   publishDemoResults,
   writeDemoAttestation,

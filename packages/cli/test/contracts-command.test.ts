@@ -8,10 +8,15 @@ import { SYNTHETIC_REGISTERS } from '@council-conform/contracts/fixtures';
 import { listenDashboard, openResultsStore, type ResultsStore } from '@council-conform/dashboard';
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_COUNCILS } from '../src/commands/demo-contracts.ts';
 import { importDemoContracts, runCli } from '../src/index.ts';
 import { capture } from './support.ts';
 
-const TOKEN = 'contracts-test-upload-token';
+/** An administrator's: it may import any council's register and register any supplier's number. */
+const TOKEN = 'contracts-test-administrator-token-0123456789';
+const councilTokens = new Map(
+  DEMO_COUNCILS.map((council) => [council.code, `contracts-test-council-${council.code}-0123456789abcdef`]),
+);
 const [camden, hackney] = SYNTHETIC_REGISTERS;
 let dir: string;
 let store: ResultsStore;
@@ -40,7 +45,18 @@ const importArgs = (location: string, council: string, ...more: string[]) => [
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'conform-contracts-'));
   store = await openResultsStore();
-  dashboard = await listenDashboard({ store, port: 0, trustedKeys: [], uploadTokens: [TOKEN] });
+  dashboard = await listenDashboard({
+    store,
+    port: 0,
+    trustedKeys: [],
+    administratorToken: TOKEN,
+    seedPrincipals: DEMO_COUNCILS.map((council) => ({
+      kind: 'council' as const,
+      name: council.name,
+      councilCode: council.code,
+      token: councilTokens.get(council.code) as string,
+    })),
+  });
   // A council's website, publishing Hackney's register.
   const hackneyBytes = await readFile(hackney?.path as string);
   registers = createServer((request, response) => {
@@ -245,7 +261,7 @@ describe('conform contracts company-number', () => {
 describe('importDemoContracts', () => {
   it('imports the three synthetic registers and gives the timeline’s address', async () => {
     const imported = await importDemoContracts(
-      { url: dashboard.url, token: TOKEN },
+      { url: dashboard.url, administratorToken: TOKEN, councilTokens },
       { systemType: 'street-reports', suppliers: [] },
     );
     expect(imported.imports.map((i) => [i.council, i.source, i.refused])).toEqual([
@@ -261,7 +277,7 @@ describe('importDemoContracts', () => {
   it('says which supplier’s number the dashboard refused, as one that has not published', async () => {
     await expect(
       importDemoContracts(
-        { url: dashboard.url, token: TOKEN },
+        { url: dashboard.url, administratorToken: TOKEN, councilTokens },
         {
           systemType: 'street-reports',
           suppliers: [{ name: 'Example Civic Software Ltd', companyNumber: '99000101' }],

@@ -110,11 +110,11 @@ beforeAll(async () => {
   const keyPath = join(dir, 'certifier.key');
   await writeFile(keyPath, certifier.privateKeyPem, { mode: 0o600 });
   store = await openResultsStore();
-  const uploadToken = 'monitor-upload-token-0123456789';
+  const uploadToken = 'monitor-certifier-token-0123456789abcdef';
   dashboard = await listenDashboard({
     store,
     trustedKeys: [{ publicKeyPem: certifier.publicKeyPem, role: 'certifier', name: 'LOTI monitor' }],
-    uploadTokens: [{ token: uploadToken, role: 'certifier' }],
+    seedPrincipals: [{ kind: 'certifier', name: 'LOTI monitor', token: uploadToken }],
     rateLimit: { limit: 10_000, windowMs: 60_000 },
     port: 0,
   });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.ts';
 import { capture, mockRunArgs, serveCertifiableMock } from './support.ts';
 
-const TOKEN = 'publish-test-upload-token';
+const TOKEN = 'publish-test-certifier-token-0123456789abcdef';
 let dir: string;
 let signedPath: string;
 let store: ResultsStore;
@@ -48,7 +48,7 @@ beforeAll(async () => {
     store,
     port: 0,
     trustedKeys: [{ publicKeyPem: certifier.publicKeyPem, role: 'certifier', name: 'test certifier' }],
-    uploadTokens: [TOKEN],
+    seedPrincipals: [{ kind: 'certifier', name: 'test certifier', token: TOKEN }],
   });
 }, BUDGET.realRun);
 

@@ -15,13 +15,25 @@ export interface DemoContracts {
   readonly reviewUrl: string;
 }
 
+/** The councils whose synthetic registers the demo imports: each gets an account of its own. */
+export const DEMO_COUNCILS = SYNTHETIC_REGISTERS.map((register) => ({
+  code: register.council.code,
+  name: register.council.name,
+}));
+
 /**
  * The demo's procurement step, on a dashboard its suppliers have published to: registers each supplier's
  * Companies House number (as the synthetic registers give it) and imports the three boroughs' synthetic
  * registers, malformed rows and all, as `conform contracts import` does.
  */
 export async function importDemoContracts(
-  dashboard: { readonly url: string; readonly token: string },
+  dashboard: {
+    readonly url: string;
+    /** An administrator's credential: it registers the suppliers' numbers, as LOTI would after checking them. */
+    readonly administratorToken: string;
+    /** Each council's own credential, by GSS code: a council imports only its own register. */
+    readonly councilTokens: ReadonlyMap<string, string>;
+  },
   options: {
     readonly systemType: string;
     /** The demo's suppliers under the names they published with; by default the synthetic registers' own. */
@@ -33,7 +45,7 @@ export async function importDemoContracts(
       supplier: supplier.name,
       companyNumber: supplier.companyNumber,
       to: dashboard.url,
-      token: dashboard.token,
+      token: dashboard.administratorToken,
     });
     if (answer.httpStatus !== 200 && answer.httpStatus !== 201)
       throw new Error(
@@ -42,10 +54,12 @@ export async function importDemoContracts(
   }
   const imports: DemoContractImport[] = [];
   for (const register of SYNTHETIC_REGISTERS) {
+    const token = dashboard.councilTokens.get(register.council.code);
+    if (!token) throw new Error(`the demo has no account for ${register.council.name} (${register.council.code})`);
     const outcome = await importContractsRegister(register.path, {
       council: register.council.code,
       to: dashboard.url,
-      token: dashboard.token,
+      token,
     });
     if (!outcome.imported)
       throw new Error(

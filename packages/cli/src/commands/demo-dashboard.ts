@@ -25,10 +25,32 @@ export interface PublishedDemo {
     readonly signedPath: string;
   }[];
   readonly certifierPublicKey: string;
-  /** The token the demo uploads with (a certifier's): for trying `conform publish` against the demo. */
-  readonly uploadToken: string;
+  /**
+   * The demo's accounts and their credentials, so a newcomer can publish, review and import against the demo
+   * dashboard: LOTI's administrator, a certifier, each supplier and each council whose register it imports.
+   */
+  readonly credentials: readonly DemoCredential[];
+  /** Where the credentials were written (readable by the owner only). */
+  readonly credentialsPath: string;
   close(): Promise<void>;
 }
+
+export interface DemoCredential {
+  readonly kind: 'administrator' | 'certifier' | 'supplier' | 'council';
+  readonly name: string;
+  readonly councilCode?: string;
+  readonly token: string;
+}
+
+/** A credential for one demo account: random, as LOTI would issue it, and gone when the demo stops. */
+const demoToken = () => `ccd_${randomBytes(32).toString('base64url')}`;
+
+const tokenOf = (credentials: readonly DemoCredential[], kind: DemoCredential['kind'], name?: string) => {
+  const found = credentials.find((c) => c.kind === kind && (name === undefined || c.name === name));
+  if (!found) throw new Error(`the demo has no ${kind} account${name ? ` for ${name}` : ''}`);
+  return found.token;
+};
+export { tokenOf as demoTokenOf };
 
 /**
  * The example attestation under another supplier's and product's name, so that each demo run is its own
@@ -61,7 +83,11 @@ async function writeKeyPair(dir: string, name: string, pair: GeneratedKeyPair): 
 export async function publishDemoResults(
   outDir: string,
   runs: readonly DemoPublication[],
-  options: { readonly port?: number } = {},
+  options: {
+    readonly port?: number;
+    /** Councils (GSS code and name) given accounts, to import their own registers. */
+    readonly councils?: readonly { readonly code: string; readonly name: string }[];
+  } = {},
 ): Promise<PublishedDemo> {
   const { listenDashboard, openResultsStore } = await import('@council-conform/dashboard');
   const keysDir = join(outDir, 'keys');
@@ -88,33 +114,59 @@ export async function publishDemoResults(
     signed.push({ name: run.name, supplier, path, bytes });
   }
 
+  const credentials: DemoCredential[] = [
+    { kind: 'administrator', name: 'LOTI administrator', token: demoToken() },
+    { kind: 'certifier', name: 'Demo certifier', token: demoToken() },
+    ...[...supplierKeys.keys()].map((name) => ({ kind: 'supplier' as const, name, token: demoToken() })),
+    ...(options.councils ?? []).map((council) => ({
+      kind: 'council' as const,
+      name: council.name,
+      councilCode: council.code,
+      token: demoToken(),
+    })),
+  ];
+  const credentialsPath = join(outDir, 'credentials.json');
+  await writeOutputFile(credentialsPath, `${JSON.stringify({ credentials }, null, 2)}\n`, { mode: 0o600 });
+  const [administrator, ...others] = credentials;
   const store = await openResultsStore();
-  const token = randomBytes(24).toString('base64url');
   const dashboard = await listenDashboard({
     store,
     trustedKeys: [{ publicKeyPem: certifier.publicKeyPem, role: 'certifier', name: 'Demo certifier' }],
-    uploadTokens: [{ token, role: 'certifier' }],
+    administratorToken: administrator?.token as string,
+    seedPrincipals: others.map(({ kind, name, councilCode, token }) => ({
+      kind,
+      name,
+      token,
+      ...(councilCode ? { councilCode } : {}),
+    })),
     port: options.port ?? 0,
   });
+  const call = async (path: string, token: string, body: unknown, what: string) => {
+    const response = await fetch(new URL(path, dashboard.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok)
+      throw new Error(`the dashboard refused ${what}: HTTP ${response.status} ${await response.text()}`);
+  };
   const close = async () => {
     await dashboard.close();
     await store.close();
   };
   try {
+    // Each supplier registers its own key, which waits for LOTI; the demo certifier approves it.
     for (const [supplier, key] of supplierKeys) {
-      const response = await fetch(new URL('/api/suppliers/keys', dashboard.url), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ publicKeyPem: key.publicKeyPem, supplier }),
-      });
-      if (!response.ok)
-        throw new Error(
-          `the dashboard refused ${supplier}'s key: HTTP ${response.status} ${await response.text()}`,
-        );
+      await call('/api/suppliers/keys', tokenOf(credentials, 'supplier', supplier), { publicKeyPem: key.publicKeyPem }, `${supplier}'s key`);
+      await call('/api/keys/review', tokenOf(credentials, 'certifier'), { keyId: key.keyId, approve: true }, `approving ${supplier}'s key`);
     }
     const published = [];
     for (const report of signed) {
-      const outcome = await publishSignedReport(report.bytes, { to: dashboard.url, token });
+      // Each supplier publishes its own signed report, as `conform publish` does.
+      const outcome = await publishSignedReport(report.bytes, {
+        to: dashboard.url,
+        token: tokenOf(credentials, 'supplier', report.supplier),
+      });
       const links = (outcome.body.links ?? {}) as { product?: string };
       if (!outcome.published)
         throw new Error(
@@ -132,7 +184,8 @@ export async function publishDemoResults(
       url: dashboard.url,
       published,
       certifierPublicKey: join(keysDir, 'demo-certifier.pub'),
-      uploadToken: token,
+      credentials,
+      credentialsPath,
       close,
     };
   } catch (error) {

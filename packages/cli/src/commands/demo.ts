@@ -7,8 +7,13 @@ import { listSpecIds, loadSpec, specDir, summariseSpec } from '@council-conform/
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { formatTable } from '../table.ts';
-import { importDemoContracts } from './demo-contracts.ts';
-import { type DemoPublication, publishDemoResults, writeDemoAttestation } from './demo-dashboard.ts';
+import { DEMO_COUNCILS, importDemoContracts } from './demo-contracts.ts';
+import {
+  type DemoPublication,
+  demoTokenOf,
+  publishDemoResults,
+  writeDemoAttestation,
+} from './demo-dashboard.ts';
 import { createDemoCa, EXAMPLE_ATTESTATION } from './demo-reference.ts';
 import { conformRun, exitCodeOf, formatRunSummary } from './run.ts';
 
@@ -217,7 +222,13 @@ export function registerDemo(program: Command, io: CliIo): void {
         '\n6. Importing three London boroughs’ contracts registers (synthetic, LGA Contracts format, malformed rows included) as `conform contracts import` does, matched to the products by Companies House number.',
       );
       const procurement = await importDemoContracts(
-        { url: demo.url, token: demo.uploadToken },
+        {
+          url: demo.url,
+          administratorToken: demoTokenOf(demo.credentials, 'administrator'),
+          councilTokens: new Map(
+            demo.credentials.flatMap((c) => (c.councilCode ? [[c.councilCode, c.token] as const] : [])),
+          ),
+        },
         { systemType: DEMO_SPEC },
       ).catch(async (error: unknown) => {
         await demo.close();
@@ -230,6 +241,15 @@ export function registerDemo(program: Command, io: CliIo): void {
         ),
       );
       io.out(`Joint procurement windows for ${DEMO_SPEC}: ${procurement.timelineUrl}`);
+      io.out(
+        `\n7. The demo dashboard's accounts, each with its own credential (demo only: they end when the dashboard stops). Saved in ${relative(process.cwd(), demo.credentialsPath) || demo.credentialsPath}; use one with --token, e.g. \`pnpm conform publish <file> --to ${demo.url} --token <a supplier's token>\`.`,
+      );
+      io.out(
+        formatTable(
+          ['Role', 'Account', 'Credential'],
+          demo.credentials.map((c) => [c.kind, c.councilCode ? `${c.name} (${c.councilCode})` : c.name, c.token]),
+        ),
+      );
       io.out(
         `\nNext: \`pnpm conform run --help\`, \`pnpm conform mock --profile ${DEMO_SPEC}\`, docs/suppliers.md; \`pnpm conform clauses\`, \`pnpm conform specs\`.`,
       );
@@ -268,9 +288,9 @@ export function registerDemo(program: Command, io: CliIo): void {
 /** The dashboard on the port asked for, or on any free one when that is taken (another demo, say). */
 async function startDemoDashboard(outDir: string, runs: readonly DemoPublication[], port: number) {
   try {
-    return await publishDemoResults(outDir, runs, { port });
+    return await publishDemoResults(outDir, runs, { port, councils: DEMO_COUNCILS });
   } catch (error) {
     if (!/already in use/.test((error as Error).message)) throw error;
-    return publishDemoResults(outDir, runs, { port: 0 });
+    return publishDemoResults(outDir, runs, { port: 0, councils: DEMO_COUNCILS });
   }
 }
