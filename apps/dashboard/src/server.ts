@@ -54,6 +54,7 @@ import {
   PrincipalsStoreError,
 } from './principals-store.ts';
 import { createRateLimiter, type RateLimit } from './rate-limit.ts';
+import { createReviewPage } from './review-page.ts';
 import { describeExcess, type LimitExcess, reportLimitExcesses } from './report-limits.ts';
 import { reportShapeProblems } from './report-shape.ts';
 import {
@@ -331,6 +332,14 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     knownToken,
     rateLimit: limiter,
     readJsonBody,
+    maxFormBytes: MAX_FORM_BYTES,
+  });
+  const reviewPage = createReviewPage({
+    store,
+    now,
+    page,
+    knownToken,
+    rateLimit: limiter,
     maxFormBytes: MAX_FORM_BYTES,
   });
 
@@ -1159,6 +1168,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     }
     const procurementReply = await procurement.route(request, url);
     if (procurementReply) return procurementReply;
+    const reviewReply = await reviewPage.route(request, url);
+    if (reviewReply) return reviewReply;
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return problem(405, PROBLEM.methodNotAllowed, `${path} takes GET`, path, {}, { allow: 'GET, HEAD' });
     const asset = assets.get(path);
