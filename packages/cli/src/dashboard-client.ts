@@ -9,13 +9,16 @@ export interface DashboardAnswer {
   readonly body: Record<string, unknown>;
 }
 
-export interface DashboardWrite {
+export interface DashboardRead {
   /** The dashboard's address, as given with --to. */
   readonly to: string;
   readonly token: string;
   /** Under the dashboard's address: `api/reports`. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string>>;
+}
+
+export interface DashboardWrite extends DashboardRead {
   readonly contentType: string;
   readonly body: Uint8Array | string;
 }
@@ -38,14 +41,37 @@ export function dashboardEndpoint(to: string, path: string): URL {
  * sent). A dashboard that cannot be reached is a UsageError; any answer it gives is returned as it is.
  */
 export async function postToDashboard(write: DashboardWrite): Promise<DashboardAnswer> {
-  const endpoint = dashboardEndpoint(write.to, write.path);
-  for (const [name, value] of Object.entries(write.query ?? {})) endpoint.searchParams.set(name, value);
-  let response: Response;
-  try {
-    response = await fetch(endpoint, {
+  return askDashboard(
+    write,
+    {
       method: 'POST',
       headers: { 'content-type': write.contentType, authorization: `Bearer ${write.token}` },
       body: write.body,
+    },
+    'did not take the upload',
+  );
+}
+
+/** One authenticated GET from a dashboard's API, on the same terms as `postToDashboard`. */
+export async function getFromDashboard(read: DashboardRead): Promise<DashboardAnswer> {
+  return askDashboard(
+    read,
+    { method: 'GET', headers: { accept: 'application/json', authorization: `Bearer ${read.token}` } },
+    'did not answer',
+  );
+}
+
+async function askDashboard(
+  request: DashboardRead,
+  init: RequestInit,
+  unreachable: string,
+): Promise<DashboardAnswer> {
+  const endpoint = dashboardEndpoint(request.to, request.path);
+  for (const [name, value] of Object.entries(request.query ?? {})) endpoint.searchParams.set(name, value);
+  let response: Response;
+  try {
+    response = await fetch(endpoint, {
+      ...init,
       redirect: 'error',
       signal: AbortSignal.timeout(DASHBOARD_TIMEOUT_MS),
     });
@@ -53,7 +79,7 @@ export async function postToDashboard(write: DashboardWrite): Promise<DashboardA
     const cause = (error as { cause?: { message?: string } }).cause?.message;
     throw new UsageError(
       'DASHBOARD_UNREACHABLE',
-      `${endpoint.origin} did not take the upload: ${cause ?? (error as Error).message}`,
+      `${endpoint.origin} ${unreachable}: ${cause ?? (error as Error).message}`,
     );
   }
   const text = await response.text();

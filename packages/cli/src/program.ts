@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerClauses } from './commands/clauses.ts';
 import { registerContracts } from './commands/contracts.ts';
+import { registerDashboardAdmin } from './commands/dashboard-admin.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerCertificateCommands } from './commands/keys.ts';
 import { registerLint } from './commands/lint.ts';
@@ -25,6 +26,7 @@ const COMMANDS = [
   registerCertificateCommands,
   registerPublish,
   registerContracts,
+  registerDashboardAdmin,
   registerMonitorCommands,
 ] as const;
 
