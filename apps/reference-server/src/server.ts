@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import {
   createMockSupplier,
+  type MockClientInfo,
   type MockSupplier,
   PROBLEM,
   RequestBodyTooLargeError,
@@ -20,8 +21,11 @@ export interface ReferenceServer {
   /** One conformant supplier per reference spec, each answering under `/<spec-id>`. */
   readonly suppliers: ReadonlyMap<string, MockSupplier>;
   readonly store: RecordStore;
-  /** The whole server as a fetch handler; never throws (a failure is a 500 problem+json). */
-  handle(request: Request): Promise<Response>;
+  /**
+   * The whole server as a fetch handler; never throws (a failure is a 500 problem+json). `client.address` is
+   * the peer's address, which the rate limiter counts requests without a valid token against.
+   */
+  handle(request: Request, client?: MockClientInfo): Promise<Response>;
   /** The same over node:http, for `http.createServer` and supertest. */
   readonly listener: RequestListener;
   /** Waits for exports still being written and removes their files. Does not close the store. */
@@ -103,7 +107,7 @@ export async function createReferenceServer(
     });
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, client: MockClientInfo = {}): Promise<Response> {
     const url = new URL(request.url);
     try {
       if (url.pathname === '/healthz') return await health(url.pathname);
@@ -118,7 +122,7 @@ export async function createReferenceServer(
           PROBLEM.notFound,
           url.pathname,
         );
-      return await supplier.handle(request);
+      return await supplier.handle(request, client);
     } catch (error) {
       // A bug must cost one request, not the server; the detail stays in the log, not the answer.
       console.error(`reference server: ${request.method} ${url.pathname} failed: ${(error as Error).stack}`);
@@ -138,17 +142,21 @@ export async function createReferenceServer(
     // index and unknown paths get it here, so every answer over https carries it.
     if (secure) outgoing.setHeader('strict-transport-security', HSTS);
     const origin = `${secure ? 'https' : 'http'}://${incoming.headers.host ?? 'localhost'}`;
+    // The socket's own peer, never a forwarding header a client could write: the limiter keys on it.
+    const client = { address: incoming.socket.remoteAddress };
     toFetchRequest(incoming, origin)
-      .then(handle, (error: unknown) =>
-        error instanceof RequestBodyTooLargeError
-          ? problem(413, 'Content Too Large', error.message, PROBLEM.validation, incoming.url ?? '/')
-          : problem(
-              400,
-              'Bad Request',
-              `the request could not be read: ${(error as Error).message}`,
-              PROBLEM.validation,
-              incoming.url ?? '/',
-            ),
+      .then(
+        (request) => handle(request, client),
+        (error: unknown) =>
+          error instanceof RequestBodyTooLargeError
+            ? problem(413, 'Content Too Large', error.message, PROBLEM.validation, incoming.url ?? '/')
+            : problem(
+                400,
+                'Bad Request',
+                `the request could not be read: ${(error as Error).message}`,
+                PROBLEM.validation,
+                incoming.url ?? '/',
+              ),
       )
       .then((response) => sendFetchResponse(response, outgoing))
       .catch((error: unknown) => {

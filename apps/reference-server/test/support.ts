@@ -12,6 +12,22 @@ export const TENANT_ENV = {
   CONFORM_TENANT_B_CLIENT_SECRET: 'b-secret-of-twenty-four-chars',
 };
 
+/** A bearer token for one of the test tenants, through the spec's own token endpoint over real HTTP. */
+export async function tenantToken(specUrl: string, tenant: 'A' | 'B'): Promise<string> {
+  const answer = await fetch(`${specUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: TENANT_ENV[`CONFORM_TENANT_${tenant}_CLIENT_ID`],
+      client_secret: TENANT_ENV[`CONFORM_TENANT_${tenant}_CLIENT_SECRET`],
+    }),
+  });
+  if (answer.status !== 200)
+    throw new Error(`no token for tenant ${tenant}: ${answer.status} ${await answer.text()}`);
+  return ((await answer.json()) as { access_token: string }).access_token;
+}
+
 export function testConfig(extra: Record<string, string> = {}) {
   return readConfig({ PORT: '0', CONFORM_RATE_LIMIT: '400', ...TENANT_ENV, ...extra });
 }

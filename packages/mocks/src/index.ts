@@ -12,6 +12,7 @@ export {
 } from './server.ts';
 export {
   createMockSupplier,
+  type MockClientInfo,
   type MockSupplier,
   type MockSupplierOptions,
   type MockTenant,

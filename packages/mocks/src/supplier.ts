@@ -12,6 +12,7 @@ import {
 import { type DatasetProfile, type LoadedSpec, loadFixtures, loadSpec } from '@council-conform/specs';
 import { createMemoryRecordStore, type RecordScope, type RecordStore } from '@council-conform/storage';
 import { http, type RequestHandler } from 'msw';
+import { createClientRateLimits, type RateLimitedClient } from './client-rate-limits.ts';
 import { LEGACY_PREFIX, LEGACY_SUNSET, servedDescription } from './description.ts';
 import { windows1252 } from './encoding.ts';
 import {
@@ -22,6 +23,7 @@ import {
 } from './exports.ts';
 import { type FaultId, getFault } from './faults.ts';
 import { PROBLEM, type ProblemInit, problemResponse } from './problems.ts';
+import { createPublicRecords } from './public-records.ts';
 import { buildRoutes, matchRoute, type Route } from './routes.ts';
 import { sampleFromSchema } from './sampler.ts';
 import { freeTextField } from './text-fields.ts';
@@ -48,9 +50,10 @@ export interface MockSupplierOptions {
   /** How long an export takes to complete. Default 0: complete at the first poll. */
   exportDelayMs?: number;
   /**
-   * Requests allowed per client per window before 429. Default 50 per second. Anonymous clients (no
-   * Authorization header) get `anonymousLimit`, by default a tenth of it, as public APIs commonly allow
-   * unauthenticated callers less.
+   * Requests allowed per client per window before 429. Default 50 per second. A client is the tenant of a
+   * valid token; without one (no token, or a token this API never issued) it is the address the request
+   * came from, which gets `anonymousLimit`, by default a tenth of it, as public APIs commonly allow
+   * unauthenticated callers less. Token requests get `limit` per address, apart from the rest.
    */
   rateLimit?: { limit: number; windowMs: number; anonymousLimit?: number };
   tokenTtlSeconds?: number;
@@ -76,8 +79,14 @@ export interface MockSupplierOptions {
    * memory, which is what a mock needs.
    */
   exportDirectory?: string;
-  /** Clock, for tests. */
+  /** Clock, for tests: tokens, exports and imports follow it; rate-limit windows follow the timers. */
   now?: () => number;
+}
+
+/** What the transport knows about who sent a request, which a fetch `Request` does not carry. */
+export interface MockClientInfo {
+  /** The peer's address. Requests without one (in-process, over msw) share one address's allowance. */
+  readonly address?: string | undefined;
 }
 
 export interface MockSupplier {
@@ -89,11 +98,13 @@ export interface MockSupplier {
   /** msw request handlers answering for any origin under `basePath`. */
   readonly handlers: RequestHandler[];
   /** The same behaviour as a plain function, for servers and tests. */
-  handle(request: Request): Promise<Response>;
+  handle(request: Request, client?: MockClientInfo): Promise<Response>;
   /** Records a tenant sees in a dataset, as the API holds them (before response faults). */
   records(datasetId: string, tenantId?: string): Promise<Rec[]>;
   /** Export jobs still writing their files: a server waits for them before it stops. */
   settled(): Promise<void>;
+  /** How many clients the rate limiter holds a count for; idle ones are forgotten after a window. */
+  rateLimitedClients(): number;
 }
 
 interface ExportJobState {
@@ -122,6 +133,8 @@ const isObject = (value: unknown): value is JsonObject =>
 const DEFAULT_TENANT_NAMES = ['London Borough of Hackney', 'London Borough of Camden'];
 const LICENCE_URL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/';
 const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+/** The tenant name public datasets are stored under: one copy, read by everyone. */
+const PUBLIC_TENANT = 'public';
 
 function randomTenants(): MockTenant[] {
   return DEFAULT_TENANT_NAMES.map((name, i) => ({
@@ -241,7 +254,7 @@ export async function createMockSupplier(
   const scopeOf = (dataset: DatasetProfile, tenantId: string): RecordScope => ({
     space,
     dataset: dataset.id,
-    tenant: dataset.classification === 'public' ? 'public' : tenantId,
+    tenant: dataset.classification === 'public' ? PUBLIC_TENANT : tenantId,
   });
   const keyed = (dataset: DatasetProfile, records: readonly Rec[]) =>
     records.map((record) => ({ id: String(record[dataset.idField]), record }));
@@ -270,6 +283,11 @@ export async function createMockSupplier(
     }
   }
   const datasetById = new Map(profile.datasets.map((d) => [d.id, d]));
+  const publicRecords = createPublicRecords({
+    store,
+    recordsScope: (datasetId) => ({ space, dataset: datasetId, tenant: PUBLIC_TENANT }),
+    publisherTenantId: tenantA.id,
+  });
   async function recordsOf(datasetId: string, tenantId: string = tenantA.id): Promise<Rec[]> {
     const dataset = datasetById.get(datasetId);
     if (!dataset) return [];
@@ -292,9 +310,27 @@ export async function createMockSupplier(
     tokens.set(token, { tenantId: tenant.id, scopes: allScopes, expiresAt: Number.POSITIVE_INFINITY });
   });
   const exportsById = new Map<string, ExportJobState>();
-  const hits = new Map<string, { windowStart: number; count: number }>();
+  const rateLimits = createClientRateLimits({
+    limit: rate.limit,
+    windowMs: rate.windowMs,
+    anonymousLimit: rate.anonymousLimit ?? Math.max(1, Math.ceil(rate.limit / 10)),
+  });
 
-  async function handle(request: Request): Promise<Response> {
+  /** The tenant of a valid token, else the address: so a made-up token never buys a fresh allowance. */
+  function rateLimitedClient(
+    request: Request,
+    url: URL,
+    path: string,
+    info: MockClientInfo,
+  ): RateLimitedClient {
+    const presented = bearerToken(request, url);
+    const state = presented === undefined ? undefined : tokens.get(presented);
+    if (state && state.expiresAt > now()) return { kind: 'tenant', tenantId: state.tenantId };
+    const address = info.address ?? 'unknown';
+    return path === '/oauth/token' ? { kind: 'token-request', address } : { kind: 'address', address };
+  }
+
+  async function handle(request: Request, info: MockClientInfo = {}): Promise<Response> {
     const url = new URL(request.url);
     const instance = url.pathname;
     const problem = (init: ProblemInit) =>
@@ -313,24 +349,15 @@ export async function createMockSupplier(
 
     // Rate limit per client, before anything else costs work.
     if (!faults.has('no-rate-limit')) {
-      // Token requests carry no bearer token yet; they get their own bucket, not the anonymous public one.
-      const key =
-        request.headers.get('authorization') ?? (path === '/oauth/token' ? 'token-requests' : 'anonymous');
-      const limit =
-        key === 'anonymous' ? (rate.anonymousLimit ?? Math.max(1, Math.ceil(rate.limit / 10))) : rate.limit;
-      const t = now();
-      const bucket = hits.get(key);
-      if (!bucket || t - bucket.windowStart >= rate.windowMs) hits.set(key, { windowStart: t, count: 1 });
-      else if (++bucket.count > limit) {
-        const retryAfter = Math.max(1, Math.ceil((bucket.windowStart + rate.windowMs - t) / 1000));
+      const verdict = await rateLimits.take(rateLimitedClient(request, url, path, info));
+      if (!verdict.allowed)
         return problem({
           type: PROBLEM.rateLimited,
           title: 'Too Many Requests',
           status: 429,
-          detail: `more than ${limit} requests in ${rate.windowMs} ms`,
-          headers: { 'retry-after': String(retryAfter) },
+          detail: `more than ${verdict.limit} requests in ${rate.windowMs} ms`,
+          headers: { 'retry-after': String(verdict.retryAfterSeconds) },
         });
-      }
     }
 
     if (!match) {
@@ -878,7 +905,8 @@ export async function createMockSupplier(
   }
 
   // The baseline import: NDJSON files in the export format, each record validated against its schema and
-  // upserted by id into the tenant's records (public datasets are shared, so everyone sees them).
+  // upserted by id into the tenant's own records. Public datasets are shared, so everyone sees them: there a
+  // line naming a record another tenant holds is refused, like an invalid line, and that record is untouched.
   const imports = new Map<string, { tenantId: string; job: JsonObject }>();
   async function startImport(request: Request, tenant: string, instance: string): Promise<Response> {
     let body: unknown;
@@ -918,7 +946,7 @@ export async function createMockSupplier(
         results.push({ dataset: file.dataset, accepted, rejected: 0, errors });
         continue;
       }
-      const valid: { id: string; record: Rec }[] = [];
+      const valid: { id: string; record: Rec; line: number }[] = [];
       const lines = file.content.split('\n');
       for (const [index, line] of lines.entries()) {
         if (line.trim() === '') continue;
@@ -937,10 +965,20 @@ export async function createMockSupplier(
           });
           continue;
         }
-        valid.push({ id: String(record[dataset.idField]), record });
+        valid.push({ id: String(record[dataset.idField]), record, line: index + 1 });
         accepted += 1;
       }
-      await store.upsert(scopeOf(dataset, tenant), valid);
+      if (dataset.classification === 'public') {
+        const heldByOthers = await publicRecords.write(dataset.id, valid, tenant);
+        for (const { id, line } of valid.filter((row) => heldByOthers.has(row.id))) {
+          errors.push({
+            line,
+            detail: `record ${id} belongs to another tenant: an import writes only the importing tenant's own records`,
+          });
+          accepted -= 1;
+        }
+        errors.sort((a, b) => a.line - b.line);
+      } else await store.upsert(scopeOf(dataset, tenant), valid);
       results.push({ dataset: dataset.id, accepted, rejected: errors.length, errors: errors.slice(0, 100) });
     }
     const created = new Date(now()).toISOString();
@@ -1205,7 +1243,10 @@ export async function createMockSupplier(
       if (typeof record[field] === 'string') record = { ...record, [field]: stamp };
     if (validator.validate(`/components/schemas/${dataset.schema}`, record).length > 0) return undefined;
     const id = String(record[dataset.idField]);
-    await store.upsert(scope, [{ id, record }]);
+    // A public record is claimed by its creator, so no other tenant's import can overwrite it later.
+    if (dataset.classification === 'public') {
+      if ((await publicRecords.write(dataset.id, [{ id, record }], tenant)).size > 0) return undefined;
+    } else await store.upsert(scope, [{ id, record }]);
     const get = routes.find((r) => r.method === 'get' && r.entry.operationId === dataset.get)?.entry.path;
     return { record, ...(get ? { location: get.replace(/\{[^}]+\}$/, encodeURIComponent(id)) } : {}) };
   }
@@ -1277,6 +1318,7 @@ export async function createMockSupplier(
     settled: async () => {
       await Promise.all(pendingWrites.values());
     },
+    rateLimitedClients: () => rateLimits.trackedClients(),
   };
 }
 

@@ -34,6 +34,15 @@ export function createMemoryRecordStore(): RecordStore {
       const at = byId.get(id);
       return at === undefined ? undefined : order[at];
     },
+    async getMany(scope, ids) {
+      const { order, byId } = scopeOf(scope);
+      const found = new Map<string, StoredRecord>();
+      for (const id of ids) {
+        const at = byId.get(id);
+        if (at !== undefined) found.set(id, order[at] as StoredRecord);
+      }
+      return found;
+    },
     async upsert(scope, records) {
       const { order, byId } = scopeOf(scope);
       for (const { id, record } of records) {

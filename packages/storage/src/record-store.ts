@@ -33,6 +33,8 @@ export interface RecordStore {
   count(scope: RecordScope): Promise<number>;
   page(scope: RecordScope, query: RecordPageQuery): Promise<RecordPage>;
   get(scope: RecordScope, id: string): Promise<StoredRecord | undefined>;
+  /** The records of a scope with any of these ids, by id; ids it does not hold are absent from the map. */
+  getMany(scope: RecordScope, ids: readonly string[]): Promise<Map<string, StoredRecord>>;
   /** Inserts or replaces by id, all or nothing. */
   upsert(scope: RecordScope, records: readonly { id: string; record: StoredRecord }[]): Promise<void>;
   /** Every record of a scope in storage order, read in batches so that a large dataset never sits in memory. */

@@ -3,6 +3,8 @@ import { modifiedAtOf, type RecordScope, type RecordStore, type StoredRecord } f
 import { describeDatabaseUrl, openPglite, openPostgres, type SqlClient } from './sql.ts';
 
 const WRITE_BATCH = 1000;
+/** Ids asked for in one statement by getMany. */
+const READ_BATCH = 1000;
 const SCOPE = 'space = $1 AND dataset = $2 AND tenant = $3';
 const scopeParams = (scope: RecordScope) => [scope.space, scope.dataset, scope.tenant];
 
@@ -61,6 +63,18 @@ function sqlRecordStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): RecordSt
         [...scopeParams(scope), id],
       );
       return row?.body;
+    },
+    async getMany(scope, ids) {
+      const found = new Map<string, StoredRecord>();
+      const distinct = [...new Set(ids)];
+      for (let start = 0; start < distinct.length; start += READ_BATCH) {
+        const rows = await sql.query<{ record_id: string; body: StoredRecord }>(
+          `SELECT record_id, body FROM records WHERE ${SCOPE} AND record_id = ANY($4::text[])`,
+          [...scopeParams(scope), distinct.slice(start, start + READ_BATCH)],
+        );
+        for (const row of rows) found.set(row.record_id, row.body);
+      }
+      return found;
     },
     async upsert(scope, records) {
       // One statement may not touch a row twice: the last copy of an id wins, as it would one by one.

@@ -64,6 +64,14 @@ function storeContract(name: string, open: () => Promise<RecordStore>, close?: (
       expect(await store.count({ ...scope, space: 'planning' })).toBe(0);
     });
 
+    it('reads many ids at once within the scope only, leaving out those it does not hold', async () => {
+      const found = await store.getMany(scope, ['r3', 'missing', 'r1', 'r3']);
+      expect([...found.keys()].sort()).toEqual(['r1', 'r3']);
+      expect(found.get('r1')?.status).toBe('closed');
+      expect((await store.getMany({ ...scope, tenant: 'tenant-b' }, ['r1'])).size).toBe(0);
+      expect((await store.getMany(scope, [])).size).toBe(0);
+    });
+
     it('streams a scope in batches, in order, without skipping', async () => {
       const big = { ...scope, dataset: 'big' };
       const many = Array.from({ length: 2503 }, (_, i) => ({
