@@ -33,7 +33,7 @@ export const ACTIONS = {
   'import-register': {
     who: ['administrator', 'council'],
     owned: 'council',
-    text: "import a contracts register (a council only its own)",
+    text: 'import a contracts register (a council only its own)',
   },
   'decide-dispute': { who: ['administrator', 'certifier'], owned: null, text: 'decide a dispute' },
   'link-contract': { who: ['administrator', 'certifier'], owned: null, text: 'link a contract to a product' },
@@ -87,12 +87,20 @@ export function permits(actor: Actor, action: Action, target: Target = {}): Perm
       allowed: false,
       detail: `${principal.name} is ${KIND_TEXT[principal.kind]}, and only ${rule.who.map((k) => KIND_TEXT[k]).join(' or ')} may ${rule.text}`,
     };
-  if (rule.owned === 'supplier' && principal.kind === 'supplier' && target.supplierId !== principal.supplierId)
+  if (
+    rule.owned === 'supplier' &&
+    principal.kind === 'supplier' &&
+    target.supplierId !== principal.supplierId
+  )
     return {
       allowed: false,
       detail: `${principal.name} may act only for itself, not for ${target.label ?? 'another supplier'}`,
     };
-  if (rule.owned === 'council' && principal.kind === 'council' && target.councilCode !== principal.councilCode)
+  if (
+    rule.owned === 'council' &&
+    principal.kind === 'council' &&
+    target.councilCode !== principal.councilCode
+  )
     return {
       allowed: false,
       detail: `${principal.name} (${principal.councilCode}) may act only for its own council, not ${target.councilCode ?? 'another'}`,

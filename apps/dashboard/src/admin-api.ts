@@ -26,9 +26,16 @@ const GSS_CODE = /^[EWSN]\d{8}$/;
 const KEY_ID = /^ed25519:[0-9a-f]{32}$/;
 
 /** Who may do what, as a refusal answer, or undefined when allowed. */
-export function forbidden(actor: Actor, action: Action, path: string, target: Target = {}): Reply | undefined {
+export function forbidden(
+  actor: Actor,
+  action: Action,
+  path: string,
+  target: Target = {},
+): Reply | undefined {
   const permission = permits(actor, action, target);
-  return permission.allowed ? undefined : problem(403, PROBLEM.forbidden, permission.detail, path, { action });
+  return permission.allowed
+    ? undefined
+    : problem(403, PROBLEM.forbidden, permission.detail, path, { action });
 }
 
 /** A key as the API shows it: never its PEM twice over, always its state. */
@@ -88,9 +95,15 @@ export function createAdminApi(deps: AdminApiDeps) {
   function storeError(error: unknown, path: string): Reply {
     if (!(error instanceof ResultsStoreError) && !(error instanceof ContractsStoreError)) throw error;
     const notFound = /NOT_FOUND$/.test(error.code);
-    return problem(notFound ? 404 : 409, notFound ? PROBLEM.notFound : PROBLEM.conflict, error.message, path, {
-      code: error.code,
-    });
+    return problem(
+      notFound ? 404 : 409,
+      notFound ? PROBLEM.notFound : PROBLEM.conflict,
+      error.message,
+      path,
+      {
+        code: error.code,
+      },
+    );
   }
 
   const credentialView = (credential: Credential) => credential;
@@ -106,7 +119,8 @@ export function createAdminApi(deps: AdminApiDeps) {
     if (
       !PRINCIPAL_KINDS.includes(value.kind as PrincipalKind) ||
       !isShortText(value.name, 200) ||
-      (value.councilCode !== undefined && (typeof value.councilCode !== 'string' || !GSS_CODE.test(value.councilCode))) ||
+      (value.councilCode !== undefined &&
+        (typeof value.councilCode !== 'string' || !GSS_CODE.test(value.councilCode))) ||
       (value.kind === 'council') !== (value.councilCode !== undefined)
     )
       return problem(400, PROBLEM.validation, usage, path);
@@ -131,7 +145,12 @@ export function createAdminApi(deps: AdminApiDeps) {
     const value = await body(request, path);
     if (isReply(value)) return value;
     if (!isShortText(value.principalId, 200) || (value.label !== undefined && !isShortText(value.label, 200)))
-      return problem(400, PROBLEM.validation, 'send {"principalId": "<id>", "label": "<what the credential is for>"}', path);
+      return problem(
+        400,
+        PROBLEM.validation,
+        'send {"principalId": "<id>", "label": "<what the credential is for>"}',
+        path,
+      );
     try {
       const issued = await store.principals.issue({
         principalId: value.principalId,
@@ -158,7 +177,9 @@ export function createAdminApi(deps: AdminApiDeps) {
       return problem(
         400,
         PROBLEM.validation,
-        mode === 'revoke' ? 'send {"credentialId": "<id>", "reason": "<why>"}' : 'send {"credentialId": "<id>"}',
+        mode === 'revoke'
+          ? 'send {"credentialId": "<id>", "reason": "<why>"}'
+          : 'send {"credentialId": "<id>"}',
         path,
       );
     try {
@@ -198,7 +219,12 @@ export function createAdminApi(deps: AdminApiDeps) {
     const value = await body(request, path);
     if (isReply(value)) return value;
     if (typeof value.keyId !== 'string' || !KEY_ID.test(value.keyId) || typeof value.approve !== 'boolean')
-      return problem(400, PROBLEM.validation, 'send {"keyId": "ed25519:<32 hex digits>", "approve": true | false}', path);
+      return problem(
+        400,
+        PROBLEM.validation,
+        'send {"keyId": "ed25519:<32 hex digits>", "approve": true | false}',
+        path,
+      );
     try {
       const key = await store.reviewKey({
         keyId: value.keyId,
@@ -240,7 +266,12 @@ export function createAdminApi(deps: AdminApiDeps) {
       if (!when || Number.isNaN(when.getTime())) return problem(400, PROBLEM.validation, usage, path);
       // Revoking from the past holds what was signed since the leak; from the future would leave a window.
       if (when.getTime() > at.getTime())
-        return problem(422, PROBLEM.validation, 'revokedAt may not be in the future: revoke now instead', path);
+        return problem(
+          422,
+          PROBLEM.validation,
+          'revokedAt may not be in the future: revoke now instead',
+          path,
+        );
       revokedAt = when;
     }
     try {
@@ -278,7 +309,8 @@ export function createAdminApi(deps: AdminApiDeps) {
         supplierId: value.supplierId,
         companyNumber: value.companyNumber.trim().toUpperCase(),
         approve: value.approve,
-        reason: typeof value.reason === 'string' ? value.reason.trim() : value.approve ? 'approved' : 'rejected',
+        reason:
+          typeof value.reason === 'string' ? value.reason.trim() : value.approve ? 'approved' : 'rejected',
         by: actor.principal.id,
         at: now(),
       });

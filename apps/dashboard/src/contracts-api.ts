@@ -9,6 +9,7 @@ import {
   RegisterError,
   ValueError,
 } from '@council-conform/contracts';
+import { forbidden } from './admin-api.ts';
 import {
   ContractsStoreError,
   LINK_DECISIONS,
@@ -16,12 +17,10 @@ import {
   type StoredContract,
 } from './contracts-store.ts';
 import { BodyTooLargeError, isShortText, json, PROBLEM, problem, type Reply, readBody } from './http.ts';
-import { forbidden } from './admin-api.ts';
 import { supplierIdOf } from './ids.ts';
 import type { Actor } from './principals-store.ts';
 import type { ResultsStore } from './store.ts';
 import { type SystemType, systemTypes } from './system-types.ts';
-
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; reply: Reply };
 

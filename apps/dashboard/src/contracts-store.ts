@@ -141,8 +141,11 @@ async function registerNumber(
   input: { supplierId: string; companyNumber: string; registeredAt: Date; reviewedBy?: string | null },
 ): Promise<{ created: boolean }> {
   const { supplierId, companyNumber, registeredAt } = input;
-  const [supplier] = await tx.query<{ id: string }>('SELECT id FROM dashboard_suppliers WHERE id = $1', [supplierId]);
-  if (!supplier) throw new ContractsStoreError('SUPPLIER_NOT_FOUND', `no supplier ${supplierId} has published here`);
+  const [supplier] = await tx.query<{ id: string }>('SELECT id FROM dashboard_suppliers WHERE id = $1', [
+    supplierId,
+  ]);
+  if (!supplier)
+    throw new ContractsStoreError('SUPPLIER_NOT_FOUND', `no supplier ${supplierId} has published here`);
   const inserted = await tx.query<{ company_number: string }>(
     `INSERT INTO dashboard_supplier_company_numbers (company_number, supplier_id, registered_at)
      VALUES ($1, $2, $3) ON CONFLICT (company_number) DO NOTHING RETURNING company_number`,
@@ -473,9 +476,10 @@ export function createContractsStore(sql: SqlClient): ContractsStore {
 
     async claimCompanyNumber({ supplierId, companyNumber, claimedBy, claimedAt }) {
       return sql.transaction(async (tx) => {
-        const [supplier] = await tx.query<{ id: string }>('SELECT id FROM dashboard_suppliers WHERE id = $1', [
-          supplierId,
-        ]);
+        const [supplier] = await tx.query<{ id: string }>(
+          'SELECT id FROM dashboard_suppliers WHERE id = $1',
+          [supplierId],
+        );
         if (!supplier)
           throw new ContractsStoreError('SUPPLIER_NOT_FOUND', `no supplier ${supplierId} has published here`);
         const inserted = await tx.query<{ company_number: string }>(
@@ -483,10 +487,10 @@ export function createContractsStore(sql: SqlClient): ContractsStore {
            VALUES ($1, $2, 'pending', $3, $4) ON CONFLICT DO NOTHING RETURNING company_number`,
           [companyNumber, supplierId, claimedBy, claimedAt.toISOString()],
         );
-        const [row] = await tx.query<ClaimRow>(`${CLAIM_SELECT} WHERE c.company_number = $1 AND c.supplier_id = $2`, [
-          companyNumber,
-          supplierId,
-        ]);
+        const [row] = await tx.query<ClaimRow>(
+          `${CLAIM_SELECT} WHERE c.company_number = $1 AND c.supplier_id = $2`,
+          [companyNumber, supplierId],
+        );
         return { created: inserted.length > 0, claim: claimOf(row as ClaimRow) };
       });
     },
@@ -504,16 +508,17 @@ export function createContractsStore(sql: SqlClient): ContractsStore {
           );
         if (row.state !== 'pending')
           throw new ContractsStoreError('CLAIM_DECIDED', `that claim was ${row.state} already`);
-        if (approve) await registerNumber(tx, { supplierId, companyNumber, registeredAt: at, reviewedBy: by });
+        if (approve)
+          await registerNumber(tx, { supplierId, companyNumber, registeredAt: at, reviewedBy: by });
         await tx.query(
           `UPDATE dashboard_company_number_claims SET state = $3, reviewed_by = $4, reviewed_at = $5, review_reason = $6
            WHERE company_number = $1 AND supplier_id = $2`,
           [companyNumber, supplierId, approve ? 'approved' : 'rejected', by, at.toISOString(), reason],
         );
-        const [after] = await tx.query<ClaimRow>(`${CLAIM_SELECT} WHERE c.company_number = $1 AND c.supplier_id = $2`, [
-          companyNumber,
-          supplierId,
-        ]);
+        const [after] = await tx.query<ClaimRow>(
+          `${CLAIM_SELECT} WHERE c.company_number = $1 AND c.supplier_id = $2`,
+          [companyNumber, supplierId],
+        );
         return claimOf(after as ClaimRow);
       });
     },

@@ -1,3 +1,5 @@
+export { ACTIONS, type Action, permits } from './access.ts';
+export { ADMIN_API_PATHS } from './admin-api.ts';
 export { badgeSvg } from './badge.ts';
 export {
   ConfigurationError,
@@ -6,19 +8,6 @@ export {
   readCertifierKeys,
   readConfig,
 } from './config.ts';
-export { ACTIONS, type Action, permits } from './access.ts';
-export { ADMIN_API_PATHS } from './admin-api.ts';
-export {
-  type Actor,
-  type Credential,
-  type IssuedCredential,
-  PRINCIPAL_KINDS,
-  type Principal,
-  type PrincipalKind,
-  type PrincipalsStore,
-  PrincipalsStoreError,
-  TOKEN_PREFIX,
-} from './principals-store.ts';
 export { CONTRACTS_API_PATHS } from './contracts-api.ts';
 export { contractsCsv, contractsJson } from './contracts-open-data.ts';
 export {
@@ -45,6 +34,17 @@ export { productIdOf, reportIdOf, supplierIdOf } from './ids.ts';
 export { type LeagueChoices, type ParsedLeagueQuery, parseLeagueQuery } from './league-query.ts';
 export { DASHBOARD_MIGRATIONS, DASHBOARD_MIGRATIONS_TABLE } from './migrations.ts';
 export { csvCell, LICENCE, leagueTableCsv, leagueTableJson } from './open-data.ts';
+export {
+  type Actor,
+  type Credential,
+  type IssuedCredential,
+  PRINCIPAL_KINDS,
+  type Principal,
+  type PrincipalKind,
+  type PrincipalsStore,
+  PrincipalsStoreError,
+  TOKEN_PREFIX,
+} from './principals-store.ts';
 export type { RateLimit } from './rate-limit.ts';
 export {
   createDashboardServer,
@@ -61,8 +61,11 @@ export {
   CLAUSE_MET,
   createResultsStore,
   type Dispute,
+  type HeldReason,
+  type HeldReport,
   type IngestInput,
   type IngestResult,
+  type KeyState,
   type LeagueQuery,
   type LeagueRow,
   type ListingStatus,
@@ -71,9 +74,6 @@ export {
   type ProductDetail,
   type RegisteredKey,
   type ReportDetail,
-  type HeldReason,
-  type HeldReport,
-  type KeyState,
   type ReportStatus,
   type ResultsStore,
   ResultsStoreError,

@@ -80,7 +80,12 @@ export interface PrincipalsStore {
   /** The supplier principal holding a supplier id, if one was created. */
   bySupplierId(supplierId: string): Promise<Principal | undefined>;
   /** Issues a credential; `token` only to seed one chosen outside (tests, the first administrator). */
-  issue(input: { principalId: string; label: string; issuedAt: Date; token?: string }): Promise<IssuedCredential>;
+  issue(input: {
+    principalId: string;
+    label: string;
+    issuedAt: Date;
+    token?: string;
+  }): Promise<IssuedCredential>;
   credentials(principalId?: string): Promise<Credential[]>;
   revoke(input: { id: string; reason: string; at: Date }): Promise<Credential>;
   /** A new credential for the same principal, the old one revoked in the same transaction. */
@@ -207,9 +212,10 @@ export function createPrincipalsStore(sql: SqlClient): PrincipalsStore {
     },
 
     async bySupplierId(supplierId) {
-      const [row] = await sql.query<PrincipalRow>('SELECT * FROM dashboard_principals WHERE supplier_id = $1', [
-        supplierId,
-      ]);
+      const [row] = await sql.query<PrincipalRow>(
+        'SELECT * FROM dashboard_principals WHERE supplier_id = $1',
+        [supplierId],
+      );
       return row ? principal(row) : undefined;
     },
 
@@ -218,7 +224,8 @@ export function createPrincipalsStore(sql: SqlClient): PrincipalsStore {
         const [owner] = await tx.query<{ id: string }>('SELECT id FROM dashboard_principals WHERE id = $1', [
           input.principalId,
         ]);
-        if (!owner) throw new PrincipalsStoreError('PRINCIPAL_NOT_FOUND', `no principal ${input.principalId}`);
+        if (!owner)
+          throw new PrincipalsStoreError('PRINCIPAL_NOT_FOUND', `no principal ${input.principalId}`);
         return insertCredential(tx, input);
       });
     },
@@ -281,9 +288,10 @@ export function createPrincipalsStore(sql: SqlClient): PrincipalsStore {
     },
 
     async knowsToken(token) {
-      const rows = await sql.query<{ id: string }>('SELECT id FROM dashboard_credentials WHERE secret_sha256 = $1', [
-        tokenDigest(token),
-      ]);
+      const rows = await sql.query<{ id: string }>(
+        'SELECT id FROM dashboard_credentials WHERE secret_sha256 = $1',
+        [tokenDigest(token)],
+      );
       return rows.length > 0;
     },
 

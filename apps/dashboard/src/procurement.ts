@@ -1,19 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { GSS_CODE_PATTERN, supplierNameKey } from '@council-conform/contracts';
-import {
-  CONTRACTS_API_PATHS,
-  createContractsApi,
-  type JsonBody,
-  linkContract,
-} from './contracts-api.ts';
 import { permits } from './access.ts';
-import type { Actor } from './principals-store.ts';
+import { CONTRACTS_API_PATHS, createContractsApi, type JsonBody, linkContract } from './contracts-api.ts';
 import { contractsCsv, contractsJson } from './contracts-open-data.ts';
 import type { LinkDecision, MatchMethod, StoredContract } from './contracts-store.ts';
 import { expiryTimeline } from './expiry-timeline.ts';
 import { BodyTooLargeError, PROBLEM, problem, type Reply, readBody } from './http.ts';
 import { ID_PATTERN } from './ids.ts';
 import { OPEN, openDataReply } from './open-data.ts';
+import type { Actor } from './principals-store.ts';
 import type { RateDecision } from './rate-limit.ts';
 import { CLAUSE_COUNT, type LeagueRow, type ListingStatus, type ResultsStore } from './store.ts';
 import { type SystemType, systemTypeName, systemTypes } from './system-types.ts';

@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { permits } from './access.ts';
 import { ContractsStoreError } from './contracts-store.ts';
 import { BodyTooLargeError, PROBLEM, problem, type Reply, readBody } from './http.ts';
-import type { PageRenderer } from './procurement.ts';
 import type { Actor } from './principals-store.ts';
+import type { PageRenderer } from './procurement.ts';
 import type { RateDecision } from './rate-limit.ts';
 import { type ResultsStore, ResultsStoreError } from './store.ts';
 
@@ -72,11 +72,16 @@ export function createReviewPage(deps: ReviewPageDeps) {
       actor ? `credential:${actor.credentialId}` : `address:${request.socket.remoteAddress ?? ''}`,
     );
     if (!rate.allowed)
-      return render(429, [{ text: `Too many attempts: try again in ${rate.retryAfterSeconds} seconds`, href: '#token' }]);
+      return render(429, [
+        { text: `Too many attempts: try again in ${rate.retryAfterSeconds} seconds`, href: '#token' },
+      ]);
     if (!actor) return render(401, [{ text: 'Enter the credential LOTI issued you', href: '#token' }]);
     if (!permits(actor, 'review').allowed)
       return render(403, [
-        { text: `Only a certifier or administrator may decide claims: this credential is ${actor.principal.name}’s`, href: '#token' },
+        {
+          text: `Only a certifier or administrator may decide claims: this credential is ${actor.principal.name}’s`,
+          href: '#token',
+        },
       ]);
 
     const at = deps.now();
@@ -139,9 +144,16 @@ export function createReviewPage(deps: ReviewPageDeps) {
       if (url.pathname !== '/review') return undefined;
       if (request.method === 'POST') return post(request);
       if (request.method === 'GET' || request.method === 'HEAD') return render(200);
-      return problem(405, PROBLEM.methodNotAllowed, '/review takes GET or POST', '/review', {}, {
-        allow: 'GET, HEAD, POST',
-      });
+      return problem(
+        405,
+        PROBLEM.methodNotAllowed,
+        '/review takes GET or POST',
+        '/review',
+        {},
+        {
+          allow: 'GET, HEAD, POST',
+        },
+      );
     },
   };
 }

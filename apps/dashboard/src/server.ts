@@ -46,17 +46,17 @@ import { ingestRefusal } from './ingest-rules.ts';
 import { leagueSearch, parseLeagueQuery } from './league-query.ts';
 import { leagueTableCsv, leagueTableJson, OPEN, openDataReply } from './open-data.ts';
 import { createPageCache, DEFAULT_PAGE_CACHE, type PageCacheOptions } from './page-cache.ts';
-import { createProcurement } from './procurement.ts';
 import {
   type Actor,
   MIN_SEED_TOKEN_LENGTH,
   type PrincipalKind,
   PrincipalsStoreError,
 } from './principals-store.ts';
+import { createProcurement } from './procurement.ts';
 import { createRateLimiter, type RateLimit } from './rate-limit.ts';
-import { createReviewPage } from './review-page.ts';
 import { describeExcess, type LimitExcess, reportLimitExcesses } from './report-limits.ts';
 import { reportShapeProblems } from './report-shape.ts';
+import { createReviewPage } from './review-page.ts';
 import {
   CLAUSE_COUNT,
   type Dispute,
@@ -163,8 +163,18 @@ async function seedPrincipals(store: ResultsStore, options: DashboardOptions, at
     try {
       const principal =
         existing ??
-        (await store.principals.create({ kind: seed.kind, name: seed.name, councilCode: seed.councilCode, createdAt: at }));
-      await store.principals.issue({ principalId: principal.id, label: 'seeded at start-up', issuedAt: at, token: seed.token });
+        (await store.principals.create({
+          kind: seed.kind,
+          name: seed.name,
+          councilCode: seed.councilCode,
+          createdAt: at,
+        }));
+      await store.principals.issue({
+        principalId: principal.id,
+        label: 'seeded at start-up',
+        issuedAt: at,
+        token: seed.token,
+      });
     } catch (error) {
       if (error instanceof PrincipalsStoreError)
         throw new ConfigurationError(`seeded principal ${index + 1} (${seed.name}): ${error.message}`);
@@ -275,7 +285,6 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     if (value === '' || value.length > 512) return undefined;
     return store.principals.authenticate(value);
   }
-
 
   // ---- pages ----
 
@@ -806,7 +815,10 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
    * The supplier's pending keys, when they are all that vouch for a report: no certifier signed and no approved
    * key of the supplier did. Such a report is stored and held until LOTI approves the key.
    */
-  async function pendingSupplierKeys(signatures: readonly ValidSignature[], supplier: string): Promise<string[]> {
+  async function pendingSupplierKeys(
+    signatures: readonly ValidSignature[],
+    supplier: string,
+  ): Promise<string[]> {
     if (signatures.some((s) => s.role === 'certifier')) return [];
     const keys = new Map((await store.keys('supplier')).map((key) => [key.keyId, key]));
     const own = signatures.filter((s) => s.role === 'supplier' && s.name === supplier);
@@ -817,7 +829,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
   async function postReport(request: IncomingMessage, path: string, actor: Actor): Promise<Reply> {
     // Refused before the body is read: a council has nothing to publish, whatever it sends.
     const role = permits(actor, 'publish-report', { supplierId: actor.principal.supplierId ?? undefined });
-    if (!role.allowed) return problem(403, PROBLEM.forbidden, role.detail, path, { action: 'publish-report' });
+    if (!role.allowed)
+      return problem(403, PROBLEM.forbidden, role.detail, path, { action: 'publish-report' });
     const body = await readJsonBody(request, path, maxReportBytes);
     if (!body.ok) return body.reply;
     const overLimits = reportLimitExcesses(body.value);
@@ -1012,7 +1025,12 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     }
   }
 
-  async function postDecision(request: IncomingMessage, path: string, id: string, actor: Actor): Promise<Reply> {
+  async function postDecision(
+    request: IncomingMessage,
+    path: string,
+    id: string,
+    actor: Actor,
+  ): Promise<Reply> {
     const refused = forbidden(actor, 'decide-dispute', path);
     if (refused) return refused;
     const body = await readJsonBody(request, path, MAX_FORM_BYTES);
@@ -1186,7 +1204,10 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     if (path === '/data/league-table.csv') return openData(url, 'csv');
     if (path === '/data/league-table.json') return openData(url, 'json');
     if (path === '/data/revoked-keys.json')
-      return json(200, await revokedKeysOpenData(store), { 'access-control-allow-origin': '*', 'cache-control': 'no-cache' });
+      return json(200, await revokedKeysOpenData(store), {
+        'access-control-allow-origin': '*',
+        'cache-control': 'no-cache',
+      });
     let match = /^\/products\/([^/]+)$/.exec(path);
     if (match && ID_PATTERN.test(match[1] as string)) {
       const id = match[1] as string;

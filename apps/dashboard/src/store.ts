@@ -594,7 +594,15 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
     contracts: createContractsStore(sql),
     principals: createPrincipalsStore(sql),
 
-    async ingest({ signedReport, text, status, validSignatures, receivedAt, publishedBy, held: heldAtIngest }) {
+    async ingest({
+      signedReport,
+      text,
+      status,
+      validSignatures,
+      receivedAt,
+      publishedBy,
+      held: heldAtIngest,
+    }) {
       const { certificate, report, signatures } = signedReport;
       const id = reportIdOf(signedReport);
       const supplierId = supplierIdOf(certificate.supplier);
@@ -630,7 +638,11 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
             `${CURRENT_REPORTS} SELECT id, status, expires_at FROM current_reports WHERE product_id = $1`,
             [productId],
           );
-          if (listed && listed.status === 'certified' && Date.parse(iso(listed.expires_at)) > receivedAt.getTime())
+          if (
+            listed &&
+            listed.status === 'certified' &&
+            Date.parse(iso(listed.expires_at)) > receivedAt.getTime()
+          )
             held = {
               reason: 'review',
               detail: `a self-assessed run would replace the certified listing ${listed.id}: an administrator reviews it first`,
@@ -763,7 +775,9 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
 
     async reviewKey({ keyId, approve, by, at }) {
       return sql.transaction(async (tx) => {
-        const [row] = await tx.query<KeyRow>('SELECT * FROM dashboard_keys WHERE key_id = $1 FOR UPDATE', [keyId]);
+        const [row] = await tx.query<KeyRow>('SELECT * FROM dashboard_keys WHERE key_id = $1 FOR UPDATE', [
+          keyId,
+        ]);
         if (!row) throw new ResultsStoreError('KEY_NOT_FOUND', `no key ${keyId} is registered`);
         if (row.state !== 'pending')
           throw new ResultsStoreError('KEY_NOT_PENDING', `${keyId} was ${row.state} already`);
@@ -803,10 +817,15 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
 
     async revokeKey({ keyId, reason, revokedAt, by }) {
       return sql.transaction(async (tx) => {
-        const [row] = await tx.query<KeyRow>('SELECT * FROM dashboard_keys WHERE key_id = $1 FOR UPDATE', [keyId]);
+        const [row] = await tx.query<KeyRow>('SELECT * FROM dashboard_keys WHERE key_id = $1 FOR UPDATE', [
+          keyId,
+        ]);
         if (!row) throw new ResultsStoreError('KEY_NOT_FOUND', `no key ${keyId} is registered`);
         if (row.revoked_at !== null && row.revoked_at !== undefined)
-          throw new ResultsStoreError('KEY_REVOKED', `${keyId} was revoked already, at ${iso(row.revoked_at)}`);
+          throw new ResultsStoreError(
+            'KEY_REVOKED',
+            `${keyId} was revoked already, at ${iso(row.revoked_at)}`,
+          );
         const [updated] = await tx.query<KeyRow>(
           `UPDATE dashboard_keys SET revoked_at = $2, revoked_reason = $3, revoked_by = $4 WHERE key_id = $1
            RETURNING *`,
@@ -821,7 +840,11 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
                          WHERE s.report_id = r.id AND s.key_id = $1
                            AND (s.signed_at >= $2::timestamptz OR r.received_at >= $2::timestamptz))
            RETURNING r.id`,
-          [keyId, revokedAt.toISOString(), `signed with ${keyId}, revoked from ${revokedAt.toISOString()}: ${reason}`],
+          [
+            keyId,
+            revokedAt.toISOString(),
+            `signed with ${keyId}, revoked from ${revokedAt.toISOString()}: ${reason}`,
+          ],
         );
         return { key: registeredKey(updated as KeyRow), reportsHeld: held.length };
       });
@@ -831,7 +854,9 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
       const rows = await sql.query<
         ReportRow & { product_name: string; supplier_name: string; published_by: string | null }
       >(
-        `SELECT ${REPORT_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, p.name AS product_name,
+        `SELECT ${REPORT_COLUMNS.split(', ')
+          .map((c) => `r.${c}`)
+          .join(', ')}, p.name AS product_name,
            s.name AS supplier_name, r.published_by
          FROM dashboard_reports r JOIN dashboard_products p ON p.id = r.product_id
          JOIN dashboard_suppliers s ON s.id = p.supplier_id
@@ -859,14 +884,15 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
               ? `report ${id} is held because ${row.held_detail ?? row.held_reason}: only a report held for review can be released`
               : `report ${id} is listed already`,
           );
-        await tx.query(
-          'UPDATE dashboard_reports SET held_reason = NULL, held_detail = $2 WHERE id = $1',
-          [id, `released by ${by} at ${at.toISOString()}`],
-        );
-        await recordRegressionsOf(tx, id);
-        const [after] = await tx.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM dashboard_reports WHERE id = $1`, [
+        await tx.query('UPDATE dashboard_reports SET held_reason = NULL, held_detail = $2 WHERE id = $1', [
           id,
+          `released by ${by} at ${at.toISOString()}`,
         ]);
+        await recordRegressionsOf(tx, id);
+        const [after] = await tx.query<ReportRow>(
+          `SELECT ${REPORT_COLUMNS} FROM dashboard_reports WHERE id = $1`,
+          [id],
+        );
         return reportSummary(after as ReportRow);
       });
     },

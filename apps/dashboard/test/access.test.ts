@@ -27,8 +27,14 @@ describe('who may do what', () => {
   it('lets a supplier act only on its own objects and a council only on its own register', () => {
     const acme = actor('supplier', 'Acme Ltd');
     expect(permits(acme, 'publish-report', { supplierId: supplierIdOf('Acme Ltd') }).allowed).toBe(true);
-    const other = permits(acme, 'publish-report', { supplierId: supplierIdOf('Rival Ltd'), label: '"Rival Ltd"' });
-    expect(other).toEqual({ allowed: false, detail: 'Acme Ltd may act only for itself, not for "Rival Ltd"' });
+    const other = permits(acme, 'publish-report', {
+      supplierId: supplierIdOf('Rival Ltd'),
+      label: '"Rival Ltd"',
+    });
+    expect(other).toEqual({
+      allowed: false,
+      detail: 'Acme Ltd may act only for itself, not for "Rival Ltd"',
+    });
     const camden = actor('council', 'Camden', 'E09000007');
     expect(permits(camden, 'import-register', { councilCode: 'E09000007' }).allowed).toBe(true);
     expect(permits(camden, 'import-register', { councilCode: 'E09000012' }).allowed).toBe(false);
@@ -41,7 +47,9 @@ describe('who may do what', () => {
       expect(permits(actor(kind), 'manage-principals').allowed).toBe(kind === 'administrator');
       expect(permits(actor(kind), 'release-report').allowed).toBe(kind === 'administrator');
       expect(permits(actor(kind), 'review').allowed).toBe(kind === 'administrator' || kind === 'certifier');
-      expect(permits(actor(kind), 'decide-dispute').allowed).toBe(kind === 'administrator' || kind === 'certifier');
+      expect(permits(actor(kind), 'decide-dispute').allowed).toBe(
+        kind === 'administrator' || kind === 'certifier',
+      );
     }
     // A dispute's text is shown as the supplier's reason: nobody else may write it.
     for (const kind of ['administrator', 'certifier', 'council'] as const)
@@ -69,9 +77,11 @@ ${END}`;
     const start = doc.indexOf(START);
     const end = doc.indexOf(END);
     const current = start === -1 || end === -1 ? '' : doc.slice(start, end + END.length);
-    if (process.env.UPDATE_DOCS === '1' && current !== '')
-      await writeFile(DOC, doc.replace(current, table));
+    if (process.env.UPDATE_DOCS === '1' && current !== '') await writeFile(DOC, doc.replace(current, table));
     const after = await readFile(DOC, 'utf8');
-    expect(after.slice(after.indexOf(START), after.indexOf(END) + END.length), 'docs/dashboard.md is stale: run UPDATE_DOCS=1').toBe(table);
+    expect(
+      after.slice(after.indexOf(START), after.indexOf(END) + END.length),
+      'docs/dashboard.md is stale: run UPDATE_DOCS=1',
+    ).toBe(table);
   });
 });

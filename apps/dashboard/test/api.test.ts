@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportIdOf } from '../src/ids.ts';
 import { openResultsStore, type ResultsStore } from '../src/store.ts';
 import {
+  ADMIN_TOKEN,
   asProduct,
   bearer,
   CERTIFIER_TOKEN,
@@ -15,10 +16,9 @@ import {
   makeKeys,
   runAgainstMock,
   selfAssess,
-  testDashboard,
   supplierToken,
+  testDashboard,
   UPLOAD_TOKEN,
-  ADMIN_TOKEN,
 } from './support.ts';
 
 const keys: Keys = makeKeys();
@@ -113,7 +113,11 @@ describe('POST /api/reports', { timeout: BUDGET.database }, () => {
     });
     const held = await publish(signed, token);
     expect(held.status, held.text).toBe(201);
-    expect(held.body).toMatchObject({ status: 'self-assessed', listed: false, held: { reason: 'pending-key' } });
+    expect(held.body).toMatchObject({
+      status: 'self-assessed',
+      listed: false,
+      held: { reason: 'pending-key' },
+    });
     const before = await request(http).get('/data/league-table.json?status=self-assessed');
     expect(before.body.products).toEqual([]);
     const approved = await request(http)
@@ -263,9 +267,15 @@ describe('supplier keys', () => {
     expect(taken.status).toBe(409);
     expect(taken.body.detail).toMatch(/Self Assessing Ltd/);
     // A supplier registers only its own keys, whatever name it sends.
-    const forOther = await register({ publicKeyPem: keys.stranger.publicKeyPem, supplier: 'Self Assessing Ltd' });
+    const forOther = await register({
+      publicKeyPem: keys.stranger.publicKeyPem,
+      supplier: 'Self Assessing Ltd',
+    });
     expect(forOther.status).toBe(403);
-    const again = await register({ publicKeyPem: keys.supplier.publicKeyPem }, supplierToken('Self Assessing Ltd'));
+    const again = await register(
+      { publicKeyPem: keys.supplier.publicKeyPem },
+      supplierToken('Self Assessing Ltd'),
+    );
     expect(again.status).toBe(200);
     expect((await register({})).status).toBe(400);
     // An administrator registers for a supplier, which it must name; its registration needs no approval.
@@ -280,7 +290,10 @@ describe('disputes', () => {
     const faulty = await runAgainstMock(['dates-ddmmyyyy']);
     const failed = faulty.checks.find((c) => c.status === 'fail');
     if (!failed) throw new Error('the faulty run failed no check');
-    const published = await publish(certify(asProduct(faulty, 'Disputing Ltd', 'Date Desk'), keys), CERTIFIER_TOKEN);
+    const published = await publish(
+      certify(asProduct(faulty, 'Disputing Ltd', 'Date Desk'), keys),
+      CERTIFIER_TOKEN,
+    );
     expect(published.status).toBe(201);
     const reportId = published.body.id as string;
 

@@ -104,16 +104,25 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
     let victimCertified: SignedReport;
 
     it('the victim is listed gold and certified (the legitimate journey: key approved, self-assessed, countersigned)', async () => {
-      const registered = await post('/api/suppliers/keys', UPLOAD_TOKEN, { publicKeyPem: keys.supplier.publicKeyPem });
+      const registered = await post('/api/suppliers/keys', UPLOAD_TOKEN, {
+        publicKeyPem: keys.supplier.publicKeyPem,
+      });
       expect(registered.status, registered.text).toBe(202);
-      const approved = await post('/api/keys/review', ADMIN_TOKEN, { keyId: keys.supplier.keyId, approve: true });
+      const approved = await post('/api/keys/review', ADMIN_TOKEN, {
+        keyId: keys.supplier.keyId,
+        approve: true,
+      });
       expect(approved.status, approved.text).toBe(200);
       const self = selfAssess(run, keys.supplier, { now: now() });
       const first = await publish(self, UPLOAD_TOKEN);
       expect(first.status, first.text).toBe(201);
       expect(first.body).toMatchObject({ status: 'self-assessed', listed: true });
       // The certifier countersigns the supplier's own signed report.
-      victimCertified = signReport(self, { privateKeyPem: keys.certifier.privateKeyPem, role: 'certifier', now: now() });
+      victimCertified = signReport(self, {
+        privateKeyPem: keys.certifier.privateKeyPem,
+        role: 'certifier',
+        now: now(),
+      });
       const countersigned = await publish(victimCertified, UPLOAD_TOKEN);
       expect(countersigned.status, countersigned.text).toBe(201);
       expect(countersigned.body).toMatchObject({ status: 'certified', listed: true });
@@ -131,7 +140,8 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
         {
           id: 'key-under-another-name',
           attack: "A rival registers a signing key under another supplier's name.",
-          outcome: 'refused; a supplier registers keys only for itself, and each is pending until LOTI approves it',
+          outcome:
+            'refused; a supplier registers keys only for itself, and each is pending until LOTI approves it',
         },
         answer,
       );
@@ -142,14 +152,17 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       const rivalRun = certify(asProduct(run, RIVAL, 'OpenDoor Street Reports 1.0'), keys, { now: now() });
       expect((await publish(rivalRun, supplierToken(RIVAL))).status).toBe(201);
       await post('/api/suppliers/keys', supplierToken(RIVAL), { publicKeyPem: keys.stranger.publicKeyPem });
-      const bad = selfAssess(withFailedCheck(run, run.checks[0]?.id as string), keys.stranger, { now: now() });
+      const bad = selfAssess(withFailedCheck(run, run.checks[0]?.id as string), keys.stranger, {
+        now: now(),
+      });
       const answer = await publish(bad, supplierToken(RIVAL));
       expect(answer.status).toBe(403);
       expect(await listing()).toMatchObject({ status: 'certified', level: 'gold' });
       record(
         {
           id: 'publish-for-another-supplier',
-          attack: "A rival publishes a self-assessed 'no level' report for another supplier's certified product.",
+          attack:
+            "A rival publishes a self-assessed 'no level' report for another supplier's certified product.",
           outcome: 'refused before the body is read; the listing is unchanged',
         },
         answer,
@@ -165,7 +178,8 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
         {
           id: 'future-dated-run',
           attack: 'A report whose run finished on 9999-12-31.',
-          outcome: 'refused; a run may not finish after it was signed or received (5 minutes of clock skew allowed)',
+          outcome:
+            'refused; a run may not finish after it was signed or received (5 minutes of clock skew allowed)',
         },
         answer,
       );
@@ -182,17 +196,25 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
         {
           id: 'self-assessed-replaces-certified',
           attack: 'A self-assessed report (no level) published over a live certified listing.',
-          outcome: 'stored but held for an administrator’s review; the certified listing stays, no regression is recorded',
+          outcome:
+            'stored but held for an administrator’s review; the certified listing stays, no regression is recorded',
         },
         { status: answer.status, body: { reason: 'held: review' } },
       );
       // A supplier cannot release it; an administrator can.
-      expect((await post('/api/reports/release', UPLOAD_TOKEN, { reportId: answer.body.id })).status).toBe(403);
-      expect((await post('/api/reports/release', CERTIFIER_TOKEN, { reportId: answer.body.id })).status).toBe(403);
+      expect((await post('/api/reports/release', UPLOAD_TOKEN, { reportId: answer.body.id })).status).toBe(
+        403,
+      );
+      expect((await post('/api/reports/release', CERTIFIER_TOKEN, { reportId: answer.body.id })).status).toBe(
+        403,
+      );
       const released = await post('/api/reports/release', ADMIN_TOKEN, { reportId: answer.body.id });
       expect(released.status, released.text).toBe(200);
       const replaced = await listing();
-      expect(replaced, JSON.stringify(replaced)).toMatchObject({ status: 'self-assessed', reportId: answer.body.id });
+      expect(replaced, JSON.stringify(replaced)).toMatchObject({
+        status: 'self-assessed',
+        reportId: answer.body.id,
+      });
       // The supplier's next certified run is listed again: the run received last decides.
       const again = signReport(selfAssess(run, keys.supplier, { now: now() }), {
         privateKeyPem: keys.certifier.privateKeyPem,
@@ -205,7 +227,11 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
 
     it('lists the countersigned version, not the self-assessed one with the same run time', async () => {
       const self = selfAssess(run, keys.supplier, { now: now() });
-      const certified = signReport(self, { privateKeyPem: keys.certifier.privateKeyPem, role: 'certifier', now: now() });
+      const certified = signReport(self, {
+        privateKeyPem: keys.certifier.privateKeyPem,
+        role: 'certifier',
+        now: now(),
+      });
       // Certified first, then the self-assessed copy of the same run: the copy waits for review.
       expect((await publish(certified, UPLOAD_TOKEN)).status).toBe(201);
       const copy = await publish(self, UPLOAD_TOKEN);
@@ -215,7 +241,8 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
         {
           id: 'same-run-time-tie',
           attack: 'A self-assessed report and its countersigned version carry the same run time.',
-          outcome: 'of runs with the same run time the one received last is listed, never by hash; a self-assessed copy over a live certificate is held for review, so the certified version stays listed',
+          outcome:
+            'of runs with the same run time the one received last is listed, never by hash; a self-assessed copy over a live certificate is held for review, so the certified version stays listed',
         },
         { status: copy.status, body: { reason: 'held: review' } },
       );
@@ -230,7 +257,8 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       record(
         {
           id: 'spec-version-99',
-          attack: "A report claiming street-reports 99.0.0, to mark others' certified products due for re-certification.",
+          attack:
+            "A report claiming street-reports 99.0.0, to mark others' certified products due for re-certification.",
           outcome: 'refused; profile and specVersion must name a reference spec and a version it has had',
         },
         answer,
@@ -244,7 +272,9 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       });
       expect(squat.status).toBe(403);
       // Claiming the victim's number as its own is a pending claim that matches nothing.
-      const claim = await post('/api/suppliers/company-numbers', supplierToken(RIVAL), { companyNumber: '99000101' });
+      const claim = await post('/api/suppliers/company-numbers', supplierToken(RIVAL), {
+        companyNumber: '99000101',
+      });
       expect(claim.status, claim.text).toBe(202);
       expect(claim.body).toMatchObject({ state: 'pending' });
       const own = await post('/api/suppliers/company-numbers', UPLOAD_TOKEN, { companyNumber: '99000101' });
@@ -256,7 +286,12 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       const victimClaim = claims.find((c) => c.supplierName === VICTIM);
       const rivalClaim = claims.find((c) => c.supplierName === RIVAL);
       const decide = (supplierId: string, approve: boolean, token = CERTIFIER_TOKEN) =>
-        post('/api/company-numbers/review', token, { supplierId, companyNumber: '99000101', approve, reason: 'checked' });
+        post('/api/company-numbers/review', token, {
+          supplierId,
+          companyNumber: '99000101',
+          approve,
+          reason: 'checked',
+        });
       expect((await decide(victimClaim?.supplierId as string, true, supplierToken(RIVAL))).status).toBe(403);
       expect((await decide(victimClaim?.supplierId as string, true)).status).toBe(200);
       const taken = await decide(rivalClaim?.supplierId as string, true);
@@ -265,7 +300,8 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
         {
           id: 'company-number-squat',
           attack: "A rival claims a competitor's Companies House number first.",
-          outcome: 'a claim for another supplier is refused (403); a claim of the number as its own is pending and matches nothing; the owner is not refused; approving the rival after the owner is refused (409)',
+          outcome:
+            'a claim for another supplier is refused (403); a claim of the number as its own is pending and matches nothing; the owner is not refused; approving the rival after the owner is refused (409)',
         },
         squat,
       );
@@ -291,8 +327,10 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       record(
         {
           id: 'import-another-councils-register',
-          attack: "Any account imports or re-imports a council's contracts register (moving end dates, relabelling its source).",
-          outcome: 'refused unless the account is that council (by GSS code) or an administrator; nothing is stored',
+          attack:
+            "Any account imports or re-imports a council's contracts register (moving end dates, relabelling its source).",
+          outcome:
+            'refused unless the account is that council (by GSS code) or an administrator; nothing is stored',
         },
         bySupplier,
       );
@@ -309,7 +347,8 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       record(
         {
           id: 'dispute-another-suppliers-report',
-          attack: "A rival opens a dispute on another supplier's report (its text shown as 'Supplier's reason').",
+          attack:
+            "A rival opens a dispute on another supplier's report (its text shown as 'Supplier's reason').",
           outcome: 'refused; only the supplier whose product it is may dispute',
         },
         answer,
@@ -335,7 +374,8 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       record(
         {
           id: 'supplier-acts-as-loti',
-          attack: 'A supplier or council account approves its own key, issues credentials, decides disputes or links contracts.',
+          attack:
+            'A supplier or council account approves its own key, issues credentials, decides disputes or links contracts.',
           outcome: 'refused; each write is checked against one table of who may do what (src/access.ts)',
         },
         last as Awaited<ReturnType<typeof post>>,
@@ -355,8 +395,10 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       record(
         {
           id: 'signed-text-differs',
-          attack: 'A signed file whose text is not what was signed: duplicate keys placed before the signed ones, integers past 2^53 edited.',
-          outcome: 'refused as malformed, naming the key or number; the dashboard stores and serves the canonical bytes it verified',
+          attack:
+            'A signed file whose text is not what was signed: duplicate keys placed before the signed ones, integers past 2^53 edited.',
+          outcome:
+            'refused as malformed, naming the key or number; the dashboard stores and serves the canonical bytes it verified',
         },
         answer,
       );
@@ -388,7 +430,10 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       expect(answer.body.reason).toBe('revoked-key');
       const open = await request(http).get('/data/revoked-keys.json');
       expect(open.body.revocations).toEqual([
-        expect.objectContaining({ keyId: keys.supplier.keyId, reason: 'the key leaked in a public repository' }),
+        expect.objectContaining({
+          keyId: keys.supplier.keyId,
+          reason: 'the key leaked in a public repository',
+        }),
       ]);
       // The certified listing, signed before the revocation, stays, and its page shows the revocation.
       const listed = await listing();
@@ -399,7 +444,8 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
         {
           id: 'leaked-key',
           attack: 'Reports signed with a leaked key after it was revoked.',
-          outcome: 'refused; reports signed before stay listed with the revocation shown; /data/revoked-keys.json lists it for conform verify --revocations',
+          outcome:
+            'refused; reports signed before stay listed with the revocation shown; /data/revoked-keys.json lists it for conform verify --revocations',
         },
         answer,
       );
@@ -412,27 +458,33 @@ function attacks(backend: string, openStore: () => Promise<ResultsStore>) {
       );
       const rotated = await post('/api/credentials/rotate', ADMIN_TOKEN, { credentialId: rival?.id });
       expect(rotated.status, rotated.text).toBe(201);
-      const old = await post('/api/suppliers/keys', supplierToken(RIVAL), { publicKeyPem: keys.stranger.publicKeyPem });
+      const old = await post('/api/suppliers/keys', supplierToken(RIVAL), {
+        publicKeyPem: keys.stranger.publicKeyPem,
+      });
       expect(old.status).toBe(401);
-      const fresh = await post('/api/suppliers/keys', rotated.body.token, { publicKeyPem: keys.stranger.publicKeyPem });
+      const fresh = await post('/api/suppliers/keys', rotated.body.token, {
+        publicKeyPem: keys.stranger.publicKeyPem,
+      });
       expect(fresh.status).toBe(200);
       const revoked = await post('/api/credentials/revoke', ADMIN_TOKEN, {
         credentialId: rotated.body.credential.id,
         reason: 'the supplier left the programme',
       });
       expect(revoked.status).toBe(200);
-      const after = await post('/api/suppliers/keys', rotated.body.token, { publicKeyPem: keys.stranger.publicKeyPem });
+      const after = await post('/api/suppliers/keys', rotated.body.token, {
+        publicKeyPem: keys.stranger.publicKeyPem,
+      });
       expect(after.status).toBe(401);
       record(
         {
           id: 'revoked-credential',
           attack: 'A credential used after it was rotated or revoked.',
-          outcome: 'refused (401) from that moment; credentials are stored as SHA-256 digests and listed without their secrets',
+          outcome:
+            'refused (401) from that moment; credentials are stored as SHA-256 digests and listed without their secrets',
         },
         after,
       );
     });
-
   });
 }
 
@@ -446,7 +498,9 @@ describe.skipIf(!postgres.available)('PostgreSQL server', () => {
   afterAll(async () => {
     await database?.drop();
   });
-  attacks('PostgreSQL', async () => createResultsStore(await openPostgres((database as TestDatabase).url), 'postgresql'));
+  attacks('PostgreSQL', async () =>
+    createResultsStore(await openPostgres((database as TestDatabase).url), 'postgresql'),
+  );
 });
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
@@ -474,6 +528,9 @@ ${pglite.map((row) => `| \`${row.id}\` | ${cell(row.attack)} | ${cell(row.outcom
     const head = current.split(MARKER)[0] as string;
     if (process.env.UPDATE_SECURITY_DOC === '1') await writeFile(DOC, head + section);
     const actual = (await readFile(DOC, 'utf8')).slice(head.length);
-    expect(actual, 'docs/security.md is stale: run UPDATE_SECURITY_DOC=1 pnpm --filter @council-conform/dashboard test').toBe(section);
+    expect(
+      actual,
+      'docs/security.md is stale: run UPDATE_SECURITY_DOC=1 pnpm --filter @council-conform/dashboard test',
+    ).toBe(section);
   });
 });

@@ -47,7 +47,7 @@ describe('readConfig', () => {
     ]);
   });
 
-  it('takes the first administrator\'s token, and refuses the removed token list with what to do instead', () => {
+  it("takes the first administrator's token, and refuses the removed token list with what to do instead", () => {
     const token = 'administrator-token-0123456789abcdef01234';
     expect(readConfig({ CONFORM_DASHBOARD_ADMIN_TOKEN: token }).administratorToken).toBe(token);
     expect(readConfig({}).administratorToken).toBeUndefined();

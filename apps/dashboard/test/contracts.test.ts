@@ -129,8 +129,7 @@ describe('registering a supplier’s Companies House number', () => {
           .post('/api/suppliers/company-numbers')
           .set('authorization', bearer(ADMIN_TOKEN))
           .send({})
-      )
-        .status,
+      ).status,
     ).toBe(400);
     expect(
       (await request(http).post('/api/suppliers/company-numbers').send({ supplier: 'x', companyNumber: '1' }))

@@ -184,7 +184,7 @@ describe('the reference specs the dashboard accepts', () => {
     expect(specs.find((spec) => spec.profile === SPEC)).toEqual({
       profile: SPEC,
       current: run.profile.version,
-      released: ['1.1.0', '1.0.0'],
+      released: ['1.1.1', '1.1.0', '1.0.0'],
     });
     for (const spec of specs) expect(spec.released, spec.profile).toContain(spec.current);
   });

@@ -54,7 +54,10 @@ beforeAll(async () => {
     publicUrl: 'https://conform.example',
   }));
   const publish = async (signed: SignedReport) => {
-    const answer = await request(http).post('/api/reports').set('authorization', bearer(CERTIFIER_TOKEN)).send(signed);
+    const answer = await request(http)
+      .post('/api/reports')
+      .set('authorization', bearer(CERTIFIER_TOKEN))
+      .send(signed);
     expect(answer.status, answer.text).toBe(201);
   };
   earlier = certify(ranAt(run, '2026-01-01T09:00:00Z'), keys);

@@ -60,7 +60,14 @@ describe('the review page', { timeout: BUDGET.database }, () => {
   });
 
   it('lets only an administrator list a self-assessment held in place of a certificate', async () => {
-    expect((await request(http).post('/api/reports').set('authorization', bearer(UPLOAD_TOKEN)).send(certify(run, keys))).status).toBe(201);
+    expect(
+      (
+        await request(http)
+          .post('/api/reports')
+          .set('authorization', bearer(UPLOAD_TOKEN))
+          .send(certify(run, keys))
+      ).status,
+    ).toBe(201);
     const failing = withFailedCheck(run, run.checks.find((c) => c.severity === 'must')?.id as string);
     const held = await request(http)
       .post('/api/reports')
