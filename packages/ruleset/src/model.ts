@@ -11,6 +11,7 @@ import {
   pointerTokens,
   resolvePointer,
 } from '@council-conform/openapi';
+import { personalFieldOf } from './personalVocabulary.ts';
 
 export type { JsonObject };
 export type JsonPath = (string | number)[];
@@ -157,6 +158,19 @@ export function contentOf(holder: JsonObject, at: JsonPath): MediaTypeEntry[] {
     .map(([mediaType, media]) => ({ mediaType, media, at: [...at, 'content', mediaType] }));
 }
 
+/**
+ * The schemas a response returns, each with where it sits: one per media type, or the Swagger 2.0 style
+ * `schema` written on the response itself, which some OpenAPI 3 generators still emit and readers honour.
+ */
+export function responseSchemasOf(response: JsonObject, at: JsonPath): { schema: unknown; at: JsonPath }[] {
+  const content = contentOf(response, at).map(({ media, at: mediaAt }) => ({
+    schema: media.schema,
+    at: [...mediaAt, 'schema'],
+  }));
+  if (content.length > 0 || !isObject(response.schema)) return content;
+  return [{ schema: response.schema, at: [...at, 'schema'] }];
+}
+
 /** Request body and response content of an operation, each with where it sits. */
 export function bodiesOf(
   source: unknown | Doc,
@@ -194,14 +208,14 @@ const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 /**
  * Visits a schema and every subschema under it, each once per walk. A `$ref` node is visited itself
  * (what is written beside it counts) and then followed; `follow: false` stops at every `$ref`, for
- * rules that judge each schema where it is written.
+ * rules that judge each schema where it is written. A schema `skip` picks is left out with all under it.
  */
 export function walkSchema(
   source: unknown | Doc,
   start: unknown,
   startAt: JsonPath,
   visit: (v: SchemaVisit) => void,
-  options: { follow?: boolean; name?: string } = {},
+  options: { follow?: boolean; name?: string; skip?: (schema: JsonObject) => boolean } = {},
 ): void {
   const doc = asDoc(source);
   const following = options.follow ?? true;
@@ -209,6 +223,7 @@ export function walkSchema(
   const go = (node: unknown, at: JsonPath, propertyName?: string): void => {
     if (!isObject(node) || seen.has(node)) return;
     seen.add(node);
+    if (options.skip?.(node)) return;
     visit({ schema: node, at, ...(propertyName === undefined ? {} : { propertyName }) });
     if (typeof node.$ref === 'string') {
       if (!following) return;
@@ -248,9 +263,13 @@ export function walkAllSchemas(
   if (!isObject(document)) return;
   const roots: { schema: unknown; at: JsonPath; propertyName?: string }[] = [];
   const components = isObject(document.components) ? document.components : {};
-  if (isObject(components.schemas)) {
-    for (const [name, schema] of Object.entries(components.schemas))
-      roots.push({ schema, at: ['components', 'schemas', name] });
+  // `definitions` is not an OpenAPI 3 location (Swagger 2.0 habit, kept by some generators), but `$ref`s
+  // point into it, so its schemas are judged like any others; oas3-schema reports the location itself.
+  for (const key of ['schemas', 'definitions']) {
+    const schemas = components[key];
+    if (!isObject(schemas)) continue;
+    for (const [name, schema] of Object.entries(schemas))
+      roots.push({ schema, at: ['components', key, name] });
   }
   const addParameter = (parameter: unknown, at: JsonPath) => {
     if (isObject(parameter) && isObject(parameter.schema)) {
@@ -312,6 +331,13 @@ export function walkAllSchemas(
   }
 }
 
+/** A list for a message: the first `shown` items, then how many more there are. */
+export function listCutShort(items: readonly string[], shown: number): string {
+  return items.length > shown
+    ? `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`
+    : items.join(', ');
+}
+
 /** `emailAddress`, `EmailAddress`, `email-address` → `email_address`, so one pattern fits every casing. */
 export function snakeName(name: string): string {
   return name
@@ -333,21 +359,52 @@ export function typesOf(schema: JsonObject): string[] {
 export const hasScheme = (reference: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(reference);
 
 /**
- * Names that, whatever the system, almost always hold facts about a living person. Deliberately narrower
- * than "anything ending in name": a service's or street's name is not personal, and a rule that cries
- * wolf on every `name` is a rule people switch off. Matched against `snakeName(name)`.
+ * True when the values a schema (or the parameter holding it) admits are only `true` and `false`, however
+ * written: `type: boolean`, or an enum, example, default or description of 'true'/'false' strings. A flag
+ * such as `send_email` says something about a person's data, never the data itself.
  */
-export const PERSONAL_NAME =
-  /(^|_)(given_name|family_name|first_name|middle_name|last_name|forename|forenames|surname|full_name|maiden_name|contact_name|applicant_name|agent_name|email|e_mail|email_address|phone|phone_number|telephone|telephone_number|mobile|mobile_number|date_of_birth|dob|birth_date|ni_number|national_insurance(_number)?|nino|nhs_number|ethnicity|religion|gender|sex|sexual_orientation|disability|nationality|marital_status|device_id|ip_address)$/;
-
-/** A boolean (`send_email: true`) says something about a person's data, never the data itself. */
-export const looksPersonal = (name: string, schema?: unknown): boolean =>
-  PERSONAL_NAME.test(snakeName(name)) &&
-  !(
-    isObject(schema) &&
-    typesOf(schema).length > 0 &&
-    typesOf(schema).every((t) => t === 'boolean' || t === 'null')
+export function carriesOnlyBooleans(schema: unknown, holder?: unknown): boolean {
+  if (!isObject(schema)) return false;
+  const types = typesOf(schema);
+  if (types.length > 0 && types.every((t) => t === 'boolean' || t === 'null')) return true;
+  if (types.some((t) => t !== 'string' && t !== 'boolean' && t !== 'null')) return false;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum.every(isBooleanValue);
+  const samples = [schema, holder].filter(isObject).flatMap(samplesOf);
+  if (samples.length > 0) return samples.every(isBooleanValue);
+  return [schema, holder].some(
+    (node) => isObject(node) && typeof node.description === 'string' && describesBoolean(node.description),
   );
+}
+
+const isBooleanValue = (value: unknown): boolean =>
+  typeof value === 'boolean' || (typeof value === 'string' && /^(true|false)$/i.test(value.trim()));
+
+/** Example and default values written on a schema or parameter (`examples` as a list or a map). */
+function samplesOf(node: JsonObject): unknown[] {
+  const samples: unknown[] = [];
+  if ('example' in node) samples.push(node.example);
+  if ('default' in node) samples.push(node.default);
+  if (Array.isArray(node.examples)) samples.push(...node.examples);
+  else if (isObject(node.examples)) {
+    for (const example of Object.values(node.examples))
+      if (isObject(example) && 'value' in example) samples.push(example.value);
+  }
+  return samples;
+}
+
+const describesBoolean = (text: string): boolean =>
+  /\bboolean\b/i.test(text) || (/\btrue\b/i.test(text) && /\bfalse\b/i.test(text));
+
+/**
+ * A name that means personal or special-category data (see `personalVocabulary.ts`). A flag about a
+ * person's contact details (`send_email`, `has_phone`) is not personal data; a flag about their health or
+ * pregnancy still is special-category data.
+ */
+export function looksPersonal(name: string, schema?: unknown, holder?: unknown): boolean {
+  const match = personalFieldOf(name);
+  if (match?.kind === 'special-category') return true;
+  return match?.kind === 'personal' && !carriesOnlyBooleans(schema, holder);
+}
 
 /** What a schema node really is: the node itself, or the target of its `$ref` (see `follow`). */
 export function schemaTarget(

@@ -7,6 +7,7 @@ import type { ClauseId } from '@council-conform/clauses';
 import { bodySchemas } from './functions/bodySchemas.ts';
 import { bulkExport } from './functions/bulkExport.ts';
 import { changelogLinked } from './functions/changelogLinked.ts';
+import { componentNames } from './functions/componentNames.ts';
 import { contactPublished } from './functions/contactPublished.ts';
 import { credentialsInQuery } from './functions/credentialsInQuery.ts';
 import { deprecationSunset } from './functions/deprecationSunset.ts';
@@ -21,7 +22,10 @@ import { oauthSchemes } from './functions/oauthSchemes.ts';
 import { openApiVersion } from './functions/openApiVersion.ts';
 import { openLicence } from './functions/openLicence.ts';
 import { operationClassified } from './functions/operationClassified.ts';
+import { operationsNeedCredentials } from './functions/operationsNeedCredentials.ts';
+import { pathTemplates } from './functions/pathTemplates.ts';
 import { personalBehindSecurity } from './functions/personalBehindSecurity.ts';
+import { personalFieldsBehindSecurity } from './functions/personalFieldsBehindSecurity.ts';
 import { personalFieldsClassified } from './functions/personalFieldsClassified.ts';
 import { personalNotInPublicResponse } from './functions/personalNotInPublicResponse.ts';
 import { personalNotInUrl } from './functions/personalNotInUrl.ts';
@@ -29,7 +33,9 @@ import { problemDetails } from './functions/problemDetails.ts';
 import { profileOperations } from './functions/profileOperations.ts';
 import { publicWithoutCredentials } from './functions/publicWithoutCredentials.ts';
 import { refCycles } from './functions/refCycles.ts';
+import { secretsNotInResponses } from './functions/secretsNotInResponses.ts';
 import { securityDeclared } from './functions/securityDeclared.ts';
+import { securitySchemesApplied } from './functions/securitySchemesApplied.ts';
 import { selfContained } from './functions/selfContained.ts';
 import { sharedIdentifiers } from './functions/sharedIdentifiers.ts';
 import { temporalFormats } from './functions/temporalFormats.ts';
@@ -51,6 +57,8 @@ export interface CouncilRule {
   readonly message?: string;
   /** Only part of the ruleset when a profile is linted against (its options come from the profile). */
   readonly needsProfile?: true;
+  /** Always part of the ruleset; given the profile's public operations when a profile is linted against. */
+  readonly readsProfile?: true;
 }
 
 const OPERATIONS = '$.paths[*][get,put,post,delete,options,head,patch,trace]';
@@ -114,6 +122,24 @@ export const COUNCIL_RULES = {
     resolved: false,
     then: { function: refCycles },
   },
+  'open-api-path-templates': {
+    clause: 'open-api',
+    severity: 'error',
+    description: 'Path parameters are templated as `{name}`, not written in the Express style `/logs/:id`.',
+    why: 'OpenAPI reads `/logs/:id` as literal text: clients would call `/logs/:id` itself, the parameter is never declared, and no tool can tell an id goes there.',
+    given: '$',
+    resolved: false,
+    then: { function: pathTemplates },
+  },
+  'open-api-component-names': {
+    clause: 'open-api',
+    severity: 'error',
+    description: 'Every component name matches `^[a-zA-Z0-9.\\-_]+$`, as OpenAPI requires.',
+    why: 'Component names become `$ref` pointers, identifiers in generated code and keys in security requirements; a name such as "API Key - 1" breaks generators and is easily mistyped.',
+    given: '$',
+    resolved: false,
+    then: { function: componentNames },
+  },
   'open-api-profile-operations': {
     clause: 'open-api',
     severity: 'error',
@@ -138,8 +164,9 @@ export const COUNCIL_RULES = {
   'public-data-security-declared': {
     clause: 'public-data',
     severity: 'warn',
-    description: 'Every operation states its security, itself or through a document default.',
-    why: 'Open must be a statement, not an accident: public operations say `security: []`, protected ones name their scheme and scopes.',
+    description:
+      'Every operation classified `public` states its security (`security: []`), itself or through a document default.',
+    why: 'Open must be a statement, not an accident. Any other operation without security is an error of its own (`secure-operations-need-credentials`, `personal-data-behind-security`).',
     given: '$',
     resolved: false,
     then: { function: securityDeclared },
@@ -148,11 +175,12 @@ export const COUNCIL_RULES = {
     clause: 'public-data',
     severity: 'error',
     description:
-      'A description that serves public data declares an open licence (OGL v3.0 or equivalent) in `info.license`.',
-    why: 'Public data is only open if people may reuse it; the Open Government Licence (or CC BY, CC0, ODbL) says they may.',
+      'A description that serves public data (an operation classified `public`, or one serving a dataset the `--profile` calls public) declares an open licence (OGL v3.0 or equivalent) in `info.license`.',
+    why: 'Public data is only open if people may reuse it; the Open Government Licence (or CC BY, CC0, ODbL) says they may. An operation that merely lacks security is not public data: a lettings log anyone can call is a security gap, not open data.',
     given: '$',
     resolved: true,
     then: { function: openLicence },
+    readsProfile: true,
   },
 
   // personal-data: personal data is protected.
@@ -173,6 +201,26 @@ export const COUNCIL_RULES = {
     given: '$',
     resolved: true,
     then: { function: personalBehindSecurity },
+  },
+  'personal-data-fields-behind-security': {
+    clause: 'personal-data',
+    severity: 'error',
+    description:
+      'An operation that can be called without credentials returns no unclassified field that looks personal or special-category (ethnicity, health, sex, age, name, e-mail, full postcode…); the finding names the fields.',
+    why: 'Suppliers seldom label their fields, so a clean result must mean nothing is exposed, not that nothing was classified. Judged by field names (numbered and abbreviated ones too, such as `sex1`, `ethnic`, `postcode_full`); a field classified `public` on purpose is left alone.',
+    given: '$',
+    resolved: false,
+    then: { function: personalFieldsBehindSecurity },
+  },
+  'personal-data-no-secrets-in-responses': {
+    clause: 'personal-data',
+    severity: 'error',
+    description:
+      'No response returns a password, a PIN or a hash of one, whatever its security (a `writeOnly` field is fine).',
+    why: 'A server checks a secret and never needs to hand it back; a response is logged, cached and shown in ways a request is not.',
+    given: '$',
+    resolved: false,
+    then: { function: secretsNotInResponses },
   },
   'personal-data-not-in-url': {
     clause: 'personal-data',
@@ -197,8 +245,8 @@ export const COUNCIL_RULES = {
     clause: 'personal-data',
     severity: 'warn',
     description:
-      'A property named for a person (email, phone, date of birth, NI number…) carries `x-data-classification`.',
-    why: 'The other personal-data rules can only protect what is classified. Judged by name, so it warns: mark business contact data `public` on purpose.',
+      'A property named for a person (email, phone, date of birth, NI number, ethnicity, health, sex…) carries `x-data-classification`.',
+    why: 'The other personal-data rules can only protect what is classified. Judged by name (numbered, abbreviated and any-case names too), so it warns: mark business contact data `public` on purpose.',
     given: '$',
     resolved: false,
     then: { function: personalFieldsClassified },
@@ -253,6 +301,25 @@ export const COUNCIL_RULES = {
     given: '$',
     resolved: false,
     then: { function: httpsServers },
+  },
+  'secure-operations-need-credentials': {
+    clause: 'secure',
+    severity: 'error',
+    description:
+      'An operation not classified `public` cannot be called without credentials (operations classified personal are judged by `personal-data-behind-security`).',
+    why: 'Secure by default: an operation is only open to anyone when the description says it serves public data. Anything else without security is open by accident, and writes most of all.',
+    given: '$',
+    resolved: true,
+    then: { function: operationsNeedCredentials },
+  },
+  'secure-schemes-applied': {
+    clause: 'secure',
+    severity: 'warn',
+    description: 'Every security scheme defined is applied by a `security` requirement somewhere.',
+    why: 'A scheme nothing requires describes protection the API does not declare: readers and generated clients take the operations for open and the scheme for decoration.',
+    given: '$',
+    resolved: false,
+    then: { function: securitySchemesApplied },
   },
   'secure-oauth-schemes': {
     clause: 'secure',

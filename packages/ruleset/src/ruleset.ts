@@ -100,6 +100,16 @@ export function ruleOf(id: string): CatalogueEntry | undefined {
 export interface LintProfile {
   readonly id: string;
   readonly requiredOperations: readonly string[];
+  /** operationIds that serve the datasets the profile classifies public: they need an open licence. */
+  readonly publicOperations?: readonly string[];
+}
+
+/** The options a rule's function is given when a profile is linted against. */
+function profileOptionsOf(rule: CouncilRule, profile: LintProfile): Record<string, unknown> | undefined {
+  if (rule.needsProfile) return { profile: profile.id, operations: [...profile.requiredOperations] };
+  if (rule.readsProfile)
+    return { profile: profile.id, publicOperations: [...(profile.publicOperations ?? [])] };
+  return undefined;
 }
 
 /**
@@ -110,16 +120,8 @@ export function createCouncilRuleset(options: { profile?: LintProfile } = {}): R
   const rules: Record<string, RuleDefinition | Severity | 'off'> = {};
   for (const [id, rule] of Object.entries(COUNCIL_RULES) as [string, CouncilRule][]) {
     if (rule.needsProfile && !options.profile) continue;
-    const then =
-      rule.needsProfile && options.profile && !Array.isArray(rule.then)
-        ? {
-            ...rule.then,
-            functionOptions: {
-              profile: options.profile.id,
-              operations: [...options.profile.requiredOperations],
-            },
-          }
-        : rule.then;
+    const functionOptions = options.profile ? profileOptionsOf(rule, options.profile) : undefined;
+    const then = functionOptions && !Array.isArray(rule.then) ? { ...rule.then, functionOptions } : rule.then;
     rules[id] = {
       description: rule.description,
       severity: rule.severity,

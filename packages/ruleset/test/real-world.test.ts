@@ -13,16 +13,24 @@ const present = existsSync(dir);
 
 const lint = (file: string) => lintDescription(join(dir, file));
 const ids = (result: LintResult) => new Set(result.findings.map((finding) => finding.checkId));
+const findingsOf = (result: LintResult, checkId: string) =>
+  result.findings.filter((finding) => finding.checkId === checkId);
+const where = (result: LintResult, checkId: string) =>
+  findingsOf(result, checkId)
+    .map((finding) => finding.location.jsonPath)
+    .sort();
 
 describe.skipIf(!present)(
   `real-world descriptions in ${dir}${present ? '' : ' (absent: it sits beside the repository, not in it)'}`,
   { timeout: BUDGET.heavy },
   () => {
-    it('Swagger 2.0 (Open311 GeoReport v2) is refused with a clear message, not linted', async () => {
-      const error = await lint('open311-georeport-v2.yaml').catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DocumentError);
-      expect((error as DocumentError).code).toBe('DOCUMENT_SWAGGER_2');
-      expect((error as DocumentError).message).toMatch(/Swagger 2\.0 .*Convert it first/);
+    it('Swagger 2.0 (Open311 GeoReport v2) is converted to OpenAPI 3.1 and linted, not refused', async () => {
+      const result = await lint('open311-georeport-v2.yaml').catch((e: unknown) => e);
+      expect(result).not.toBeInstanceOf(DocumentError);
+      expect((result as LintResult).convertedFrom).toBe('Swagger 2.0');
+      expect([...ids(result as LintResult)]).toEqual(
+        expect.arrayContaining(['open-api-version', 'secure-no-credentials-in-query']),
+      );
     });
 
     it('BOPS (1.3 MB, OpenAPI 3.0.1) lints, with a 3.0 warning and its real gaps', {
@@ -46,6 +54,19 @@ describe.skipIf(!present)(
           f.checkId === 'personal-data-fields-classified' && f.location.jsonPath.endsWith('applicant_email'),
       );
       expect(applicantEmail?.location.line).toBeGreaterThan(1);
+
+      // Planning applications are not told to licence "public data" because their operations lack security.
+      expect(found.has('public-data-open-licence')).toBe(false);
+      // `send_email` ('true'/'false', no type) is a flag, not personal data in a URL.
+      expect(findingsOf(result, 'personal-data-not-in-url')).toEqual([]);
+      // Schemas under the non-standard components.definitions are judged like any others.
+      expect(where(result, 'personal-data-fields-classified')).toContain(
+        '$.components.definitions.ContactDetails.properties.email',
+      );
+      // The public endpoints are open but not classified public; the token-protected ones are fine.
+      const open = where(result, 'secure-operations-need-credentials');
+      expect(open.length).toBeGreaterThan(0);
+      expect(open.every((path) => path.startsWith("$.paths['/api/v2/public/"))).toBe(true);
     });
 
     it('Hackney SMPA ("openapi: 3.0", 84 operations) lints with its path and summary gaps', async () => {
@@ -61,12 +82,76 @@ describe.skipIf(!present)(
         expect(found, id).toContain(id);
     });
 
+    it('Hackney SMPA: a User with a password, no security anywhere, is an error, not a warning', async () => {
+      const result = await lint('hackney-smpa-openapi.json');
+      const password = findingsOf(result, 'personal-data-no-secrets-in-responses');
+      expect(password.map((f) => f.location.jsonPath)).toEqual([
+        '$.components.schemas.User.properties.password',
+      ]);
+      expect(password[0]?.severity).toBe('error');
+      expect(password[0]?.clause).toBe('personal-data');
+      expect(password[0]?.message).toMatch(/returned by GET \/api\/v1\/users\/\{id\}/);
+      const user = findingsOf(result, 'personal-data-fields-behind-security').find(
+        (f) => f.location.jsonPath === "$.paths['/api/v1/users/{id}'].get",
+      );
+      expect(user?.severity).toBe('error');
+      expect(user?.message).toMatch(/personal data \(email, given_name, family_name/);
+      // Nothing is classified public, so nothing is asked to carry a licence.
+      expect(ids(result).has('public-data-open-licence')).toBe(false);
+    });
+
     it('MHCLG CORE (colon-style paths) lints and reports its API key in the query string', async () => {
       const result = await lint('mhclg-core-data-collection-v1.json');
       const inQuery = result.findings.filter((f) => f.checkId === 'secure-no-credentials-in-query');
       expect(inQuery.length).toBeGreaterThan(0);
       expect(inQuery[0]?.clause).toBe('secure');
       expect(ids(result)).toContain('right-to-data-bulk-export');
+    });
+
+    it('MHCLG CORE: unlabelled special-category data behind no security is a personal-data error', async () => {
+      const result = await lint('mhclg-core-data-collection-v1.json');
+      const exposed = findingsOf(result, 'personal-data-fields-behind-security');
+      // Every operation that returns a lettings log; DELETE returns nothing.
+      expect(where(result, 'personal-data-fields-behind-security')).toEqual([
+        "$.paths['/logs'].post",
+        "$.paths['/logs/:id'].get",
+        "$.paths['/logs/:id'].patch",
+      ]);
+      for (const finding of exposed) {
+        expect(finding.severity).toBe('error');
+        expect(finding.clause).toBe('personal-data');
+        for (const field of [
+          'sex1 to sex8',
+          'ethnic',
+          'national',
+          'illness',
+          'preg_occ',
+          'age1 to age8',
+          'postcode_full',
+        ])
+          expect(finding.message, field).toContain(field);
+      }
+      // The lettings log is not "public data": no licence is asked for.
+      expect(ids(result).has('public-data-open-licence')).toBe(false);
+    });
+
+    it('MHCLG CORE: its path, its unused and misnamed schemes, and its open operations are reported under their clauses', async () => {
+      const result = await lint('mhclg-core-data-collection-v1.json');
+      const templates = findingsOf(result, 'open-api-path-templates');
+      expect(templates.map((f) => [f.location.jsonPath, f.clause, f.severity])).toEqual([
+        ["$.paths['/logs/:id']", 'open-api', 'error'],
+      ]);
+      expect(templates[0]?.message).toMatch(/write "\/logs\/\{id\}"/);
+      const schemes = [
+        "$.components.securitySchemes['API Key - 1']",
+        "$.components.securitySchemes['API Key - 2']",
+      ];
+      expect(where(result, 'secure-schemes-applied')).toEqual(schemes);
+      expect(where(result, 'open-api-component-names')).toEqual(schemes);
+      expect(findingsOf(result, 'open-api-component-names').every((f) => f.severity === 'error')).toBe(true);
+      const open = findingsOf(result, 'secure-operations-need-credentials');
+      expect(open).toHaveLength(4);
+      expect(open.every((f) => f.severity === 'error' && f.clause === 'secure')).toBe(true);
     });
 
     it.each([

@@ -1,4 +1,4 @@
-import { isObject, isPublic, operationsOf } from '../model.ts';
+import { classificationOf, isObject, operationsOf } from '../model.ts';
 import type { IFunctionResult } from '../spectral.ts';
 import { createRulesetFunction } from '../spectral.ts';
 
@@ -20,12 +20,39 @@ const OPEN_NAMES = [
 ];
 const RESTRICTED = /non-?commercial|no-?deriv|\bBY-NC|\bBY-ND|-NC-|-ND-|\/by-nc|\/by-nd/i;
 
-/** Public data is published under an open licence (the Open Government Licence or an equivalent). */
-export const openLicence = createRulesetFunction<unknown, null>(
-  { input: { type: 'object' }, options: null },
-  function openLicence(document) {
+export interface OpenLicenceOptions {
+  readonly profile: string;
+  /** operationIds that serve the datasets the profile classifies public. */
+  readonly publicOperations: readonly string[];
+}
+
+/**
+ * Public data is published under an open licence (the Open Government Licence or an equivalent). Public
+ * data is what the description classifies public, or what the profile linted against calls public. An
+ * operation that merely lacks security is not thereby public data (a lettings log anyone can call is a
+ * security gap, not open data), and other rules report it.
+ */
+export const openLicence = createRulesetFunction<unknown, OpenLicenceOptions | null>(
+  {
+    input: { type: 'object' },
+    options: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      required: ['profile', 'publicOperations'],
+      properties: {
+        profile: { type: 'string' },
+        publicOperations: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  },
+  function openLicence(document, options) {
     if (!isObject(document)) return [];
-    const servesPublicData = operationsOf(document).some((op) => isPublic(document, op.operation));
+    const profilePublic = new Set(options?.publicOperations ?? []);
+    const servesPublicData = operationsOf(document).some(
+      (op) =>
+        classificationOf(op.operation) === 'public' ||
+        (typeof op.operation.operationId === 'string' && profilePublic.has(op.operation.operationId)),
+    );
     if (!servesPublicData) return [];
     const info = isObject(document.info) ? document.info : {};
     const licence = info.license;

@@ -1,4 +1,5 @@
 import { classificationOf, looksPersonal, schemaTarget, walkAllSchemas } from '../model.ts';
+import { personalFieldOf } from '../personalVocabulary.ts';
 import type { IFunctionResult } from '../spectral.ts';
 import { createRulesetFunction } from '../spectral.ts';
 
@@ -17,8 +18,10 @@ export const personalFieldsClassified = createRulesetFunction<unknown, null>(
       if (!looksPersonal(propertyName, target)) return;
       const classification = classificationOf(schema) ?? classificationOf(target);
       if (classification !== undefined) return;
+      const looksLike = personalFieldOf(propertyName);
+      const special = looksLike?.kind === 'special-category';
       results.push({
-        message: `"${propertyName}" looks like personal data but is not classified: mark it \`x-data-classification: personal\` (or \`public\` if it is business contact data published on purpose).`,
+        message: `"${propertyName}" looks like ${special ? 'special-category' : 'personal'} data (${looksLike?.category ?? 'about a person'}) but is not classified: mark it \`x-data-classification: ${special ? 'special-category' : 'personal'}\` (or \`public\` if it is ${special ? 'not about a person' : 'business contact data published on purpose'}).`,
         path: at,
       });
     });

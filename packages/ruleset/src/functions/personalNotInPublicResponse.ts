@@ -6,6 +6,7 @@ import {
   isPersonal,
   isPublic,
   type JsonPath,
+  listCutShort,
   operationsOf,
   responsesOf,
   walkSchema,
@@ -62,8 +63,7 @@ export const personalNotInPublicResponse = createRulesetFunction<unknown, null>(
     }
     return [...found.values()].map(({ at, name, classification, operations }): IFunctionResult => {
       const list = [...operations];
-      const named =
-        list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', ');
+      const named = listCutShort(list, 3);
       return {
         message: `${name ? `"${name}"` : 'A schema'} is classified ${classification} but is returned by the public operation${list.length === 1 ? '' : 's'} ${named}: move it behind authentication or leave it out of the public response.`,
         path: at,

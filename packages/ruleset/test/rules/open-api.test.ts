@@ -125,6 +125,55 @@ testRule('open-api-no-ref-cycles', [
   },
 ]);
 
+testRule('open-api-path-templates', [
+  { name: 'templated paths pass', document: cleanDocument(), errors: [] },
+  {
+    name: 'an Express-style /records/:id fails (MHCLG CORE’s /logs/:id)',
+    document: withChange((d) => {
+      d.paths['/records/:id'] = d.paths['/records/{id}'];
+      delete d.paths['/records/{id}'];
+    }),
+    errors: [{ path: ['paths', '/records/:id'], message: /":id".*write "\/records\/\{id\}"/ }],
+  },
+  {
+    name: 'a colon inside a segment (a custom method such as /records:search) passes',
+    document: withChange((d) => {
+      d.paths['/records:search'] = d.paths['/records'];
+      delete d.paths['/records'];
+    }),
+    errors: [],
+  },
+]);
+
+testRule('open-api-component-names', [
+  {
+    name: 'names of letters, digits, dots, dashes and underscores pass',
+    document: cleanDocument(),
+    errors: [],
+  },
+  {
+    name: 'a security scheme named "API Key - 1" fails (MHCLG CORE)',
+    document: withChange((d) => {
+      d.components.securitySchemes['API Key - 1'] = d.components.securitySchemes.councilOAuth;
+    }),
+    errors: [{ path: ['components', 'securitySchemes', 'API Key - 1'], message: /for example "API_Key-1"/ }],
+  },
+  {
+    name: 'a schema named with angle brackets and a comma fails',
+    document: withChange((d) => {
+      d.components.schemas['Feature<Geometry,Properties>'] = { type: 'object' };
+    }),
+    errors: [{ path: ['components', 'schemas', 'Feature<Geometry,Properties>'] }],
+  },
+  {
+    name: 'dotted and dashed names pass',
+    document: withChange((d) => {
+      d.components.schemas['uk.gov.Record-v2_1'] = { type: 'object' };
+    }),
+    errors: [],
+  },
+]);
+
 testRule('open-api-profile-operations', [
   {
     name: 'every required operation present passes',

@@ -40,11 +40,19 @@ testRule('public-data-security-declared', [
     errors: [],
   },
   {
-    name: 'an operation that says nothing about security, with no default, fails',
+    name: 'a public operation that says nothing about security, with no default, fails',
     document: withChange((d) => {
       delete d.paths['/records'].get.security;
     }),
-    errors: [{ path: listRecords }],
+    errors: [{ path: listRecords, message: /classified public but declares no security/ }],
+  },
+  {
+    name: 'an operation not classified public is left to secure-operations-need-credentials',
+    document: withChange((d) => {
+      delete d.paths['/records'].get.security;
+      delete d.paths['/records'].get['x-data-classification'];
+    }),
+    errors: [],
   },
 ]);
 
@@ -77,6 +85,43 @@ testRule('public-data-open-licence', [
       d.info.license = { name: 'Supplier licence, all rights reserved' };
     }),
     errors: [{ path: ['info', 'license'] }],
+  },
+  {
+    name: 'operations that merely lack security are not public data: no licence asked (MHCLG lettings logs, BOPS)',
+    document: withChange((d) => {
+      delete d.info.license;
+      for (const path of ['/records', '/records/{id}']) {
+        delete d.paths[path].get.security;
+        delete d.paths[path].get['x-data-classification'];
+      }
+    }),
+    errors: [],
+  },
+  {
+    name: 'an operation classified public behind a token still serves public data',
+    document: withChange((d) => {
+      delete d.info.license;
+      d.paths['/records'].get.security = [{ councilOAuth: ['records:read'] }];
+    }),
+    errors: [{ path: ['info'], message: /no licence is declared/ }],
+  },
+  {
+    name: 'an operation serving a dataset the profile calls public needs a licence, classified or not',
+    document: withChange((d) => {
+      delete d.info.license;
+      for (const path of ['/records', '/records/{id}']) delete d.paths[path].get['x-data-classification'];
+    }),
+    profile: { id: 'example', requiredOperations: [], publicOperations: ['listRecords', 'getRecord'] },
+    errors: [{ path: ['info'], message: /no licence is declared/ }],
+  },
+  {
+    name: 'a profile that calls nothing here public asks for no licence',
+    document: withChange((d) => {
+      delete d.info.license;
+      for (const path of ['/records', '/records/{id}']) delete d.paths[path].get['x-data-classification'];
+    }),
+    profile: { id: 'example', requiredOperations: [], publicOperations: ['listPlanningApplications'] },
+    errors: [],
   },
   {
     name: 'no licence is needed when nothing is public',

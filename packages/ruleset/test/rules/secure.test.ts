@@ -110,3 +110,77 @@ testRule('secure-no-basic-auth', [
     errors: [],
   },
 ]);
+
+const listRecords = ['paths', '/records', 'get'];
+
+testRule('secure-operations-need-credentials', [
+  { name: 'public operations open, the rest behind OAuth, passes', document: cleanDocument(), errors: [] },
+  {
+    name: 'an unclassified operation with no security anywhere fails',
+    document: withChange((d) => {
+      delete d.paths['/records'].get.security;
+      delete d.paths['/records'].get['x-data-classification'];
+    }),
+    errors: [
+      { path: listRecords, message: /can be called without credentials but is not classified public/ },
+    ],
+  },
+  {
+    name: 'an unclassified operation saying security: [] fails',
+    document: withChange((d) => {
+      delete d.paths['/records'].get['x-data-classification'];
+    }),
+    errors: [{ path: [...listRecords, 'security'] }],
+  },
+  {
+    name: 'an unclassified operation with an anonymous alternative fails',
+    document: withChange((d) => {
+      delete d.paths['/records'].get['x-data-classification'];
+      d.paths['/records'].get.security = [{}, { councilOAuth: ['records:read'] }];
+    }),
+    errors: [{ path: [...listRecords, 'security'] }],
+  },
+  {
+    name: 'an unclassified operation under a document-wide OAuth default passes',
+    document: withChange((d) => {
+      d.security = [{ councilOAuth: ['records:read'] }];
+      delete d.paths['/records'].get.security;
+      delete d.paths['/records'].get['x-data-classification'];
+    }),
+    errors: [],
+  },
+  {
+    name: 'an operation classified personal without security is left to personal-data-behind-security',
+    document: withChange((d) => {
+      d.paths['/people/{id}'].get.security = [];
+    }),
+    errors: [],
+  },
+]);
+
+testRule('secure-schemes-applied', [
+  { name: 'every scheme applied passes', document: cleanDocument(), errors: [] },
+  {
+    name: 'a scheme defined and never applied warns (MHCLG CORE’s API keys)',
+    document: withChange((d) => {
+      d.components.securitySchemes.legacyKey = { type: 'apiKey', in: 'header', name: 'X-Api-Key' };
+    }),
+    errors: [{ path: ['components', 'securitySchemes', 'legacyKey'], message: /defined but no operation/ }],
+  },
+  {
+    name: 'a scheme applied only by the document default passes',
+    document: withChange((d) => {
+      d.components.securitySchemes.legacyKey = { type: 'apiKey', in: 'header', name: 'X-Api-Key' };
+      d.security = [{ legacyKey: [] }];
+    }),
+    errors: [],
+  },
+  {
+    name: 'a requirement written only in an example does not apply a scheme',
+    document: withChange((d) => {
+      d.components.securitySchemes.legacyKey = { type: 'apiKey', in: 'header', name: 'X-Api-Key' };
+      d.components.schemas.Record.example = { id: 'r1', security: [{ legacyKey: [] }] };
+    }),
+    errors: [{ path: ['components', 'securitySchemes', 'legacyKey'] }],
+  },
+]);
