@@ -5,9 +5,12 @@ import {
   checksOf,
   citedExchangeIds,
   countsLine,
+  expectedFailureText,
   judgedBy,
   levelText,
   notJudgedLines,
+  partialRunText,
+  sentence,
 } from './summary.ts';
 
 // Past this many exchanges only those a check cites carry their previews; the JSON report has them all.
@@ -65,6 +68,7 @@ function summary(report: RunReport): string {
 <div class="verdict ${report.certifiable ? 'yes' : 'no'}">
 <p>Level reached: <strong>${h(levelText(report))}</strong></p>
 <p>Certifiable: <strong>${report.certifiable ? 'yes' : 'no'}</strong>${report.certifiable ? ': a certifier may sign this run.' : ', because:'}</p>${reasons}
+${report.partial ? `<p>${h(partialRunText(report) ?? '')}</p>` : ''}
 ${
   report.notJudged.length > 0
     ? `<p>Not judged by this run, and what to give it:</p><ul>${notJudgedLines(report)
@@ -106,6 +110,9 @@ function checkBlock(check: CheckResult): string {
     `<p class="meta">${h(check.severity)} · ${check.durationMs} ms</p>`,
     `<p>${h(check.message)}</p>`,
     ...(check.toJudge ? [`<p>To judge it, give ${h(check.toJudge)}.</p>`] : []),
+    ...(check.expectedFailure
+      ? [`<p><strong>${h(sentence(expectedFailureText(check) ?? ''))}</strong></p>`]
+      : []),
     ...(check.judged ? [`<p class="meta">Judged ${check.judged.count} ${h(check.judged.of)}.</p>`] : []),
   ];
   for (const group of check.violations ?? []) {
@@ -119,6 +126,8 @@ function checkBlock(check: CheckResult): string {
   }
   const evidence = citedExchangeIds(check);
   if (evidence.length > 0) parts.push(`<p>Evidence: ${evidence.map(exchangeLink).join(', ')}</p>`);
+  if (check.rerunCommand)
+    parts.push(`<p>Run just this check again:</p><pre><code>${h(check.rerunCommand)}</code></pre>`);
   if (check.data && Object.keys(check.data).length > 0)
     parts.push(
       `<details><summary>Facts</summary><pre>${h(JSON.stringify(check.data, null, 2))}</pre></details>`,
@@ -185,9 +194,12 @@ function exchangeBlock(exchange: Exchange, withPreview: boolean): string {
   const response = exchange.response
     ? `HTTP ${exchange.response.status} (${exchange.response.bytes} bytes)\n${headerLines(exchange.response.headers)}\n\n${exchange.response.bodyPreview}`
     : `${exchange.error?.code ?? 'NO_ANSWER'}: ${exchange.error?.message ?? ''}`;
+  const curl = exchange.curl
+    ? `\n<p>Send it again (the credential read from the environment variable named)</p><pre><code>${h(exchange.curl)}</code></pre>`
+    : '';
   return `<li><details id="${h(exchange.id)}"><summary>${title}</summary>
 <p>Request</p><pre>${h(request)}</pre>
-<p>${exchange.response ? 'Response' : 'Error'}</p><pre>${h(response)}</pre></details></li>`;
+<p>${exchange.response ? 'Response' : 'Error'}</p><pre>${h(response)}</pre>${curl}</details></li>`;
 }
 
 function exchangesSection(report: RunReport): string {

@@ -1,4 +1,5 @@
 import type { RunReport } from '@council-conform/runner';
+import { formatHar } from './har.ts';
 import { formatHtml } from './html.ts';
 import { formatJson } from './json.ts';
 import { formatJunit } from './junit.ts';
@@ -12,6 +13,7 @@ export const REPORTERS = {
   junit: formatJunit,
   html: formatHtml,
   markdown: formatMarkdown,
+  har: formatHar,
 } as const satisfies Record<string, Reporter>;
 
 export type ReportFormat = keyof typeof REPORTERS;
@@ -28,9 +30,11 @@ export {
 export {
   CLAUSE_STATUS_TEXT,
   countsLine,
+  expectedFailureText,
   judgedBy,
   LEVEL_TEXT,
   levelText,
   notJudgedLines,
+  partialRunText,
 } from './summary.ts';
-export { formatHtml, formatJson, formatJunit, formatMarkdown };
+export { formatHar, formatHtml, formatJson, formatJunit, formatMarkdown };

@@ -1,5 +1,14 @@
 import type { CheckResult, RunReport } from '@council-conform/runner';
-import { CLAUSE_STATUS_TEXT, checksOf, countsLine, judgedBy, levelText, notJudgedLines } from './summary.ts';
+import {
+  CLAUSE_STATUS_TEXT,
+  checksOf,
+  countsLine,
+  expectedFailureText,
+  judgedBy,
+  levelText,
+  notJudgedLines,
+  partialRunText,
+} from './summary.ts';
 
 /** Text safe in a Markdown table cell: no pipes, no line breaks, no HTML a renderer would act on. */
 const cell = (text: string) =>
@@ -10,6 +19,13 @@ const cell = (text: string) =>
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, ' ');
 const code = (text: string) => `\`${text.replace(/`/g, 'ʼ')}\``;
+/** A command as a code span, exactly as it is to be typed: fenced by more backticks than it holds in a row. */
+const command = (text: string) => {
+  const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  // A space inside the fence only where a backtick would otherwise touch it; Markdown drops one each side.
+  const pad = fence.length > 1 ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\r?\n/g, ' ')}${pad}${fence}`;
+};
 
 const ICON: Readonly<Record<CheckResult['status'], string>> = {
   pass: '✅ pass',
@@ -34,6 +50,8 @@ export function formatMarkdown(report: RunReport): string {
   if (report.certifiableReasons.length > 0) {
     lines.push('', ...report.certifiableReasons.map((reason) => `- ${cell(reason)}`));
   }
+  const partial = partialRunText(report);
+  if (partial) lines.push('', `**${cell(partial)}**`);
   if (report.notJudged.length > 0) {
     lines.push('', '### Not judged', '', ...notJudgedLines(report).map((line) => `- ${cell(line)}`));
   }
@@ -51,7 +69,8 @@ export function formatMarkdown(report: RunReport): string {
     );
   }
   const findings = report.checks.filter(
-    (c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn',
+    (c) =>
+      c.status === 'fail' || c.status === 'error' || c.status === 'warn' || c.expectedFailure !== undefined,
   );
   if (findings.length > 0) {
     lines.push('', '### Findings', '');
@@ -59,6 +78,9 @@ export function formatMarkdown(report: RunReport): string {
       lines.push(
         `- ${ICON[check.status]} ${code(check.id)} (${check.severity}, ${code(check.clause)}): ${cell(check.message)}`,
       );
+      const expected = expectedFailureText(check);
+      if (expected) lines.push(`  - **${cell(expected)}**`);
+      if (check.rerunCommand) lines.push(`  - run just this check again: ${command(check.rerunCommand)}`);
       for (const group of check.violations ?? []) {
         lines.push(`  - ${cell(group.kind)}: ${group.count} time${group.count === 1 ? '' : 's'}`);
         for (const example of group.examples.slice(0, MAX_EXAMPLES)) {

@@ -1,5 +1,5 @@
 import { CLAUSE_IDS } from '@council-conform/clauses';
-import { ATTESTATION_JSON_SCHEMA, LEVEL_RULES, REPORT_VERSION } from '@council-conform/runner';
+import { ATTESTATION_JSON_SCHEMA, LEVEL_RULES, LIMIT_KEYS, REPORT_VERSION } from '@council-conform/runner';
 
 /**
  * The published JSON Schemas, written to `docs/` by `pnpm --filter @council-conform/reporters docs`; a test
@@ -83,7 +83,7 @@ export const REPORT_JSON_SCHEMA = {
     reportVersion: {
       type: 'string',
       pattern: `^${major}\\.\\d+\\.\\d+$`,
-      description: `Semantic version of this report format (${REPORT_VERSION} when this schema was published). Minor versions only add optional fields. 2.0.0 added the check status \`not-judged\`, the clause status \`not-judged\`, \`levelProvisional\`, \`notJudged\`, \`sampling\`, and a check's \`judged\` and \`toJudge\`.`,
+      description: `Semantic version of this report format (${REPORT_VERSION} when this schema was published). Minor versions only add optional fields. 2.0.0 added the check status \`not-judged\`, the clause status \`not-judged\`, \`levelProvisional\`, \`notJudged\`, \`sampling\`, and a check's \`judged\` and \`toJudge\`. 2.1.0 added \`settings\`, \`partial\`, a check's \`rerunCommand\` and \`expectedFailure\`, and an exchange's \`credential\` and \`curl\`.`,
     },
     runner: {
       type: 'object',
@@ -217,6 +217,56 @@ export const REPORT_JSON_SCHEMA = {
         ),
       },
     },
+    settings: {
+      type: 'object',
+      additionalProperties: false,
+      required: [...LIMIT_KEYS, 'tokenUrl'],
+      description:
+        'The run’s other settings, none of them secret, so that `conform run --rerun-failed` repeats the run as it was. Since report format 2.1.0.',
+      properties: {
+        requestsPerSecond: { type: 'number', exclusiveMinimum: 0, description: 'Request rate.' },
+        requestTimeoutMs: count('Per-request timeout, in milliseconds.'),
+        runBudgetMs: count('The run’s time budget, in milliseconds.'),
+        maxResponseBytes: count('Largest response body read, in bytes.'),
+        maxRetryAfterMs: count('Longest Retry-After waited out, in milliseconds.'),
+        exportBudgetMs: count('How long a bulk export may take, in milliseconds.'),
+        tokenUrl: text('The OAuth 2.0 token endpoint, redacted as evidence URLs are.'),
+        roundTrip: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['target', 'tokenUrl'],
+          description: 'The round-trip target, when the run had one; its credentials are never recorded.',
+          properties: {
+            target: text('Base URL of the implementation the export was imported into.'),
+            tokenUrl: text('Its token endpoint.'),
+          },
+        },
+      },
+    },
+    partial: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['only', 'skip', 'leftOut'],
+      description:
+        'Present when the run ran only some checks (`--only`, `--skip`, `--rerun-failed`). Each check left out is in `checks` as `not-judged`, and the run is never certifiable. Since report format 2.1.0.',
+      properties: {
+        only: stringList(
+          'Check or clause ids given to `--only` (for `--rerun-failed`, the checks repeated).',
+        ),
+        skip: stringList('Check or clause ids given to `--skip`.'),
+        rerunOf: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['startedAt', 'checks'],
+          description: 'Present for `--rerun-failed`: the run repeated.',
+          properties: {
+            startedAt: { type: 'string', format: 'date-time', description: 'When the repeated run started.' },
+            checks: stringList('The checks that failed or errored in it.'),
+          },
+        },
+        leftOut: stringList('Ids of the checks this run left out.'),
+      },
+    },
     attestation: {
       description: 'The supplier’s signed attestation the run read, or null when none was given.',
       oneOf: [{ type: 'null' }, { $ref: '#/$defs/attestation' }],
@@ -270,6 +320,24 @@ export const REPORT_JSON_SCHEMA = {
         data: {
           type: 'object',
           description: 'Small facts worth keeping: counts, sample sizes, seeds.',
+        },
+        rerunCommand: text(
+          'For a check that failed or errored: the `conform run … --only <id>` command that runs it alone again with the run’s settings. It never carries a secret: credentials come from the CONFORM_* environment variables. Since report format 2.1.0.',
+        ),
+        expectedFailure: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reason', 'status'],
+          description:
+            'Present when the check is listed in the run’s expected failures (`--expected-failures`). Since report format 2.1.0.',
+          properties: {
+            reason: text('Why the supplier expects it to fail, as the list says.'),
+            status: {
+              enum: ['expected', 'stale', 'unconfirmed'],
+              description:
+                '`expected`: it failed, as listed, and does not fail CI; `stale`: it passed, so the list is out of date, and the run exits 1 until it is taken off; `unconfirmed`: it neither failed nor passed this run.',
+            },
+          },
         },
       },
     },
@@ -389,6 +457,14 @@ export const REPORT_JSON_SCHEMA = {
           'Id the checks refer to: `ex-0001` onwards for the target, `rt-0001` onwards for the round-trip target.',
         ),
         note: text('Why the request was made.'),
+        credential: {
+          enum: ['primary', 'secondary', 'check'],
+          description:
+            'Whose credential the harness put on the request: tenant one’s, tenant two’s, or one a check made up for the API to refuse. The value is never recorded. Since report format 2.1.0.',
+        },
+        curl: text(
+          'For the evidence of a check that failed or errored: a `curl` command that sends the request again, the credential written as the environment variable that holds one (`$CONFORM_TOKEN`, `$CONFORM_SECOND_TOKEN`, `$CONFORM_CHECK_TOKEN`, `$CONFORM_ROUND_TRIP_TOKEN`), never its value. Since report format 2.1.0.',
+        ),
         observation: text(
           'For evidence that is not an HTTP exchange (a TLS handshake): what was observed. Such an exchange has no response.',
         ),

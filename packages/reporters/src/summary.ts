@@ -1,4 +1,14 @@
-import type { CheckResult, ClauseResult, OutcomeStatus, RunReport } from '@council-conform/runner';
+import {
+  type CheckResult,
+  type ClauseResult,
+  citedExchangeIds,
+  describeSelection,
+  type OutcomeStatus,
+  type PartialRun,
+  type RunReport,
+} from '@council-conform/runner';
+
+export { citedExchangeIds };
 
 /** How a clause was judged, in words a council officer reads: by test, by attestation, or both. */
 export function judgedBy(clause: ClauseResult): string {
@@ -56,14 +66,6 @@ export function countsLine(checks: readonly CheckResult[]): string {
     .join(', ');
 }
 
-/** Every exchange id a check or one of its violation examples cites, in order of first mention. */
-export function citedExchangeIds(check: CheckResult): string[] {
-  const ids = new Set(check.exchangeIds ?? []);
-  for (const group of check.violations ?? [])
-    for (const example of group.examples) if (example.exchangeId) ids.add(example.exchangeId);
-  return [...ids];
-}
-
 export function checksOf(report: RunReport, clause: ClauseResult): CheckResult[] {
   return report.checks.filter((check) => check.clause === clause.id);
 }
@@ -74,9 +76,36 @@ export function checksOf(report: RunReport, clause: ClauseResult): CheckResult[]
  */
 export function levelText(report: RunReport): string {
   const must = report.notJudged.filter((n) => n.severity === 'must').length;
+  const partial = report.partial ? ' (a partial run)' : '';
   return report.levelProvisional
-    ? `${LEVEL_TEXT[report.level]}, provisional: ${must} must check${must === 1 ? ' was' : 's were'} not judged`
-    : LEVEL_TEXT[report.level];
+    ? `${LEVEL_TEXT[report.level]}, provisional: ${must} must check${must === 1 ? ' was' : 's were'} not judged${partial}`
+    : `${LEVEL_TEXT[report.level]}${partial}`;
+}
+
+/**
+ * What a partial run left out, in one sentence, or undefined for a run of every check: every format says it
+ * beside the verdict instead of listing each check left out as not judged.
+ */
+export function partialRunText(report: RunReport): string | undefined {
+  const { partial } = report;
+  if (!partial) return undefined;
+  const ran = report.checks.length - partial.leftOut.length;
+  const how = describeSelection(partial);
+  return `A partial run (${how}): ${ran} of the ${report.checks.length} checks ran, and the ${partial.leftOut.length} left out are not judged. It cannot be certified; run every check for that.`;
+}
+
+/** What the run's expected failures list made of a check, or undefined when the check is not listed. */
+export function expectedFailureText(check: CheckResult): string | undefined {
+  const listed = check.expectedFailure;
+  if (!listed) return undefined;
+  switch (listed.status) {
+    case 'expected':
+      return `expected to fail: ${sentence(listed.reason)}`;
+    case 'stale':
+      return `listed as expected to fail (${listed.reason.trim()}), but it passed: take it off the expected failures, which fails the run until it is`;
+    default:
+      return `listed as expected to fail (${listed.reason.trim()}); this run could not confirm it (${check.status})`;
+  }
 }
 
 /** Text that ends as a sentence does, so another can follow it. */
@@ -84,7 +113,15 @@ export const sentence = (text: string) => (/[.!?)]$/.test(text.trim()) ? text.tr
 
 /** One line per check not judged: which, why, and what to give the run so that it is judged. */
 export function notJudgedLines(report: RunReport): string[] {
-  return report.notJudged.map(
-    (n) => `${n.check} (${n.severity}, ${n.clause}): ${sentence(n.reason)} To judge it, give ${n.toJudge}.`,
-  );
+  const leftOut = new Set(report.partial?.leftOut ?? []);
+  const lines = report.notJudged
+    .filter((n) => !leftOut.has(n.check))
+    .map(
+      (n) => `${n.check} (${n.severity}, ${n.clause}): ${sentence(n.reason)} To judge it, give ${n.toJudge}.`,
+    );
+  if (leftOut.size > 0)
+    lines.push(
+      `${leftOut.size} check${leftOut.size === 1 ? '' : 's'} left out of this partial run (${describeSelection(report.partial as PartialRun)}). To judge ${leftOut.size === 1 ? 'it' : 'them'}, run every check: without --only, --skip or --rerun-failed.`,
+    );
+  return lines;
 }

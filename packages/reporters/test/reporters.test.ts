@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { type CheckResult, LEVEL_RULES, type RunReport } from '@council-conform/runner';
+import { type CheckResult, citedExchangeIds, LEVEL_RULES, type RunReport } from '@council-conform/runner';
 import { BUDGET } from '@council-conform/test-budgets';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_FORMATS, REPORTERS, renderSchemaDocs } from '../src/index.ts';
+import { escapeXml, REPORT_FORMATS, REPORTERS, renderSchemaDocs } from '../src/index.ts';
 import { exampleAttestation, type RealRun, realRun } from './harness.ts';
 
 const docs = new URL('../../../docs/', import.meta.url);
@@ -191,6 +191,110 @@ describe('reporters on a real report', () => {
     expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBeGreaterThan(
       faulty.report.clauses.length,
     );
+  });
+});
+
+/**
+ * The faulty report as `conform run --only … --expected-failures …` leaves it: a partial run, a command to run
+ * each failure again, one failure listed as expected and one listed check that passed.
+ */
+function straightToThePoint(report: RunReport): RunReport {
+  const failures = report.checks.filter((c) => c.status === 'fail');
+  const expectedId = failures[0]?.id;
+  const staleId = report.checks.find((c) => c.status === 'pass')?.id;
+  const leftOut = report.checks.filter((c) => c.status === 'not-applicable').map((c) => c.id);
+  return {
+    ...report,
+    partial: { only: [], skip: leftOut, leftOut },
+    checks: report.checks.map((c) => {
+      let check: CheckResult = c;
+      if (c.status === 'fail')
+        check = {
+          ...check,
+          rerunCommand: `conform run --profile street-reports --mode sandbox --only ${c.id}`,
+        };
+      if (c.id === expectedId)
+        check = { ...check, expectedFailure: { reason: 'fixed in 4.3 (SR-88)', status: 'expected' } };
+      if (c.id === staleId)
+        check = { ...check, expectedFailure: { reason: 'was broken in 4.1', status: 'stale' } };
+      return check;
+    }),
+  };
+}
+
+describe('runs that go straight to the point', () => {
+  it('the evidence of every failure carries a curl command naming the token’s variable, shown in the HTML', () => {
+    const { report } = faulty;
+    const failing = new Set(
+      report.checks.filter((c) => c.status === 'fail' || c.status === 'error').flatMap(citedExchangeIds),
+    );
+    const reproducible = report.exchanges.filter((e) => failing.has(e.id) && e.observation === undefined);
+    expect(reproducible.length).toBeGreaterThan(0);
+    for (const exchange of reproducible)
+      expect(exchange.curl, exchange.id).toMatch(/^curl --include --globoff /);
+    expect(report.exchanges.filter((e) => e.curl !== undefined && !failing.has(e.id))).toEqual([]);
+    const html = REPORTERS.html(report);
+    for (const exchange of reproducible) expect(html).toContain(escapeXml(exchange.curl as string));
+    const authorized = reproducible.filter((e) => e.credential === 'primary');
+    expect(authorized.length).toBeGreaterThan(0);
+    for (const exchange of authorized)
+      expect(exchange.curl).toContain('"authorization: Bearer $CONFORM_TOKEN"');
+  });
+
+  it('every format shows a failure’s command, what the expected failures list made of each check, and a partial run', async () => {
+    const report = straightToThePoint(faulty.report);
+    const validate = await validatorFor('report-schema.json');
+    expect(validate(report), JSON.stringify(validate.errors?.slice(0, 5), null, 2)).toBe(true);
+    const [expected, stale] = ['expected', 'stale'].map((status) =>
+      report.checks.find((c) => c.expectedFailure?.status === status),
+    ) as [CheckResult, CheckResult];
+    const markdown = REPORTERS.markdown(report);
+    const html = REPORTERS.html(report);
+    const junit = REPORTERS.junit(report);
+    for (const check of report.checks.filter((c) => c.rerunCommand)) {
+      const command = check.rerunCommand as string;
+      expect(markdown).toContain(`run just this check again: \`${command}\``);
+      expect(html).toContain(`<pre><code>${escapeXml(command)}</code></pre>`);
+      expect(junit).toContain(`run just this check again: ${escapeXml(command)}`);
+    }
+    expect(markdown).toContain('expected to fail: fixed in 4.3 (SR-88)');
+    expect(markdown).toContain('listed as expected to fail (was broken in 4.1), but it passed');
+    expect(html).toContain('expected to fail: fixed in 4.3 (SR-88)');
+    const partial =
+      /A partial run \(skipping [^)]+\): \d+ of the \d+ checks ran, and the \d+ left out are not judged\. It cannot be certified; run every check for that\./;
+    expect(markdown).toMatch(partial);
+    expect(html).toMatch(partial);
+    // JUnit: an expected failure is skipped with its reason, as xfail is; a listed check that passed fails.
+    const cases = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (name) => ['testsuite', 'testcase'].includes(name),
+    })
+      .parse(junit)
+      .testsuites.testsuite.flatMap(
+        (suite: { testcase: Record<string, unknown>[] }) => suite.testcase,
+      ) as Record<string, unknown>[];
+    const byName = (id: string) =>
+      cases.find((c) => c['@_name'] === id) as Record<string, Record<string, string>>;
+    expect(byName(expected.id).skipped?.['@_message']).toBe('expected to fail: fixed in 4.3 (SR-88)');
+    expect(byName(expected.id).failure).toBeUndefined();
+    expect(byName(stale.id).failure?.['@_type']).toBe('expected-failure-passed');
+  });
+
+  it('har lists every HTTP exchange of the report, as it is in the report', () => {
+    const { report } = faulty;
+    const har = JSON.parse(REPORTERS.har(report)) as {
+      log: {
+        version: string;
+        entries: { request: { url: string }; response: { status: number }; _conformExchangeId: string }[];
+      };
+    };
+    expect(har.log.version).toBe('1.2');
+    const http = report.exchanges.filter((e) => e.observation === undefined);
+    expect(har.log.entries.map((e) => e._conformExchangeId)).toEqual(http.map((e) => e.id));
+    for (const [i, entry] of har.log.entries.entries()) {
+      expect(entry.request.url).toBe(http[i]?.request.url);
+      expect(entry.response.status).toBe(http[i]?.response?.status ?? 0);
+    }
   });
 });
 

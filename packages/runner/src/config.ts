@@ -12,6 +12,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** The settings that bound a run: its rate, timeouts, budgets and caps, each a positive number. */
+export const LIMIT_KEYS = [
+  'requestsPerSecond',
+  'requestTimeoutMs',
+  'runBudgetMs',
+  'maxResponseBytes',
+  'maxRetryAfterMs',
+  'exportBudgetMs',
+] as const;
+
 export const CONFIG_KEYS = [
   'target',
   'mode',
@@ -19,12 +29,7 @@ export const CONFIG_KEYS = [
   'secondTenant',
   'features',
   'seed',
-  'requestsPerSecond',
-  'requestTimeoutMs',
-  'runBudgetMs',
-  'maxResponseBytes',
-  'maxRetryAfterMs',
-  'exportBudgetMs',
+  ...LIMIT_KEYS,
   'tokenUrl',
   'tls',
   'roundTrip',
@@ -96,14 +101,7 @@ export function resolveRunConfig(config: RunConfig & Record<string, unknown>): R
   const mode = config.mode ?? DEFAULTS.mode;
   if (mode !== 'readonly' && mode !== 'sandbox')
     problems.push(`"mode" must be readonly or sandbox, not ${String(mode)}`);
-  for (const key of [
-    'requestsPerSecond',
-    'requestTimeoutMs',
-    'runBudgetMs',
-    'maxResponseBytes',
-    'maxRetryAfterMs',
-    'exportBudgetMs',
-  ] as const) {
+  for (const key of LIMIT_KEYS) {
     if (config[key] !== undefined && !positive(config[key]))
       problems.push(`"${key}" must be a positive number`);
   }

@@ -62,9 +62,19 @@ export interface Observation {
   readonly code?: HarnessErrorCode;
 }
 
+/**
+ * Whose credential the harness put on a request: tenant one's, tenant two's, or one a check made up (a token
+ * the API must refuse). The value itself is never recorded.
+ */
+export type ExchangeCredential = 'primary' | 'secondary' | 'check';
+
 export interface Exchange {
   readonly id: string;
   readonly note?: string;
+  /** Whose credential the request carried, when the harness gave it one. */
+  readonly credential?: ExchangeCredential;
+  /** For the evidence of a check that failed or errored: a `curl` command that sends the request again. */
+  readonly curl?: string;
   readonly startedAt: string;
   durationMs: number;
   readonly request: { method: string; url: string; headers: Record<string, string>; bodyPreview?: string };
@@ -230,9 +240,11 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     options.redactor.learnHeaderSecrets(headers);
     const id = nextId();
     const contentType = headers['content-type'] ?? '';
+    const credential = credentialOf(request.auth, headers, url);
     const exchange = record({
       id,
       ...(request.note ? { note: request.note } : {}),
+      ...(credential ? { credential } : {}),
       startedAt: new Date().toISOString(),
       durationMs: 0,
       request: {
@@ -772,6 +784,17 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     },
     redactor: options.redactor,
   };
+}
+
+/** Whose credential a request carries: only one the harness put on it, in the header or the query. */
+function credentialOf(
+  auth: Auth | undefined,
+  headers: Readonly<Record<string, string>>,
+  url: URL,
+): ExchangeCredential | undefined {
+  if (auth === undefined || auth === 'none') return undefined;
+  if (headers.authorization === undefined && !url.searchParams.has('access_token')) return undefined;
+  return typeof auth === 'object' ? 'check' : auth;
 }
 
 /**

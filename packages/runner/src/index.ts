@@ -12,7 +12,14 @@ export {
   type TokenLimits,
   TokenManager,
 } from './auth.ts';
-export { CONFIG_KEYS, ConfigError, DEFAULTS, didYouMean, resolveRunConfig } from './config.ts';
+export {
+  CONFIG_KEYS,
+  ConfigError,
+  DEFAULTS,
+  didYouMean,
+  LIMIT_KEYS,
+  resolveRunConfig,
+} from './config.ts';
 export {
   CRAWL_RECORD_CAP,
   crawlDataset,
@@ -22,12 +29,14 @@ export {
   isLoopback,
   walkDataset,
 } from './context.ts';
+export { CREDENTIAL_VARIABLES, curlCommand } from './curl.ts';
 export {
   type Auth,
   createHarnessHttp,
   type DownloadRequest,
   type DownloadResult,
   type Exchange,
+  type ExchangeCredential,
   HarnessError,
   type HarnessErrorCode,
   type HarnessHttp,
@@ -46,6 +55,8 @@ export {
   type ClauseResult,
   type ClauseStatus,
   certifiability,
+  citedExchangeIds,
+  type ExpectedFailure,
   judgeClauses,
   judgeLevel,
   LEVEL_RULES,
@@ -57,12 +68,23 @@ export {
 export {
   ABANDON_AFTER_BUDGET_MS,
   REPORT_VERSION,
+  type RecordedSettings,
   type RunEvents,
   type RunInput,
   type RunReport,
   runConformance,
   withEvidenceRule,
 } from './run.ts';
+export {
+  type CheckSelection,
+  describeSelection,
+  isPartial,
+  type PartialRun,
+  type RerunOf,
+  SelectionError,
+  selectedCheckIds,
+} from './selection.ts';
+export { quoteShellText, type ShellPart, shellCommand, shellWord } from './shell.ts';
 export type * from './types.ts';
 export { firstInvalidUtf8Byte } from './utf8.ts';
 export { ViolationCollector } from './violations.ts';

@@ -8,6 +8,20 @@ export interface CheckResult extends CheckOutcome {
   readonly severity: Severity;
   readonly title: string;
   readonly durationMs: number;
+  /** For a check that failed or errored: the command that runs it alone again, with the run's settings. */
+  readonly rerunCommand?: string;
+  /** Set when the check is listed in the run's expected failures (`conform run --expected-failures`). */
+  readonly expectedFailure?: ExpectedFailure;
+}
+
+/**
+ * A check listed as expected to fail, and what this run made of it. `expected`: it failed, as listed, and does
+ * not fail CI. `stale`: it passed, so the list is out of date, and CI fails until it is taken off. `unconfirmed`:
+ * it neither failed nor passed (it could not run, was not judged, did not apply, or warned).
+ */
+export interface ExpectedFailure {
+  readonly reason: string;
+  readonly status: 'expected' | 'stale' | 'unconfirmed';
 }
 
 /**
@@ -140,15 +154,25 @@ export interface Certifiability {
   readonly reasons: readonly string[];
 }
 
-/** Whether a certifier may sign this run, and why not if not. */
+/**
+ * Whether a certifier may sign this run, and why not if not. A partial run never may: its left-out checks
+ * are named once, as the selection, not each as a must check not judged.
+ */
 export function certifiability(
   results: readonly CheckResult[],
   mode: 'readonly' | 'sandbox',
+  partial?: { readonly leftOut: ReadonlySet<string>; readonly described: string },
 ): Certifiability {
   const reasons: string[] = [];
   const failed = results.filter((r) => r.severity === 'must' && r.status === 'fail');
   const errored = results.filter((r) => r.status === 'error');
-  const unjudged = results.filter((r) => r.severity === 'must' && r.status === 'not-judged');
+  const unjudged = results.filter(
+    (r) => r.severity === 'must' && r.status === 'not-judged' && !partial?.leftOut.has(r.id),
+  );
+  if (partial)
+    reasons.push(
+      `a partial run (${partial.described}): ${partial.leftOut.size} of the ${results.length} checks were left out, and only a run of every check can be certified`,
+    );
   if (failed.length > 0)
     reasons.push(`${failed.length} must check(s) failed: ${failed.map((r) => r.id).join(', ')}`);
   if (errored.length > 0)
@@ -158,4 +182,12 @@ export function certifiability(
   if (mode !== 'sandbox')
     reasons.push('certification needs a sandbox-mode run, where writes, bursts and full exports are tested');
   return { certifiable: reasons.length === 0, reasons };
+}
+
+/** Every exchange id a check or one of its violation examples cites, in order of first mention. */
+export function citedExchangeIds(check: CheckOutcome): string[] {
+  const ids = new Set(check.exchangeIds ?? []);
+  for (const group of check.violations ?? [])
+    for (const example of group.examples) if (example.exchangeId) ids.add(example.exchangeId);
+  return [...ids];
 }

@@ -2,7 +2,9 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import type { Attestation, AttestationStatement } from './attestation.ts';
 import { TokenManager } from './auth.ts';
+import { LIMIT_KEYS } from './config.ts';
 import { createRunContext } from './context.ts';
+import { curlCommand } from './curl.ts';
 import { createHarnessHttp, type Exchange, HarnessError } from './http.ts';
 import { PreflightError, type PreflightStep, preflight } from './preflight.ts';
 import { Redactor } from './redact.ts';
@@ -10,15 +12,33 @@ import {
   type CheckResult,
   type ClauseResult,
   certifiability,
+  citedExchangeIds,
   judgeClauses,
   judgeLevel,
   type Level,
   type NotJudged,
   notJudgedOf,
 } from './results.ts';
+import {
+  type CheckSelection,
+  describeSelection,
+  isPartial,
+  leftOutResult,
+  type PartialRun,
+  selectedCheckIds,
+} from './selection.ts';
 import type { Check, CheckOutcome, Reference, ResolvedRunConfig } from './types.ts';
 
-export const REPORT_VERSION = '2.0.0';
+export const REPORT_VERSION = '2.1.0';
+
+/**
+ * The settings of a run beyond its target and sampling, none of them secret, so that `conform run
+ * --rerun-failed` can repeat the run as it was.
+ */
+export interface RecordedSettings extends Readonly<Record<(typeof LIMIT_KEYS)[number], number>> {
+  readonly tokenUrl: string;
+  readonly roundTrip?: { readonly target: string; readonly tokenUrl: string };
+}
 
 /**
  * How long a check may run on after the run's budget is spent before it is abandoned. Every request aborts
@@ -54,6 +74,10 @@ export interface RunReport {
   readonly notJudged: readonly NotJudged[];
   /** How the checks chose what they read: the seed that replays the run's samples (`--seed`). */
   readonly sampling: { readonly seed: string };
+  /** The run's other settings (since report format 2.1.0). */
+  readonly settings?: RecordedSettings;
+  /** Set when the run ran only some checks (`--only`, `--skip`, `--rerun-failed`); it is then not certifiable. */
+  readonly partial?: PartialRun;
   readonly attestation: {
     readonly supplier: string;
     readonly product: string;
@@ -81,6 +105,8 @@ export interface RunInput {
   readonly dryRun?: boolean;
   /** Personal field names of the reference, redacted from evidence. */
   readonly personalFields: ReadonlySet<string>;
+  /** Run only these checks: the rest are reported not judged, and the run is not certifiable. */
+  readonly selection?: CheckSelection;
 }
 
 /**
@@ -90,6 +116,10 @@ export interface RunInput {
  */
 export async function runConformance(input: RunInput): Promise<RunReport> {
   const { config, reference } = input;
+  const selection = isPartial(input.selection) ? input.selection : undefined;
+  // Checked before any request, so that a mistyped id costs nothing.
+  const selected = selection ? selectedCheckIds(input.checks, selection) : undefined;
+  const leftOut = new Set(input.checks.filter((c) => selected && !selected.has(c.id)).map((c) => c.id));
   const started = Date.now();
   const budget = new AbortController();
   const timer = setTimeout(() => budget.abort(), config.runBudgetMs);
@@ -181,7 +211,19 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     ran: boolean,
   ): RunReport => {
     const clauses = judgeClauses(results, input.attestation);
-    const verdict = certifiability(results, config.mode);
+    const verdict = certifiability(
+      results,
+      config.mode,
+      selection ? { leftOut, described: describeSelection(selection) } : undefined,
+    );
+    // The evidence of what failed or broke carries the command that sends it again.
+    const failedEvidence = new Set(
+      results.filter((r) => r.status === 'fail' || r.status === 'error').flatMap(citedExchangeIds),
+    );
+    const reproducible = (exchange: Exchange): Exchange => {
+      const curl = failedEvidence.has(exchange.id) ? curlCommand(exchange) : undefined;
+      return curl ? { ...exchange, curl } : exchange;
+    };
     const level = ran ? judgeLevel(clauses) : { level: 'none' as const, provisional: false };
     const finished = Date.now();
     return {
@@ -204,6 +246,8 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
       certifiableReasons: input.dryRun ? ['dry run: pre-flight only'] : verdict.reasons,
       notJudged: redactor.scrub(notJudgedOf(results)),
       sampling: { seed: config.seed },
+      settings: recordedSettings(config, redactor),
+      ...(selection ? { partial: { ...selection, leftOut: [...leftOut] } } : {}),
       attestation: input.attestation
         ? {
             supplier: input.attestation.supplier,
@@ -213,7 +257,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
             statements: input.attestation.statements,
           }
         : null,
-      exchanges: redactor.scrub([...http.exchanges, ...(roundTripHttp?.exchanges ?? [])]),
+      exchanges: redactor.scrub([...http.exchanges, ...(roundTripHttp?.exchanges ?? [])]).map(reproducible),
     };
   };
   try {
@@ -222,24 +266,33 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     const failed = steps.filter((s) => !s.ok && !s.warning);
     if (failed.length > 0) {
       const notRun = input.checks.map(
-        (check): CheckResult => ({
-          id: check.id,
-          clause: check.clause,
-          severity: check.severity,
-          title: check.title,
-          status: 'error',
-          message: redactor.text(
-            `not run: pre-flight failed at ${failed.map((s) => `“${s.step}”`).join(', ')}`,
-          ),
-          durationMs: 0,
-        }),
+        (check): CheckResult =>
+          selection && leftOut.has(check.id)
+            ? leftOutResult(check, selection)
+            : {
+                id: check.id,
+                clause: check.clause,
+                severity: check.severity,
+                title: check.title,
+                status: 'error',
+                message: redactor.text(
+                  `not run: pre-flight failed at ${failed.map((s) => `“${s.step}”`).join(', ')}`,
+                ),
+                durationMs: 0,
+              },
       );
       throw new PreflightError(redactor.scrub(steps), report(steps, notRun, false));
     }
     const results: CheckResult[] = [];
     if (!input.dryRun) {
-      const total = input.checks.length;
-      for (const [index, check] of input.checks.entries()) {
+      const total = input.checks.length - leftOut.size;
+      let index = -1;
+      for (const check of input.checks) {
+        if (selection && leftOut.has(check.id)) {
+          results.push(leftOutResult(check, selection));
+          continue;
+        }
+        index += 1;
         input.events?.onCheckStart?.(check, index, total, http.requestCount);
         const begun = performance.now();
         let outcome: Omit<CheckResult, 'id' | 'clause' | 'severity' | 'title' | 'durationMs'>;
@@ -332,5 +385,24 @@ export function withEvidenceRule(
     ...outcome,
     status: 'error',
     message: `passed without evidence (${missing.join('; ')}), so it is not counted as a pass; it said: ${outcome.message}`,
+  };
+}
+
+/** The settings a report records, their URLs redacted as the evidence's are (a token endpoint may carry a key). */
+function recordedSettings(config: ResolvedRunConfig, redactor: Redactor): RecordedSettings {
+  return {
+    ...(Object.fromEntries(LIMIT_KEYS.map((key) => [key, config[key]])) as Record<
+      (typeof LIMIT_KEYS)[number],
+      number
+    >),
+    tokenUrl: redactor.url(config.tokenUrl),
+    ...(config.roundTrip
+      ? {
+          roundTrip: {
+            target: redactor.url(config.roundTrip.target),
+            tokenUrl: redactor.url(config.roundTrip.tokenUrl),
+          },
+        }
+      : {}),
   };
 }

@@ -12,8 +12,10 @@ import {
   levelOf,
   PreflightError,
   type Reference,
+  type RunInput,
   resolveRunConfig,
   runConformance,
+  SelectionError,
   TokenManager,
 } from '../src/index.ts';
 import { json, serve } from './support.ts';
@@ -207,16 +209,20 @@ const throwing: Check = {
 };
 const sandboxOnly: Check = { ...passing, id: 'tiny-sandbox', modes: ['sandbox'] };
 
+/** A run of the tiny catalogue, with what a test gives it. */
+const runTiny = (input: Pick<RunInput, 'config'> & Partial<RunInput>) =>
+  runConformance({
+    reference,
+    checks: [passing, failing, throwing, sandboxOnly],
+    personalFields: new Set(),
+    runner: { name: 'test', version: '0' },
+    ...input,
+  });
+
 describe('runConformance', () => {
   it('runs pre-flight, then every check: a throw is an error, not a crash, and no secret is in the report', async () => {
     const config = resolveRunConfig({ target: server.url, credentials: CLIENT, requestsPerSecond: 100 });
-    const report = await runConformance({
-      config,
-      reference,
-      checks: [passing, failing, throwing, sandboxOnly],
-      personalFields: new Set(),
-      runner: { name: 'test', version: '0' },
-    });
+    const report = await runTiny({ config });
     const status = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
     expect(status).toEqual({
       'tiny-pass': 'pass',
@@ -236,6 +242,52 @@ describe('runConformance', () => {
     const text = JSON.stringify(report);
     expect(text).not.toContain(CLIENT.clientSecret);
     expect(text).not.toMatch(/access-token-\d+-abcdef/);
+  });
+
+  it('runs only the selected checks: the rest are not judged, the run is partial and never certifiable', async () => {
+    const config = resolveRunConfig({
+      target: server.url,
+      credentials: CLIENT,
+      requestsPerSecond: 100,
+      mode: 'sandbox',
+    });
+    const started: string[] = [];
+    const report = await runTiny({
+      config,
+      selection: { only: ['open-api'], skip: ['tiny-sandbox'] },
+      events: { onCheckStart: (check, index, total) => started.push(`${index + 1}/${total} ${check.id}`) },
+    });
+    expect(started).toEqual(['1/1 tiny-pass']);
+    const status = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+    expect(status).toEqual({
+      'tiny-pass': 'pass',
+      'tiny-fail': 'not-judged',
+      'tiny-throw': 'not-judged',
+      'tiny-sandbox': 'not-judged',
+    });
+    expect(report.checks.find((c) => c.id === 'tiny-fail')?.message).toBe(
+      'not run: this partial run left it out (only open-api; skipping tiny-sandbox)',
+    );
+    expect(report.partial).toEqual({
+      only: ['open-api'],
+      skip: ['tiny-sandbox'],
+      leftOut: ['tiny-fail', 'tiny-throw', 'tiny-sandbox'],
+    });
+    expect(report.certifiable).toBe(false);
+    // The left-out checks are named once, as the selection: nothing else stands in the way here.
+    expect(report.certifiableReasons).toEqual([
+      'a partial run (only open-api; skipping tiny-sandbox): 3 of the 4 checks were left out, and only a run of every check can be certified',
+    ]);
+    expect(report.settings).toMatchObject({ requestsPerSecond: 100, tokenUrl: `${server.url}/oauth/token` });
+  });
+
+  it('refuses a selection naming no check or clause before any request', async () => {
+    const config = resolveRunConfig({ target: 'http://127.0.0.1:9', credentials: CLIENT });
+    const error = await runTiny({ config, selection: { only: ['tiny-pas'], skip: [] } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SelectionError);
+    expect((error as Error).message).toContain('"tiny-pas" (did you mean "tiny-pass"?)');
   });
 
   it('stops at pre-flight with a configuration error when the target does not answer', async () => {

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { JsonObject } from '@council-conform/openapi';
 import type {
   Attestation,
+  CheckSelection,
   Credentials,
   PreflightStep,
   ResolvedRunConfig,
@@ -17,6 +18,20 @@ import type { CliIo } from '../io.ts';
 import { checkOutputPath, writeOutputFile } from '../output-file.ts';
 import { formatTable } from '../table.ts';
 import { readCaFile } from './ca-file.ts';
+import {
+  checkExpectedFailureIds,
+  expectedFailureLines,
+  readExpectedFailures,
+  withExpectedFailures,
+} from './expected-failures.ts';
+import type { RerunOrigin } from './run-rerun-command.ts';
+import {
+  applyRerunSource,
+  idList,
+  readRerunReport,
+  refuseFlagsTheReportGives,
+  selectionFrom,
+} from './run-selection.ts';
 
 // The runner, the check catalogue and the reporters load when a run starts, not whenever `conform` does.
 const runner = () => import('@council-conform/runner');
@@ -31,8 +46,8 @@ export const CONFIG_FILE_NAMES = [
 ] as const;
 
 /** Settings of the config file beyond the runner's own: what to judge against and where to write. */
-const CLI_KEYS = ['profile', 'attestation', 'reports'] as const;
-const REPORT_KEYS = ['json', 'junit', 'html', 'markdown'] as const;
+const CLI_KEYS = ['profile', 'attestation', 'reports', 'expectedFailures'] as const;
+const REPORT_KEYS = ['json', 'junit', 'html', 'markdown', 'har'] as const;
 type ReportKey = (typeof REPORT_KEYS)[number];
 
 /** Environment variables, each standing for one flag; flags win over them, they win over the file. */
@@ -56,6 +71,7 @@ export const RUN_ENV = {
   roundTripClientId: 'CONFORM_ROUND_TRIP_CLIENT_ID',
   roundTripClientSecret: 'CONFORM_ROUND_TRIP_CLIENT_SECRET',
   caFile: 'CONFORM_CA_FILE',
+  expectedFailures: 'CONFORM_EXPECTED_FAILURES',
 } as const;
 
 export interface RunFlags {
@@ -85,6 +101,16 @@ export interface RunFlags {
   rps?: string;
   seed?: string;
   dryRun?: boolean;
+  /** Check or clause ids, repeatable and comma-separated: run only these. */
+  only?: string[];
+  /** Check or clause ids, repeatable and comma-separated: run all but these. */
+  skip?: string[];
+  /** An earlier run's JSON report: repeat what failed or errored in it, with its settings. */
+  rerunFailed?: string;
+  /** Checks expected to fail, each with why (YAML or JSON). */
+  expectedFailures?: string;
+  /** Write the run's evidence as HAR 1.2 here. */
+  har?: string;
 }
 
 /** Everything a run needs, resolved and validated. */
@@ -94,6 +120,11 @@ export interface RunSettings {
   readonly attestationPath?: string;
   readonly outputs: Partial<Record<ReportKey, string>>;
   readonly dryRun: boolean;
+  /** Set for a partial run: `--only`, `--skip`, `--rerun-failed`. */
+  readonly selection?: CheckSelection;
+  readonly expectedFailuresPath?: string;
+  /** How the run was given, for the command each failure shows that runs its check alone again. */
+  readonly rerunOrigin?: RerunOrigin;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -133,12 +164,12 @@ async function readConfigFile(
     if (!(known as readonly string[]).includes(key))
       problems.push(`unknown setting "${key}"${didYouMean(key, known)}`);
   }
-  for (const key of ['profile', 'attestation'] as const) {
+  for (const key of ['profile', 'attestation', 'expectedFailures'] as const) {
     if (data[key] !== undefined && typeof data[key] !== 'string') problems.push(`"${key}" must be a string`);
   }
   if (data.reports !== undefined) {
     if (!isObject(data.reports))
-      problems.push('"reports" must map formats (json, junit, html, markdown) to paths');
+      problems.push(`"reports" must map formats (${REPORT_KEYS.join(', ')}) to paths`);
     else
       for (const [key, value] of Object.entries(data.reports)) {
         if (!(REPORT_KEYS as readonly string[]).includes(key))
@@ -181,6 +212,9 @@ export async function resolveRunSettings(
   cwd: string,
 ): Promise<RunSettings> {
   const file = await readConfigFile(flags.config, cwd);
+  // --rerun-failed takes the run's settings from its report; flags that would contradict them are refused.
+  if (flags.rerunFailed !== undefined) refuseFlagsTheReportGives(flags);
+  const rerun = flags.rerunFailed ? await readRerunReport(resolve(cwd, flags.rerunFailed)) : undefined;
   const { didYouMean, resolveRunConfig } = await runner();
   const { listSpecIds } = await import('@council-conform/specs');
   const data: JsonObject = file?.data ?? {};
@@ -190,7 +224,7 @@ export async function resolveRunSettings(
     return value === undefined || value === '' ? undefined : value;
   };
 
-  const profile = flags.profile ?? e('profile') ?? (data.profile as string | undefined);
+  const profile = rerun?.profile ?? flags.profile ?? e('profile') ?? (data.profile as string | undefined);
   const known = listSpecIds();
   if (!profile)
     throw new UsageError(
@@ -203,7 +237,13 @@ export async function resolveRunSettings(
       `no profile "${profile}"${didYouMean(profile, known)}; known profiles: ${known.join(', ')} (see \`conform specs\`)`,
     );
 
-  const { profile: _p, attestation: fileAttestation, reports: fileReports, ...fileRun } = data;
+  const {
+    profile: _p,
+    attestation: fileAttestation,
+    reports: fileReports,
+    expectedFailures: fileExpectedFailures,
+    ...fileRun
+  } = data;
   const run: Record<string, unknown> = { ...fileRun };
   const target = flags.target ?? e('target');
   if (target !== undefined) run.target = target;
@@ -230,7 +270,7 @@ export async function resolveRunSettings(
     credentialsFrom(flags.secondToken, flags.secondClientId, flags.secondClientSecret) ??
     credentialsFrom(e('secondToken'), e('secondClientId'), e('secondClientSecret'));
   if (second) run.secondTenant = second;
-  const roundTripTarget = flags.roundTrip ?? e('roundTrip');
+  const roundTripTarget = flags.roundTrip ?? e('roundTrip') ?? rerun?.settings?.roundTrip?.target;
   if (roundTripTarget !== undefined) {
     const credentials = credentialsFrom(
       undefined,
@@ -255,6 +295,8 @@ export async function resolveRunSettings(
     run.tls = { ...rest, ca: await readCaFile(fromFile(inFile), `tls.caFile in ${file?.path}`) };
   }
 
+  if (rerun) applyRerunSource(run, rerun);
+
   let config: ResolvedRunConfig;
   try {
     config = resolveRunConfig(run as RunConfig & Record<string, unknown>);
@@ -264,13 +306,13 @@ export async function resolveRunSettings(
     );
   }
 
-  const attestation = flags.attestation
-    ? resolve(cwd, flags.attestation)
-    : e('attestation')
-      ? resolve(cwd, e('attestation') as string)
-      : typeof fileAttestation === 'string'
-        ? fromFile(fileAttestation)
-        : undefined;
+  // A file named by flag or environment is found from where the command was typed; one in the file, from it.
+  const pathSetting = (flag: string | undefined, key: keyof typeof RUN_ENV, inFile: unknown) => {
+    const typed = flag ?? e(key);
+    if (typed) return resolve(cwd, typed);
+    return typeof inFile === 'string' ? fromFile(inFile) : undefined;
+  };
+  const attestation = pathSetting(flags.attestation, 'attestation', fileAttestation);
   const outputs: Partial<Record<ReportKey, string>> = {};
   const reportsInFile = isObject(fileReports) ? (fileReports as Record<string, string>) : {};
   const flagOutputs: Record<ReportKey, string | undefined> = {
@@ -278,6 +320,7 @@ export async function resolveRunSettings(
     junit: flags.junit,
     html: flags.html,
     markdown: flags.markdown,
+    har: flags.har,
   };
   for (const key of REPORT_KEYS) {
     const flag = flagOutputs[key];
@@ -285,12 +328,24 @@ export async function resolveRunSettings(
     if (flag) outputs[key] = resolve(cwd, flag);
     else if (inFile) outputs[key] = fromFile(inFile);
   }
+  const expectedFailures = pathSetting(flags.expectedFailures, 'expectedFailures', fileExpectedFailures);
+  const selection = selectionFrom(idList(flags.only), idList(flags.skip), rerun);
+  const typedCaFile = flags.caFile ?? e('caFile');
   return {
     profile,
     config,
     ...(attestation ? { attestationPath: attestation } : {}),
     outputs,
     dryRun: flags.dryRun === true,
+    ...(selection ? { selection } : {}),
+    ...(expectedFailures ? { expectedFailuresPath: expectedFailures } : {}),
+    rerunOrigin: {
+      profile,
+      config,
+      cwd,
+      ...(file ? { configFile: file.path } : {}),
+      ...(typedCaFile ? { caFile: resolve(cwd, typedCaFile) } : {}),
+    },
   };
 }
 
@@ -321,7 +376,8 @@ function preflightTable(steps: readonly PreflightStep[]): string {
 
 /** The clause summary printed after a run: status, how each clause was judged, and the verdict. */
 export async function formatRunSummary(report: RunReport): Promise<string> {
-  const { CLAUSE_STATUS_TEXT, countsLine, judgedBy, levelText, notJudgedLines } = await reporters();
+  const { CLAUSE_STATUS_TEXT, countsLine, judgedBy, levelText, notJudgedLines, partialRunText } =
+    await reporters();
   const rows = report.clauses.map((clause) => {
     const checks = report.checks.filter((c) => c.clause === clause.id);
     return [
@@ -333,11 +389,21 @@ export async function formatRunSummary(report: RunReport): Promise<string> {
     ];
   });
   const lines = [formatTable(['#', 'Clause', 'Status', 'Judged by', 'Checks'], rows)];
+  const partial = partialRunText(report);
+  if (partial) lines.push('', partial);
   const findings = report.checks.filter((c) => c.status === 'fail' || c.status === 'error');
   if (findings.length > 0) {
     lines.push('', 'Checks that failed or could not run:');
-    for (const check of findings)
-      lines.push(`  ${check.status.padEnd(5)}  ${check.id} (${check.severity}): ${check.message}`);
+    for (const check of findings) {
+      const expected = check.expectedFailure?.status === 'expected' ? ', expected' : '';
+      lines.push(`  ${check.status.padEnd(5)}  ${check.id} (${check.severity}${expected}): ${check.message}`);
+      if (check.rerunCommand) lines.push(`         run it again: ${check.rerunCommand}`);
+    }
+  }
+  const expected = expectedFailureLines(report);
+  if (expected.length > 0) {
+    lines.push('', 'Listed as expected to fail:');
+    for (const line of expected) lines.push(`  - ${line}`);
   }
   if (report.notJudged.length > 0) {
     lines.push('', 'Not judged by this run, and what to give it:');
@@ -352,10 +418,15 @@ export async function formatRunSummary(report: RunReport): Promise<string> {
   return lines.join('\n');
 }
 
-/** 0 every must check passed (or did not apply); 1 one failed; 2 one could not run (a harness error). */
+/**
+ * 0 every must check passed (or did not apply); 1 one failed, or a check listed as expected to fail passed
+ * (so that the list cannot go stale); 2 one could not run (a harness error). A failure listed as expected
+ * does not count.
+ */
 export function exitCodeOf(report: RunReport): number {
   const must = report.checks.filter((c) => c.severity === 'must');
-  if (must.some((c) => c.status === 'fail')) return EXIT.findings;
+  if (must.some((c) => c.status === 'fail' && c.expectedFailure?.status !== 'expected')) return EXIT.findings;
+  if (report.checks.some((c) => c.expectedFailure?.status === 'stale')) return EXIT.findings;
   if (must.some((c) => c.status === 'error')) return EXIT.usage;
   return EXIT.ok;
 }
@@ -385,9 +456,34 @@ export async function conformRun(
   const { config } = settings;
   // A link at an output path is refused when it is written too; checked first so that a run is not wasted.
   for (const path of Object.values(settings.outputs)) await checkOutputPath(path);
-  const { PreflightError, readAttestation, runConformance } = await runner();
+  const {
+    PreflightError,
+    SelectionError,
+    describeSelection,
+    didYouMean,
+    readAttestation,
+    runConformance,
+    selectedCheckIds,
+  } = await runner();
   const { CHECKS, loadReference } = await checks();
   const { REPORTERS } = await reporters();
+  // Ids are checked against the catalogue before the run, so that a mistyped one costs no request.
+  const { selection } = settings;
+  try {
+    if (selection) selectedCheckIds(CHECKS, selection);
+  } catch (error) {
+    if (error instanceof SelectionError) throw new UsageError(error.code, `--only/--skip: ${error.message}`);
+    throw error;
+  }
+  const expectedFailures = settings.expectedFailuresPath
+    ? await readExpectedFailures(settings.expectedFailuresPath)
+    : undefined;
+  if (expectedFailures)
+    checkExpectedFailureIds(
+      expectedFailures,
+      CHECKS.map((check) => check.id),
+      didYouMean,
+    );
   let attestation: Attestation | undefined;
   if (settings.attestationPath) {
     try {
@@ -404,7 +500,7 @@ export async function conformRun(
   const progress = options.progress !== false;
   if (progress)
     io.err(
-      `conform run: ${settings.profile} ${reference.profile.version} against ${config.target} (${config.mode} mode, ${config.requestsPerSecond} requests/s, run budget ${duration(config.runBudgetMs)})${settings.dryRun ? ', pre-flight only' : ''}`,
+      `conform run: ${settings.profile} ${reference.profile.version} against ${config.target} (${config.mode} mode, ${config.requestsPerSecond} requests/s, run budget ${duration(config.runBudgetMs)})${settings.dryRun ? ', pre-flight only' : ''}${selection ? `, a partial run: ${describeSelection(selection)}` : ''}`,
     );
   let report: RunReport;
   try {
@@ -416,6 +512,7 @@ export async function conformRun(
       ...(attestation ? { attestation } : {}),
       runner: { name: 'council-conform', version: cliPackage.version },
       dryRun: settings.dryRun,
+      ...(selection ? { selection } : {}),
       events: {
         onPreflight: (steps) => {
           if (progress || settings.dryRun) io.err(preflightTable(steps));
@@ -437,6 +534,11 @@ export async function conformRun(
     throw error;
   }
   if (options.decorate) report = options.decorate(report);
+  if (settings.rerunOrigin) {
+    const { rerunArguments, withRerunCommands } = await import('./run-rerun-command.ts');
+    report = withRerunCommands(report, rerunArguments(settings.rerunOrigin));
+  }
+  if (expectedFailures) report = withExpectedFailures(report, expectedFailures);
   const written: string[] = [];
   for (const [key, path] of Object.entries(settings.outputs) as [ReportKey, string][]) {
     await mkdir(dirname(path), { recursive: true });
@@ -514,6 +616,25 @@ export function registerRun(program: Command, io: CliIo): void {
       'the seed of every sample the checks draw (default: a new one per run, printed and in the report): give a report’s sampling.seed to replay its choices',
     )
     .option('--dry-run', 'run pre-flight only: configuration, reachability, TLS, description, credentials')
+    .option(
+      '--only <ids>',
+      'run only these checks: check ids or clause ids, comma-separated or repeated (a partial run is never certifiable)',
+      collect,
+    )
+    .option(
+      '--skip <ids>',
+      'run every check but these: check ids or clause ids, comma-separated or repeated',
+      collect,
+    )
+    .option(
+      '--rerun-failed <report.json>',
+      'repeat only what failed or errored in an earlier run’s JSON report, with its settings (credentials from the environment or flags)',
+    )
+    .option(
+      '--expected-failures <file>',
+      'checks expected to fail, each with why (YAML or JSON): they do not fail the run, and one that passes does',
+    )
+    .option('--har <file>', 'write the run’s evidence here as HAR 1.2, redacted as the report is')
     .action(async (flags: RunFlags) => {
       const argvSecrets = [
         flags.token,
@@ -530,11 +651,18 @@ export function registerRun(program: Command, io: CliIo): void {
           );
         // Under `pnpm conform` the process runs in the workspace root; INIT_CWD is where the user typed it.
         const cwd = process.env.INIT_CWD ?? process.cwd();
+        if (flags.rerunFailed !== undefined) refuseFlagsTheReportGives(flags);
         if (flags.image) {
           process.exitCode = await runImage(flags, safe, cwd);
           return;
         }
         const settings = await resolveRunSettings(flags, process.env, cwd);
+        if (settings.selection?.rerunOf?.checks.length === 0) {
+          safe.out(
+            `Nothing to re-run: no check failed or errored in the run of ${settings.selection.rerunOf.startedAt} (${flags.rerunFailed}).`,
+          );
+          return;
+        }
         const { exitCode } = await conformRun(settings, safe);
         process.exitCode = exitCode;
       } catch (error) {
@@ -592,7 +720,17 @@ async function runImage(flags: RunFlags, io: CliIo, cwd: string): Promise<number
       safe.err(
         `conform run: ${image} ignored ${CONTAINER_ENV.tlsCert} and ${CONTAINER_ENV.tlsKey} and serves plain http, so secure-tls-enforced, secure-tls-version and secure-hsts cannot be judged and the run cannot be certified; serve https on PORT with that certificate (docs/containers.md)`,
       );
-    const resolved = await resolveRunSettings(plan.flagsFor(container.url), process.env, cwd);
+    const given = await resolveRunSettings(plan.flagsFor(container.url), process.env, cwd);
+    // A failure's command runs the image again, in a container of its own: this one's address dies with it.
+    const resolved: RunSettings = given.rerunOrigin
+      ? {
+          ...given,
+          rerunOrigin: {
+            ...given.rerunOrigin,
+            image: { name: image, ...(flags.basePath ? { basePath: flags.basePath } : {}) },
+          },
+        }
+      : given;
     // The run trusts its own CA only where the container serves what that CA signed.
     const settings = container.protocol === 'https' ? trustingCa(resolved, plan.caCertificatePem) : resolved;
     const { exitCode } = await conformRun(settings, safe, {
