@@ -32,7 +32,7 @@ const thin = write(
     '',
   ].join('\n'),
 );
-const swagger = write('swagger.yaml', 'swagger: "2.0"\ninfo: {title: Old, version: "1.0"}\npaths: {}\n');
+const swagger = write('swagger.yaml', 'swagger: "1.2"\ninfo: {title: Old, version: "1.0"}\npaths: {}\n');
 const broken = write(
   'broken.yaml',
   'openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1.0.0\npaths: {}\n',
@@ -100,7 +100,7 @@ describe('conform lint', { timeout: BUDGET.unit }, () => {
   });
 
   it.each([
-    ['Swagger 2.0', swagger, /DOCUMENT_SWAGGER_2: .*Swagger 2\.0/],
+    ['Swagger 1.2', swagger, /DOCUMENT_SWAGGER_2: .*"swagger: 1\.2" is no Swagger version/],
     ['a YAML syntax error', broken, /DOCUMENT_SYNTAX: .*broken\.yaml:\d+:\d+: not valid YAML/],
     ['a missing file', join(dir, 'absent.yaml'), /DOCUMENT_UNREADABLE: .*no such file/],
   ])('exits 2 for %s with a message, never a stack trace', async (_name, path, message) => {

@@ -3,6 +3,11 @@ import { findingsByClause } from './group.ts';
 
 /** The whole result as JSON, findings grouped by clause in checklist order. */
 export function formatJson(result: LintResult): string {
+  return `${JSON.stringify(jsonOf(result), null, 2)}\n`;
+}
+
+/** The result as `formatJson` writes it, as data (several are put in one report). */
+export function jsonOf(result: LintResult): unknown {
   const { findings, ...rest } = result;
-  return `${JSON.stringify({ ...rest, clauses: findingsByClause(findings) }, null, 2)}\n`;
+  return { ...rest, clauses: findingsByClause(findings) };
 }

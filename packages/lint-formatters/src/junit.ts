@@ -1,5 +1,5 @@
 import { CLAUSE_IDS, getClause } from '@council-conform/clauses';
-import type { LintFinding, LintResult } from '@council-conform/ruleset';
+import type { LintFailure, LintFinding, LintResult } from '@council-conform/ruleset';
 
 const escapeXml = (text: string): string =>
   text
@@ -20,6 +20,36 @@ const describe = (finding: LintFinding): string =>
  * when it found anything of error severity; its warnings are listed in the case's output.
  */
 export function formatJunit(result: LintResult): string {
+  return junitDocument(`conform lint ${result.source}`, [junitSuites(result)], result.durationMs);
+}
+
+export interface JunitSuites {
+  readonly xml: readonly string[];
+  readonly tests: number;
+  readonly failures: number;
+  readonly errors: number;
+}
+
+export function junitDocument(name: string, parts: readonly JunitSuites[], durationMs: number): string {
+  const sum = (key: 'tests' | 'failures' | 'errors') => parts.reduce((total, part) => total + part[key], 0);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXml(name)}" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" time="${(durationMs / 1000).toFixed(3)}">\n${parts.flatMap((part) => part.xml).join('\n')}\n</testsuites>\n`;
+}
+
+/** A description that could not be judged: one suite with one case in error, saying why. */
+export function junitFailure(failure: LintFailure): JunitSuites {
+  const source = escapeXml(failure.source);
+  return {
+    xml: [
+      `  <testsuite name="${source}" tests="1" failures="0" errors="1">\n    <testcase classname="conform-lint" name="${source}" file="${source}">\n      <error type="${escapeXml(failure.code)}" message="${escapeXml(failure.message)}"/>\n    </testcase>\n  </testsuite>`,
+    ],
+    tests: 1,
+    failures: 0,
+    errors: 1,
+  };
+}
+
+/** One suite per clause; `prefix` names the file when several are in one document. */
+export function junitSuites(result: LintResult, prefix = ''): JunitSuites {
   const clauseOf = new Map<string, string>(result.rules.map((rule) => [rule.id, rule.clause]));
   for (const finding of result.findings)
     if (!clauseOf.has(finding.checkId)) clauseOf.set(finding.checkId, finding.clause);
@@ -54,8 +84,8 @@ export function formatJunit(result: LintResult): string {
     failures += suiteFailures;
     const { number, title } = getClause(clause);
     suites.push(
-      `  <testsuite name="${number}. ${escapeXml(title)} (${clause})" tests="${ids.length}" failures="${suiteFailures}" errors="0">\n${cases.join('\n')}\n  </testsuite>`,
+      `  <testsuite name="${escapeXml(prefix)}${number}. ${escapeXml(title)} (${clause})" tests="${ids.length}" failures="${suiteFailures}" errors="0">\n${cases.join('\n')}\n  </testsuite>`,
     );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="conform lint ${escapeXml(result.source)}" tests="${total}" failures="${failures}" errors="0" time="${(result.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return { xml: suites, tests: total, failures, errors: 0 };
 }

@@ -10,7 +10,10 @@ function where(finding: LintFinding, mainSource: string): string {
 
 /** Human-readable text for a terminal, grouped by checklist clause, one finding per two lines. */
 export function formatStylish(result: LintResult): string {
-  const header = `${result.source} (OpenAPI ${result.openapi}${result.profile ? `, profile ${result.profile}` : ''})`;
+  const version = result.convertedFrom
+    ? `${result.convertedFrom}, linted as OpenAPI ${result.openapi}`
+    : `OpenAPI ${result.openapi}`;
+  const header = `${result.source} (${version}${result.profile ? `, profile ${result.profile}` : ''})`;
   if (result.findings.length === 0) {
     return `${header}\n\n✔ Lints clean against the Council API ruleset (${plural(result.rules.length, 'rule')}).\n`;
   }

@@ -1,12 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { DocumentError } from './errors.ts';
-import {
-  type JsonObject,
-  type ParsedDocument,
-  parseDocument,
-  pointerTokens,
-  readDocumentText,
-} from './parse.ts';
+import { type JsonObject, type ParsedDocument, parseDocument, pointerTokens } from './parse.ts';
+import { readDocumentText } from './read.ts';
 
 export interface BundleResult {
   /** One self-contained document: every external component hoisted into `components`, every $ref local. */

@@ -1,5 +1,6 @@
 export { assertLocalRefsResolve, type BundleResult, bundleDocument, resolvePointer } from './bundle.ts';
 export { DocumentError, type DocumentErrorCode } from './errors.ts';
+export { assertWithinLimits, DOCUMENT_LIMITS, type DocumentLimits, describeBytes } from './limits.ts';
 export {
   effectiveSecurity,
   HTTP_METHODS,
@@ -14,7 +15,16 @@ export {
   type ParsedDocument,
   parseDocument,
   pointerTokens,
-  readDocumentText,
 } from './parse.ts';
+export { type DocumentText, type ReadOptions, readDocumentText } from './read.ts';
+export {
+  type FollowedReference,
+  pointerOfPath,
+  type ReferenceLoader,
+  type ReferenceProblem,
+  type ResolvedDocument,
+  resolveDocument,
+} from './references.ts';
 export { type StructureProblem, validateOpenApiStructure } from './structure.ts';
+export { type ConvertedSwagger, convertSwagger2, isSwagger2 } from './swagger2.ts';
 export { createSchemaValidator, type InstanceError, type SchemaValidator } from './validate.ts';

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument as parseYamlDocument } from 'yaml';
 import { DocumentError } from './errors.ts';
+import { assertWithinLimits } from './limits.ts';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -30,9 +29,11 @@ export function escapePointerToken(token: string): string {
 
 /**
  * Parses YAML or JSON (JSON is YAML) into plain data, keeping a line index so findings can point at lines.
- * Syntax errors become a DocumentError naming the line and column where parsing stopped.
+ * Syntax errors become a DocumentError naming the line and column where parsing stopped; text over a
+ * cap (`DOCUMENT_LIMITS`) is refused before it is parsed.
  */
 export function parseDocument(text: string, source: string): ParsedDocument {
+  assertWithinLimits(text, source);
   const lineCounter = new LineCounter();
   const doc = parseYamlDocument(text, {
     lineCounter,
@@ -91,65 +92,4 @@ export function parseDocument(text: string, source: string): ParsedDocument {
       return lineCounter.linePos(offset).line;
     },
   };
-}
-
-/** Reads a description from a file path or an http(s) URL. */
-export async function readDocumentText(
-  location: string,
-  options: { cwd?: string; timeoutMs?: number; maxBytes?: number } = {},
-): Promise<{ source: string; text: string }> {
-  const maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
-  if (/^https?:\/\//i.test(location)) {
-    let response: Response;
-    try {
-      response = await fetch(location, {
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-        headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5' },
-      });
-    } catch (error) {
-      throw new DocumentError(
-        'DOCUMENT_UNREADABLE',
-        `${location}: could not be fetched: ${(error as Error).message}`,
-        location,
-      );
-    }
-    if (!response.ok) {
-      throw new DocumentError(
-        'DOCUMENT_UNREADABLE',
-        `${location}: the server answered ${response.status} ${response.statusText}`,
-        location,
-      );
-    }
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > maxBytes) {
-      throw new DocumentError(
-        'DOCUMENT_UNREADABLE',
-        `${location}: ${declared} bytes is over the ${maxBytes}-byte limit`,
-        location,
-      );
-    }
-    const buffer = Buffer.from(await response.arrayBuffer());
-    if (buffer.byteLength > maxBytes) {
-      throw new DocumentError(
-        'DOCUMENT_UNREADABLE',
-        `${location}: over the ${maxBytes}-byte limit`,
-        location,
-      );
-    }
-    return { source: location, text: buffer.toString('utf8') };
-  }
-  const path = isAbsolute(location) ? location : resolve(options.cwd ?? process.cwd(), location);
-  try {
-    const buffer = await readFile(path);
-    if (buffer.byteLength > maxBytes) {
-      throw new DocumentError('DOCUMENT_UNREADABLE', `${path}: over the ${maxBytes}-byte limit`, path);
-    }
-    return { source: path, text: buffer.toString('utf8') };
-  } catch (error) {
-    if (error instanceof DocumentError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new DocumentError('DOCUMENT_UNREADABLE', `${path}: cannot be read: ${why}`, path);
-  }
 }

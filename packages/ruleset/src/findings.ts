@@ -45,8 +45,10 @@ export interface RuleSummary {
 export interface LintResult {
   /** The description linted, as the user named it (relative path or URL). */
   readonly source: string;
-  /** Its `openapi` version. */
+  /** Its `openapi` version (for a converted Swagger 2.0 description, the version it was linted as). */
   readonly openapi: string;
+  /** What it was written in when it was converted to be linted, e.g. "Swagger 2.0". */
+  readonly convertedFrom?: string;
   /** The profile linted against, if any. */
   readonly profile?: string;
   readonly findings: readonly LintFinding[];
@@ -61,5 +63,30 @@ export const hasErrors = (result: LintResult): boolean => result.counts.error > 
 export function countSeverities(findings: readonly LintFinding[]): SeverityCounts {
   const counts: SeverityCounts = { error: 0, warn: 0, info: 0, hint: 0 };
   for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+/** A description `conform lint` could not judge at all (unreadable, not OpenAPI, over a cap). */
+export interface LintFailure {
+  /** The description as the user named it. */
+  readonly source: string;
+  /** A stable code, e.g. `DOCUMENT_TOO_LARGE`. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Several descriptions linted in one run: each one's result, those that could not be judged, the totals. */
+export interface LintReport {
+  readonly results: readonly LintResult[];
+  readonly failures: readonly LintFailure[];
+  /** Findings of every result added up. */
+  readonly counts: SeverityCounts;
+  readonly durationMs: number;
+}
+
+export function countReport(results: readonly LintResult[]): SeverityCounts {
+  const counts: SeverityCounts = { error: 0, warn: 0, info: 0, hint: 0 };
+  for (const result of results)
+    for (const severity of Object.keys(counts) as Severity[]) counts[severity] += result.counts[severity];
   return counts;
 }

@@ -1,9 +1,12 @@
 export { RULESET_DOCS_PATH, renderRulesetDocs } from './docs.ts';
 export {
+  countReport,
   countSeverities,
   type FindingLocation,
   hasErrors,
+  type LintFailure,
   type LintFinding,
+  type LintReport,
   type LintResult,
   type RuleSummary,
   type SeverityCounts,
@@ -15,7 +18,9 @@ export {
   lintDescription,
   lintText,
   pointerOf,
+  SWAGGER_CONVERTED,
 } from './lint.ts';
+export { lintDescriptions } from './lint-files.ts';
 export {
   COUNCIL_RULES,
   type CouncilRule,

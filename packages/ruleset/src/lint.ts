@@ -1,16 +1,25 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import { CLAUSE_IDS } from '@council-conform/clauses';
-import { DocumentError, parseDocument, readDocumentText, resolvePointer } from '@council-conform/openapi';
+import {
+  assertWithinLimits,
+  type ConvertedSwagger,
+  convertSwagger2,
+  DocumentError,
+  type DocumentText,
+  isSwagger2,
+  parseDocument,
+  readDocumentText,
+  resolvePointer,
+} from '@council-conform/openapi';
 import { countSeverities, type LintFinding, type LintResult, type RuleSummary } from './findings.ts';
 import { isObject, type JsonPath } from './model.ts';
+import { LinearResolver, NonStringReference, type Resolution } from './resolver.ts';
 import { ENGINE_CODES, type Severity } from './rules.ts';
 import { createCouncilRuleset, docsUrlOf, type LintProfile, ruleOf } from './ruleset.ts';
 import {
   Document,
   type IRuleResult,
   JsonParser,
-  Resolver,
   Ruleset,
   type RulesetFunctionContext,
   Spectral,
@@ -32,42 +41,210 @@ export class LintEngineError extends Error {
 
 /** Lints a description from a file path or an http(s) URL. Throws `DocumentError` when it cannot be judged. */
 export async function lintDescription(location: string, options: LintOptions = {}): Promise<LintResult> {
-  const { source, text } = await readDocumentText(location, options.cwd ? { cwd: options.cwd } : {});
-  return lintText(text, source, options);
+  const read = await readDocumentText(location, options.cwd ? { cwd: options.cwd } : {});
+  try {
+    return await lintText(read.text, read.source, options);
+  } catch (error) {
+    throw withResponseNamed(error, read);
+  }
+}
+
+/** A URL that served something other than a description: say what the server sent. */
+function withResponseNamed(error: unknown, read: DocumentText): unknown {
+  if (!(error instanceof DocumentError) || !read.response) return error;
+  if (error.code !== 'DOCUMENT_SYNTAX' && error.code !== 'DOCUMENT_NOT_OPENAPI') return error;
+  const named = new DocumentError(
+    error.code,
+    `${error.message} (The server answered ${read.response.status} with content type ${read.response.contentType}.)`,
+    error.source,
+    ...(error.location ? [error.location] : []),
+  );
+  return named;
 }
 
 /**
+ * The rule a converted Swagger 2.0 description is noted under: it asks for OpenAPI 3.1, which is exactly
+ * what such a description lacks (the converted document it judges says 3.1, so it cannot see that itself).
+ */
+export const SWAGGER_CONVERTED = 'open-api-version';
+
+/**
  * Lints description text. `source` is its absolute path or URL: relative `$ref`s are read beside a file
- * (never fetched from a server). Throws `DocumentError` (`DOCUMENT_SYNTAX`, `DOCUMENT_NOT_OPENAPI`,
- * `DOCUMENT_SWAGGER_2`) when the text cannot be judged as OpenAPI 3 at all.
+ * (never fetched from a server). The text is held to `DOCUMENT_LIMITS` before any parser reads it. Throws
+ * `DocumentError` (`DOCUMENT_TOO_LARGE`, `DOCUMENT_SYNTAX`, `DOCUMENT_NOT_OPENAPI`, `DOCUMENT_SWAGGER_2`)
+ * when the text cannot be judged; a Swagger 2.0 description is converted to OpenAPI 3.1 and linted.
  */
 export async function lintText(text: string, source: string, options: LintOptions = {}): Promise<LintResult> {
+  try {
+    return await lintWithinLimits(text, source, options);
+  } catch (error) {
+    // The caps keep nesting far below any stack's depth; a stack overflow all the same is still the
+    // description's doing, and says so rather than crash.
+    if (isStackOverflow(error)) {
+      throw new DocumentError(
+        'DOCUMENT_TOO_LARGE',
+        `${source}: nested too deeply to be read (the reader ran out of stack); flatten it and lint again.`,
+        source,
+      );
+    }
+    throw error;
+  }
+}
+
+const isStackOverflow = (error: unknown): boolean =>
+  error instanceof RangeError && /call stack/i.test(error.message);
+
+async function lintWithinLimits(text: string, source: string, options: LintOptions): Promise<LintResult> {
   const started = performance.now();
-  const document = parse(text, source);
+  assertWithinLimits(text, source);
+  const written = parse(text, source);
+  const swagger = isSwagger2(written.data) ? convertSwagger2(written.data, source) : undefined;
+  const document: SpectralDocument = swagger
+    ? new Document(JSON.stringify(swagger.document), JsonParser, source)
+    : written;
   const openapi = assertOpenApi3(document.data, source);
-  assertReferencesAreStrings(document, source);
   let ruleset: InstanceType<typeof Ruleset>;
   let results: IRuleResult[];
+  const resolver = new LinearResolver();
   try {
     ruleset = rulesetFor(options.profile);
-    const spectral = new Spectral({ resolver: createResolver() });
+    // Spectral's published type names its own resolver class; ours gives it the same two members it uses.
+    const spectral = new Spectral({ resolver: resolver as unknown as SpectralResolver });
     spectral.setRuleset(ruleset);
     results = await spectral.run(document);
   } catch (error) {
+    if (error instanceof NonStringReference) throw nonStringReferenceError(error, written, source);
+    if (error instanceof DocumentError || isStackOverflow(error)) throw error;
     throw new LintEngineError(
       `${source}: the linter itself failed (${describeError(error)}). This is a fault in Council Conform, not in the description: please report it with the file.`,
     );
   }
-  const findings = toFindings(results, source, document.data, options.cwd ?? process.cwd());
+  const judged = [...results, ...referenceResults(resolver.resolution, ruleset, document)];
+  const cwd = options.cwd ?? process.cwd();
+  const findings = toFindings(
+    swagger
+      ? [...mapToSwagger(judged, swagger, written), ...swaggerResults(swagger, written, ruleset)]
+      : judged,
+    source,
+    swagger ? written.data : document.data,
+    cwd,
+  );
   return {
-    source: displaySource(source, options.cwd ?? process.cwd()),
+    source: displaySource(source, cwd),
     openapi,
+    ...(swagger ? { convertedFrom: `Swagger ${swagger.swagger}` } : {}),
     ...(options.profile ? { profile: options.profile.id } : {}),
     findings,
     counts: countSeverities(findings),
     rules: rulesThatRan(ruleset, document),
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+type SpectralResolver = NonNullable<ConstructorParameters<typeof Spectral>[0]>['resolver'];
+
+/** What the resolver found wrong, as Spectral results: unresolvable references and cycles across files. */
+function referenceResults(
+  resolution: Resolution,
+  ruleset: InstanceType<typeof Ruleset>,
+  entry: SpectralDocument,
+): IRuleResult[] {
+  const cycleSeverity = ruleset.rules[CYCLE_RULE]?.severity;
+  return resolution.problems.map((problem) => {
+    const path = [...problem.path, '$ref'];
+    return {
+      code: problem.kind === 'cycle' ? CYCLE_RULE : 'invalid-ref',
+      message: problem.message,
+      path,
+      severity:
+        problem.kind === 'cycle' && typeof cycleSeverity === 'number' && cycleSeverity >= 0
+          ? cycleSeverity
+          : 0,
+      source: problem.source,
+      range: rangeIn(problem.source, path, entry, resolution),
+    };
+  });
+}
+
+const CYCLE_RULE = 'open-api-no-ref-cycles';
+
+/** The range of a path in the entry (Spectral's document) or in a referenced file (read again, only here). */
+function rangeIn(
+  source: string,
+  path: readonly string[],
+  entry: SpectralDocument,
+  resolution: Resolution,
+): IRuleResult['range'] {
+  const fallback = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  if (source === entry.source) return entry.getRangeForJsonPath?.([...path], true) ?? fallback;
+  const text = resolution.texts.get(source);
+  if (text === undefined) return fallback;
+  try {
+    const line = parseDocument(text, source).lineOf(
+      path.map((t) => `/${t.replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''),
+    );
+    return line === undefined
+      ? fallback
+      : { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: 0 } };
+  } catch {
+    return fallback;
+  }
+}
+
+/** The note on every converted Swagger 2.0 description, at its `swagger` line. */
+function swaggerResults(
+  swagger: ConvertedSwagger,
+  written: SpectralDocument,
+  ruleset: InstanceType<typeof Ruleset>,
+): IRuleResult[] {
+  const rule = ruleset.rules[SWAGGER_CONVERTED];
+  if (rule && !rule.enabled) return [];
+  const severity = rule?.severity;
+  const range = written.getRangeForJsonPath?.(['swagger'], true);
+  return [
+    {
+      code: SWAGGER_CONVERTED,
+      message: `This is a Swagger ${swagger.swagger} (OpenAPI 2.0) description: it was converted to OpenAPI 3.1 to be linted, and its findings point at the lines of this file. Move the description to OpenAPI 3.1, the version of the Council API Baseline.`,
+      path: ['swagger'],
+      severity: typeof severity === 'number' ? severity : 1,
+      source: written.source ?? undefined,
+      range: range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    } as IRuleResult,
+  ];
+}
+
+/** Findings in the converted document, moved to where they came from in the Swagger file. */
+function mapToSwagger(
+  results: readonly IRuleResult[],
+  swagger: ConvertedSwagger,
+  written: SpectralDocument,
+): IRuleResult[] {
+  return results.map((result) => {
+    if ((result.source ?? written.source) !== written.source || result.code === SWAGGER_CONVERTED)
+      return result;
+    const path = swagger.originalPathOf(result.path);
+    const range = written.getRangeForJsonPath?.(path, true) ?? result.range;
+    return { ...result, path, range };
+  });
+}
+
+function nonStringReferenceError(
+  error: NonStringReference,
+  written: SpectralDocument,
+  source: string,
+): DocumentError {
+  const at = [...error.path];
+  const inEntry = error.source === source;
+  const range = inEntry ? written.getRangeForJsonPath?.(at, true) : undefined;
+  const line = range ? range.start.line + 1 : undefined;
+  const column = range ? range.start.character + 1 : undefined;
+  const value = inEntry && isObject(written.data) ? resolvePointer(written.data, pointerOf(at)) : undefined;
+  return new DocumentError(
+    'DOCUMENT_NOT_OPENAPI',
+    `${error.source}${line ? `:${line}:${column}` : ''}: "$ref" at ${jsonPathOf(at, inEntry ? written.data : undefined)} is ${JSON.stringify(value ?? null)}, not a string, so no reference in the description can be followed. Make it a string (or rename the key if it is a property called "$ref") and lint again.`,
+    error.source,
+    ...(line && column ? [{ line, column }] : []),
+  );
 }
 
 /** Every rule that ran on this document (Spectral sets its formats, OpenAPI 3.0 or 3.1, during the run). */
@@ -96,6 +273,7 @@ function describeError(error: unknown): string {
 }
 
 type SpectralDocument = Parameters<InstanceType<typeof Spectral>['run']>[0] & {
+  readonly source: string | null;
   readonly data: unknown;
   readonly diagnostics: readonly IRuleResult[];
   formats?: InstanceType<typeof Document>['formats'];
@@ -136,13 +314,6 @@ function assertOpenApi3(data: unknown, source: string): string {
       source,
     );
   }
-  if (data.swagger !== undefined) {
-    throw new DocumentError(
-      'DOCUMENT_SWAGGER_2',
-      `${source}: this is a Swagger ${String(data.swagger)} (OpenAPI 2.0) description; conform lint reads OpenAPI 3.1 and 3.0. Convert it first (for example with swagger2openapi) and lint the result.`,
-      source,
-    );
-  }
   const version = data.openapi;
   if (version === undefined) {
     const other = ['asyncapi', 'arazzo', '$schema'].find((key) => key in data);
@@ -160,40 +331,6 @@ function assertOpenApi3(data: unknown, source: string): string {
     );
   }
   return version;
-}
-
-/**
- * A `$ref` that is not a string stops Spectral's resolver outright, so the description cannot be judged
- * until it is fixed: say where it is.
- */
-function assertReferencesAreStrings(document: SpectralDocument, source: string): void {
-  const find = (node: unknown, at: JsonPath): JsonPath | undefined => {
-    if (Array.isArray(node)) {
-      for (const [index, child] of node.entries()) {
-        const found = find(child, [...at, index]);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    if (!isObject(node)) return undefined;
-    if ('$ref' in node && typeof node.$ref !== 'string') return [...at, '$ref'];
-    for (const [key, child] of Object.entries(node)) {
-      const found = find(child, [...at, key]);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const at = find(document.data, []);
-  if (!at) return;
-  const range = document.getRangeForJsonPath?.(at, true);
-  const line = range ? range.start.line + 1 : undefined;
-  const column = range ? range.start.character + 1 : undefined;
-  throw new DocumentError(
-    'DOCUMENT_NOT_OPENAPI',
-    `${source}${line ? `:${line}:${column}` : ''}: "$ref" at ${jsonPathOf(at, document.data)} is ${JSON.stringify(isObject(document.data) ? resolvePointer(document.data, pointerOf(at)) : null)}, not a string, so no reference in the description can be followed. Make it a string (or rename the key if it is a property called "$ref") and lint again.`,
-    source,
-    ...(line && column ? [{ line, column }] : []),
-  );
 }
 
 const rulesets = new Map<string, InstanceType<typeof Ruleset>>();
@@ -238,33 +375,6 @@ function guarded(fn: RuleFunction): RuleFunction {
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name });
   return wrapped;
-}
-
-/**
- * Files beside the description are read; nothing is fetched from a server. A remote `$ref` resolves to an
- * empty schema so the rest of the description is still judged, and `open-api-self-contained` reports it.
- */
-function createResolver(): InstanceType<typeof Resolver> {
-  const remote = { resolve: async () => '{}' };
-  return new Resolver({
-    resolvers: {
-      http: remote,
-      https: remote,
-      file: {
-        async resolve(uri: { href(): string }) {
-          const path = uri.href();
-          try {
-            return await readFile(path, 'utf8');
-          } catch (error) {
-            const code = (error as NodeJS.ErrnoException).code;
-            throw new Error(
-              `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`,
-            );
-          }
-        },
-      },
-    },
-  });
 }
 
 function displaySource(source: string, cwd: string): string {

@@ -3,20 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentError } from '@council-conform/openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasErrors, lintDescription, lintText } from '../src/index.ts';
+import { documentError } from './support/document-error.ts';
 import { cleanDocument, withChange } from './support/documents.ts';
-
-async function documentError(run: () => Promise<unknown>): Promise<DocumentError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof DocumentError) return error;
-    throw error;
-  }
-  throw new Error('expected a DocumentError');
-}
 
 describe('inputs that cannot be judged', () => {
   it('a YAML syntax error says where parsing stopped', async () => {
@@ -37,12 +27,14 @@ describe('inputs that cannot be judged', () => {
     expect(error.location).toEqual({ line: 1, column: expect.any(Number) });
   });
 
-  it('Swagger 2.0 is named, with what to do about it', async () => {
+  it('a Swagger version other than 2.0 is named, with what conform lint reads', async () => {
     const error = await documentError(() =>
-      lintText('swagger: "2.0"\ninfo: {title: Old, version: "1"}\npaths: {}\n', '/virtual/swagger.yaml'),
+      lintText('swagger: "1.2"\ninfo: {title: Old, version: "1"}\npaths: {}\n', '/virtual/swagger.yaml'),
     );
     expect(error.code).toBe('DOCUMENT_SWAGGER_2');
-    expect(error.message).toMatch(/Swagger 2\.0 .*Convert it first/);
+    expect(error.message).toMatch(
+      /"swagger: 1\.2" is no Swagger version conform lint can read; it reads Swagger 2\.0/,
+    );
   });
 
   it.each([

@@ -24,11 +24,13 @@ describe.skipIf(!present)(
   `real-world descriptions in ${dir}${present ? '' : ' (absent: it sits beside the repository, not in it)'}`,
   { timeout: BUDGET.heavy },
   () => {
-    it('Swagger 2.0 (Open311 GeoReport v2) is refused with a clear message, not linted', async () => {
-      const error = await lint('open311-georeport-v2.yaml').catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DocumentError);
-      expect((error as DocumentError).code).toBe('DOCUMENT_SWAGGER_2');
-      expect((error as DocumentError).message).toMatch(/Swagger 2\.0 .*Convert it first/);
+    it('Swagger 2.0 (Open311 GeoReport v2) is converted to OpenAPI 3.1 and linted, not refused', async () => {
+      const result = await lint('open311-georeport-v2.yaml').catch((e: unknown) => e);
+      expect(result).not.toBeInstanceOf(DocumentError);
+      expect((result as LintResult).convertedFrom).toBe('Swagger 2.0');
+      expect([...ids(result as LintResult)]).toEqual(
+        expect.arrayContaining(['open-api-version', 'secure-no-credentials-in-query']),
+      );
     });
 
     it('BOPS (1.3 MB, OpenAPI 3.0.1) lints, with a 3.0 warning and its real gaps', {

@@ -1,0 +1,324 @@
+/**
+ * The lint pipeline around the rules (issue 20): caps that hold before any parser runs, Swagger 2.0 read by
+ * converting it, every `$ref` followed by a resolver that grows with the document, several descriptions in
+ * one run, and URL inputs whose refusals say what came back.
+ */
+import { mkdtemp, open, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readDocumentText } from '@council-conform/openapi';
+import { listSpecIds, specDir } from '@council-conform/specs';
+import { BUDGET } from '@council-conform/test-budgets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lintDescription, lintDescriptions, lintText } from '../src/index.ts';
+import { documentError } from './support/document-error.ts';
+import { cleanDocument, withChange } from './support/documents.ts';
+
+const realWorld = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'real-world');
+
+const refusal = documentError;
+
+/** Lints the clean document, changed, as openapi.json in a new directory beside the other files given. */
+async function lintBeside(files: Record<string, string>, change: Parameters<typeof withChange>[0]) {
+  const dir = await mkdtemp(join(tmpdir(), 'conform-refs-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  await writeFile(join(dir, 'openapi.json'), JSON.stringify(withChange(change), null, 2));
+  return lintDescription(join(dir, 'openapi.json'), { cwd: dir });
+}
+
+/** Nine anchors of nine aliases each: about 600 bytes that expand to 9^9 strings. */
+const ALIAS_BOMB = [
+  'openapi: 3.1.0',
+  'info: {title: Bomb, version: 1.0.0}',
+  'paths: {}',
+  'x-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name, index) => {
+    const previous = 'abcdefghi'[index] as string;
+    return `x-${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`;
+  }),
+  '',
+].join('\n');
+
+describe('caps that hold before any parser runs', () => {
+  it('refuses a YAML alias bomb, naming the alias cap', { timeout: BUDGET.unit }, async () => {
+    expect(Buffer.byteLength(ALIAS_BOMB)).toBeLessThan(1024);
+    const error = await refusal(() => lintText(ALIAS_BOMB, '/virtual/bomb.yaml'));
+    expect(error.code).toBe('DOCUMENT_TOO_LARGE');
+    expect(error.message).toMatch(
+      /^\/virtual\/bomb\.yaml: its YAML aliases would add more than 1,000,000 nodes to it, over the alias cap; this looks like an alias bomb/,
+    );
+  });
+
+  it('still reads YAML that uses a few anchors and aliases', async () => {
+    const text = [
+      'openapi: 3.1.0',
+      'info: &info {title: Anchors, version: 1.0.0}',
+      'paths: {}',
+      'x-copy: *info',
+      '',
+    ].join('\n');
+    const result = await lintText(text, '/virtual/anchors.yaml');
+    expect(result.openapi).toBe('3.1.0');
+  });
+
+  it('refuses an alias inside the node it names', async () => {
+    const error = await refusal(() =>
+      lintText(
+        'openapi: 3.1.0\ninfo: {title: x, version: 1.0.0}\npaths: {}\nx-loop: &loop [*loop]\n',
+        '/v/loop.yaml',
+      ),
+    );
+    expect(error.code).toMatch(/DOCUMENT_TOO_LARGE|DOCUMENT_SYNTAX/);
+  });
+
+  it.each([
+    [
+      'JSON',
+      `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{},"x-deep":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    ],
+    [
+      'YAML',
+      `openapi: 3.1.0\ninfo: {title: x, version: "1"}\npaths: {}\nx-deep: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+    ],
+  ])('refuses %s nested past the nesting cap, saying where', async (_kind, text) => {
+    const error = await refusal(() => lintText(text, '/virtual/deep'));
+    expect(error.code).toBe('DOCUMENT_TOO_LARGE');
+    expect(error.message).toMatch(
+      /^\/virtual\/deep:\d+: nested more than 256 levels deep \(the nesting cap\)/,
+    );
+  });
+
+  it('refuses a file over the size cap without reading it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-cap-'));
+    const path = join(dir, 'huge.yaml');
+    // Sparse: 60 MB long, nothing written.
+    const handle = await open(path, 'w');
+    await handle.truncate(60 * 1024 * 1024);
+    await handle.close();
+    const error = await refusal(() => lintDescription(path));
+    expect(error.code).toBe('DOCUMENT_TOO_LARGE');
+    expect(error.message).toBe(
+      `${path}: 60.0 MB, over the size cap of 50.0 MB for one description; nothing was parsed.`,
+    );
+  });
+});
+
+describe('Swagger 2.0, converted in memory', () => {
+  const swagger = [
+    'swagger: "2.0"',
+    'info:',
+    '  title: Old lettings API',
+    '  version: 1.0.0',
+    'host: api.example.gov.uk',
+    'schemes: [https]',
+    'securityDefinitions:',
+    '  apiKey:',
+    '    type: apiKey',
+    '    name: api_key',
+    '    in: query',
+    'security:',
+    '  - apiKey: []',
+    'paths:',
+    '  /lettings:',
+    '    get:',
+    '      operationId: listLettings',
+    '      responses:',
+    '        "200":',
+    '          description: Lettings.',
+    '          schema:',
+    '            type: array',
+    '            items: {$ref: "#/definitions/Letting"}',
+    'definitions:',
+    '  Letting:',
+    '    type: object',
+    '    properties:',
+    '      id: {type: string}',
+    '',
+  ].join('\n');
+
+  it('is linted, not refused, with a note that it should move to OpenAPI 3.1', async () => {
+    const result = await lintText(swagger, '/virtual/swagger.yaml', { cwd: '/virtual' });
+    expect(result.convertedFrom).toBe('Swagger 2.0');
+    expect(result.openapi).toMatch(/^3\.1\./);
+    const note = result.findings.find((f) => f.location.jsonPath === '$.swagger');
+    expect(note).toMatchObject({ checkId: 'open-api-version', severity: 'warn', location: { line: 1 } });
+    expect(note?.message).toMatch(
+      /Swagger 2\.0 .*converted to OpenAPI 3\.1.*Move the description to OpenAPI 3\.1/,
+    );
+  });
+
+  it('fires the credentials-in-query rule at the line of the original file', async () => {
+    const result = await lintText(swagger, '/virtual/swagger.yaml', { cwd: '/virtual' });
+    const finding = result.findings.find((f) => f.checkId === 'secure-no-credentials-in-query');
+    expect(finding?.location).toMatchObject({ source: 'swagger.yaml' });
+    // The scheme at securityDefinitions.apiKey (lines 8 to 11), not a line of the converted document.
+    expect(finding?.location.jsonPath).toMatch(/^\$\.securityDefinitions\.apiKey/);
+    expect(finding?.location.line).toBeGreaterThanOrEqual(8);
+    expect(finding?.location.line).toBeLessThanOrEqual(11);
+  });
+
+  it('points findings in definitions and paths at their Swagger lines', async () => {
+    const result = await lintText(swagger, '/virtual/swagger.yaml', { cwd: '/virtual' });
+    for (const finding of result.findings) {
+      expect(finding.location.jsonPath, finding.checkId).not.toMatch(/components|requestBody|content/);
+    }
+    const classified = result.findings.find((f) => f.checkId === 'personal-data-operation-classified');
+    expect(classified?.location).toMatchObject({ jsonPath: "$.paths['/lettings'].get", line: 16 });
+  });
+
+  it('reads Open311 GeoReport v2, a real Swagger 2.0 description, and finds its API key in the query', async () => {
+    const path = join(realWorld, 'open311-georeport-v2.yaml');
+    const result = await lintDescription(path);
+    expect(result.convertedFrom).toBe('Swagger 2.0');
+    const inQuery = result.findings.find((f) => f.checkId === 'secure-no-credentials-in-query');
+    expect(inQuery?.location.jsonPath).toBe('$.securityDefinitions.api_key.in');
+    expect(inQuery?.location.line).toBe(28);
+  });
+});
+
+describe('every $ref followed', () => {
+  it('follows references to non-standard places and reports a broken one there', async () => {
+    const document = withChange((d) => {
+      d.components.definitions = {
+        Thing: { type: 'object', properties: { part: { $ref: '#/components/definitions/Missing' } } },
+      };
+      d.components.schemas.Record.properties.thing = { $ref: '#/components/definitions/Thing' };
+    });
+    const text = JSON.stringify(document, null, 2);
+    const result = await lintText(text, '/virtual/openapi.json');
+    const broken = result.findings.filter((f) => f.checkId === 'invalid-ref');
+    expect(broken.map((f) => f.location.jsonPath)).toEqual([
+      '$.components.definitions.Thing.properties.part.$ref',
+    ]);
+    expect(broken[0]?.message).toMatch(
+      /points at nothing: \/components\/definitions\/Missing does not exist in this file/,
+    );
+    expect(broken[0]?.location.line).toBe(
+      text.split('\n').findIndex((line) => line.includes('#/components/definitions/Missing')) + 1,
+    );
+  });
+
+  it('follows a reference into the middle of another file, and names a file that cannot be read', async () => {
+    const result = await lintBeside(
+      { 'common.yaml': 'definitions:\n  Uprn: {type: string, pattern: "^\\\\d{1,12}$"}\n' },
+      (d) => {
+        d.components.schemas.Record.properties.uprn = { $ref: 'common.yaml#/definitions/Uprn' };
+        d.components.schemas.Record.properties.usrn = { $ref: 'absent.yaml#/Usrn' };
+      },
+    );
+    const broken = result.findings.filter((f) => f.checkId === 'invalid-ref');
+    expect(broken).toHaveLength(1);
+    expect(broken[0]?.message).toMatch(
+      /\$ref "absent\.yaml#\/Usrn" cannot be followed: cannot read .*absent\.yaml: no such file/,
+    );
+  });
+
+  it('reports a $ref cycle across files, with the files named', async () => {
+    const result = await lintBeside(
+      { 'other.yaml': 'Loop:\n  $ref: "openapi.json#/components/schemas/Back"\n' },
+      (d) => {
+        d.components.schemas.Back = { $ref: 'other.yaml#/Loop' };
+        d.components.schemas.Record.properties.loop = { $ref: '#/components/schemas/Back' };
+      },
+    );
+    const cycles = result.findings.filter((f) => f.checkId === 'open-api-no-ref-cycles');
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]?.message).toMatch(
+      /^Circular \$ref across files: .*other\.yaml#\/Loop.*never reaches a schema/,
+    );
+    expect(cycles[0]?.severity).toBe('error');
+  });
+
+  it('keeps a recursive schema across files as it is: a tree is not a cycle', async () => {
+    const result = await lintBeside(
+      {
+        'tree.yaml':
+          'Node:\n  type: object\n  properties:\n    children:\n      type: array\n      items: {$ref: "openapi.json#/components/schemas/Tree"}\n',
+      },
+      (d) => {
+        d.components.schemas.Tree = { $ref: 'tree.yaml#/Node' };
+        d.components.schemas.Record.properties.tree = { $ref: '#/components/schemas/Tree' };
+      },
+    );
+    expect(
+      result.findings.filter((f) => f.checkId === 'open-api-no-ref-cycles' || f.checkId === 'invalid-ref'),
+    ).toEqual([]);
+  });
+});
+
+describe('several descriptions in one run', () => {
+  it('lints the ten reference specs and adds up their findings', { timeout: BUDGET.heavy }, async () => {
+    const paths = listSpecIds().map((id) => join(specDir(id), 'openapi.yaml'));
+    expect(paths).toHaveLength(10);
+    const report = await lintDescriptions(paths);
+    expect(report.failures).toEqual([]);
+    expect(report.results.map((result) => result.source)).toEqual(
+      paths.map((path) => expect.stringContaining(path.split('/').slice(-2).join('/'))),
+    );
+    const sum = report.results.reduce((total, result) => total + result.counts.warn + result.counts.error, 0);
+    expect(report.counts.warn + report.counts.error).toBe(sum);
+  });
+
+  it('goes on past a description it cannot judge, and says why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-several-'));
+    await writeFile(join(dir, 'clean.json'), JSON.stringify(cleanDocument()));
+    await writeFile(join(dir, 'bomb.yaml'), ALIAS_BOMB);
+    const report = await lintDescriptions(['bomb.yaml', 'clean.json', 'absent.yaml'], { cwd: dir });
+    expect(report.results.map((result) => result.source)).toEqual(['clean.json']);
+    expect(report.failures.map((failure) => [failure.source, failure.code])).toEqual([
+      ['bomb.yaml', 'DOCUMENT_TOO_LARGE'],
+      ['absent.yaml', 'DOCUMENT_UNREADABLE'],
+    ]);
+  });
+});
+
+describe('URL inputs', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      if (request.url === '/missing')
+        response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');
+      else if (request.url === '/page')
+        response
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end('<html><body>Docs</body></html>');
+      else if (request.url === '/stalls')
+        response.writeHead(200, { 'content-type': 'application/json' }).write('{"openapi":');
+      // /silent never answers.
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('names the status and content type of a refusal', async () => {
+    const error = await refusal(() => lintDescription(`${base}/missing`));
+    expect(error.message).toBe(
+      `${base}/missing: the server answered 404 Not Found (text/html), not a description.`,
+    );
+  });
+
+  it('names the content type when what came back is not a description', async () => {
+    const error = await refusal(() => lintDescription(`${base}/page`));
+    expect(error.code).toBe('DOCUMENT_NOT_OPENAPI');
+    expect(error.message).toMatch(
+      /\(The server answered 200 with content type text\/html; charset=utf-8\.\)$/,
+    );
+  });
+
+  it.each([
+    ['/silent', 'waiting for the response headers'],
+    ['/stalls', 'reading the response body'],
+  ])('names the time limit that ran out for %s', { timeout: BUDGET.unit }, async (path, phase) => {
+    const error = await refusal(() => readDocumentText(`${base}${path}`, { timeoutMs: 500 }));
+    expect(error.message).toBe(
+      `${base}${path}: the 0.5 s time limit for fetching a description ran out while ${phase}.`,
+    );
+  });
+});
