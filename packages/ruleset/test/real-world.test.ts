@@ -33,6 +33,22 @@ describe.skipIf(!present)(
       );
     });
 
+    it('Open311 GeoReport v2: its reads are open without being classified public; its API key is applied', async () => {
+      const result = await lint('open311-georeport-v2.yaml');
+      const open = findingsOf(result, 'secure-operations-need-credentials');
+      expect(open.map((f) => f.message.split(' can be called')[0]).sort()).toEqual([
+        'GET /request/{service_request_id}.{response_format}',
+        'GET /requests.{response_format}',
+        'GET /services.{response_format}',
+        'GET /services/{service_code}.{response_format}',
+        'GET /tokens/{token_id}.{response_format}',
+      ]);
+      // POST /requests requires api_key, so the scheme is applied; nothing it returns looks personal.
+      expect(findingsOf(result, 'secure-schemes-applied')).toEqual([]);
+      expect(findingsOf(result, 'personal-data-fields-behind-security')).toEqual([]);
+      expect(findingsOf(result, 'public-data-open-licence')).toEqual([]);
+    });
+
     it('BOPS (1.3 MB, OpenAPI 3.0.1) lints, with a 3.0 warning and its real gaps', {
       timeout: BUDGET.heavy,
     }, async () => {
