@@ -2,17 +2,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLAUSES } from '@council-conform/clauses';
+import { type CliIo, publishSignedReport } from '@council-conform/cli';
 import {
-  type CliIo,
   DEMO_FAULT,
   type DemoPublication,
   demoRun,
   demoTokenOf,
   type PublishedDemo,
   publishDemoResults,
-  publishSignedReport,
   writeDemoAttestation,
-} from '@council-conform/cli';
+} from '@council-conform/operator-cli';
 import { BUDGET } from '@council-conform/test-budgets';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CliIo } from '@council-conform/cli';
 import {
-  type CliIo,
   DEMO_COUNCILS,
   DEMO_SPEC,
   type DemoContracts,
@@ -12,7 +12,7 @@ import {
   type PublishedDemo,
   publishDemoResults,
   writeDemoAttestation,
-} from '@council-conform/cli';
+} from '@council-conform/operator-cli';
 import { BUDGET } from '@council-conform/test-budgets';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { processIo } from './io.ts';
+import { endQuietlyWhenOutputCloses, processIo } from './io.ts';
 import { runCli } from './program.ts';
 
+endQuietlyWhenOutputCloses();
 process.exitCode = await runCli(process.argv.slice(2), processIo);

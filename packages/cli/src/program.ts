@@ -1,47 +1,51 @@
 import { Command, CommanderError } from 'commander';
+import cliPackage from '../package.json' with { type: 'json' };
+import { registerBundle } from './commands/bundle.ts';
 import { registerClauses } from './commands/clauses.ts';
 import { registerContracts } from './commands/contracts.ts';
-import { registerDashboardAdmin } from './commands/dashboard-admin.ts';
-import { registerDemo } from './commands/demo.ts';
 import { registerCertificateCommands } from './commands/keys.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerMock } from './commands/mock.ts';
-import { registerMonitorCommands } from './commands/monitor.ts';
 import { registerPublish } from './commands/publish.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSpecs } from './commands/specs.ts';
 import { EXIT } from './errors.ts';
 import type { CliIo } from './io.ts';
 
-export const CLI_VERSION = '0.1.0';
+export const CLI_VERSION: string = cliPackage.version;
 
-/** Every command, registered in one place; each later capability adds its line here. */
-const COMMANDS = [
+/** Adds one command (or a family of them) to the program. */
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+/**
+ * The supplier's commands: what the installable `conform` package offers (`contracts company-number` is how a
+ * supplier claims its Companies House number). The operator's commands (demo, dashboard administration,
+ * scheduled monitoring) add to these in @council-conform/operator-cli.
+ */
+export const SUPPLIER_COMMANDS: readonly RegisterCommand[] = [
   registerClauses,
   registerSpecs,
   registerLint,
+  registerBundle,
   registerRun,
   registerMock,
-  registerDemo,
   registerCertificateCommands,
   registerPublish,
   registerContracts,
-  registerDashboardAdmin,
-  registerMonitorCommands,
-] as const;
+];
 
-export function createProgram(io: CliIo): Command {
+export function createProgram(io: CliIo, commands: readonly RegisterCommand[] = SUPPLIER_COMMANDS): Command {
   const program = new Command('conform')
     .description('Council Conform: judge a supplier API against the Local Gov Digital Procurement Checklist')
     .version(CLI_VERSION)
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
-  for (const register of COMMANDS) register(program, io);
+  for (const register of commands) register(program, io);
   // Subcommands, nested ones too (`schedule add`), inherit output and exit behaviour so that tests see
   // everything and nothing calls exit.
-  const inherit = (commands: readonly Command[]) => {
-    for (const command of commands) {
+  const inherit = (children: readonly Command[]) => {
+    for (const command of children) {
       command
         .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
         .exitOverride()
@@ -54,8 +58,12 @@ export function createProgram(io: CliIo): Command {
 }
 
 /** Runs the CLI on argv (without node and script) and resolves to the process exit code. */
-export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
-  const program = createProgram(io);
+export async function runCli(
+  args: readonly string[],
+  io: CliIo,
+  commands: readonly RegisterCommand[] = SUPPLIER_COMMANDS,
+): Promise<number> {
+  const program = createProgram(io, commands);
   process.exitCode = undefined;
   try {
     await program.parseAsync([...args], { from: 'user' });

@@ -110,7 +110,10 @@ describe('conform run --ca-file against a server whose certificate a private CA 
       tls: { key: issued.keyPem, cert: issued.certificatePem },
     });
     try {
+      // As `pnpm conform` typed in `dir`: the workspace's script runs at its root and names `dir` INIT_CWD.
       vi.stubEnv('INIT_CWD', dir);
+      vi.stubEnv('npm_package_name', 'council-conform');
+      vi.stubEnv('npm_lifecycle_event', 'conform');
       const args = [...mockRunArgs(supplier, server.url, join(dir, 'report.json')), '--dry-run'];
       const trusted = capture();
       expect(await runCli([...args, '--ca-file', 'certs/ca.pem'], trusted), trusted.stderr()).toBe(0);

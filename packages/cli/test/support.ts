@@ -5,7 +5,8 @@ import {
   type MockSupplier,
   serveMockWithRoundTrip,
 } from '@council-conform/mocks';
-import type { CliIo } from '../src/index.ts';
+
+export { capture } from '../src/testing.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
@@ -39,18 +40,6 @@ export function mockRunArgs(supplier: MockSupplier, url: string, report: string)
     report,
     ...supplier.features.flatMap((feature) => ['--feature', feature]),
   ];
-}
-
-/** A CliIo that keeps what the command printed, for assertions. */
-export function capture(): CliIo & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    stdout: () => out.join('\n'),
-    stderr: () => err.join('\n'),
-  };
 }
 
 /**

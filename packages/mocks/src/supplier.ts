@@ -10,7 +10,10 @@ import {
   type SchemaValidator,
 } from '@council-conform/openapi';
 import { type DatasetProfile, type LoadedSpec, loadFixtures, loadSpec } from '@council-conform/specs';
-import { createMemoryRecordStore, type RecordScope, type RecordStore } from '@council-conform/storage';
+import type { RecordScope, RecordStore } from '@council-conform/storage';
+// The in-memory store alone: the package's main entry also opens PGlite and PostgreSQL, which a mock never
+// needs and the supplier's installable CLI must not carry.
+import { createMemoryRecordStore } from '@council-conform/storage/memory';
 import { http, type RequestHandler } from 'msw';
 import { createClientRateLimits, type RateLimitedClient } from './client-rate-limits.ts';
 import { LEGACY_PREFIX, LEGACY_SUNSET, servedDescription } from './description.ts';

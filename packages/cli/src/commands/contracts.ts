@@ -1,18 +1,12 @@
-import {
-  councilOf,
-  describeUnknownCouncil,
-  normaliseCompanyNumber,
-  RegisterError,
-  type RegisterSource,
-  readRegisterSource,
-  ValueError,
-} from '@council-conform/contracts';
+import type { RegisterSource } from '@council-conform/contracts';
 import type { Command } from 'commander';
 import { postToDashboard } from '../dashboard-client.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
+import { userCwd } from '../user-cwd.ts';
 
-const cwd = () => process.env.INIT_CWD ?? process.cwd();
+// Registers and their councils load when a contracts command runs, not whenever `conform` starts.
+const contracts = () => import('@council-conform/contracts');
 
 export interface ContractsImportOutcome {
   /** True when the dashboard read the register (some rows may still be refused: see `body.problems`). */
@@ -33,12 +27,13 @@ export async function importContractsRegister(
   location: string,
   options: { readonly council: string; readonly to: string; readonly token: string; readonly cwd?: string },
 ): Promise<ContractsImportOutcome> {
+  const { councilOf, describeUnknownCouncil, RegisterError, readRegisterSource } = await contracts();
   const council = councilOf(options.council);
   if (!council)
     throw new UsageError('COUNCIL_UNKNOWN', `--council: ${describeUnknownCouncil(options.council)}`);
   let register: RegisterSource;
   try {
-    register = await readRegisterSource(location, { cwd: options.cwd ?? cwd() });
+    register = await readRegisterSource(location, { cwd: options.cwd ?? userCwd() });
   } catch (error) {
     if (error instanceof RegisterError) throw new UsageError(error.code, error.message);
     throw error;
@@ -74,6 +69,7 @@ export async function registerCompanyNumber(options: {
   readonly to: string;
   readonly token: string;
 }): Promise<CompanyNumberOutcome> {
+  const { normaliseCompanyNumber, ValueError } = await contracts();
   let companyNumber: string | null;
   try {
     companyNumber = normaliseCompanyNumber(options.companyNumber);

@@ -1,23 +1,16 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import {
-  CertificateError,
-  generateKeyPair,
-  type SignedReport,
-  signReport,
-  type TrustedKey,
-  verifySignedReport,
-} from '@council-conform/certificates';
+import { basename, join } from 'node:path';
+import type { SignedReport, TrustedKey } from '@council-conform/certificates';
 import type { RunReport } from '@council-conform/runner';
 import { type Command, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { writeOutputFile } from '../output-file.ts';
-import { readRevocationList } from './revocation-list.ts';
+import { fromUserCwd, userCwd } from '../user-cwd.ts';
 
-// Under `pnpm conform` the process runs in the workspace root; INIT_CWD is where the user typed the command.
-const cwd = () => process.env.INIT_CWD ?? process.cwd();
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+// Signing and verifying load when one of these commands runs, not whenever `conform` starts.
+const certificates = () => import('@council-conform/certificates');
 
 async function readText(path: string, what: string, code: string): Promise<string> {
   try {
@@ -28,7 +21,8 @@ async function readText(path: string, what: string, code: string): Promise<strin
 }
 
 /** A CertificateError from signing or from a key file is the user's to fix, so it leaves as a usage error. */
-function asUsage<T>(run: () => T): T {
+async function asUsage<T>(run: () => T): Promise<T> {
+  const { CertificateError } = await certificates();
   try {
     return run();
   } catch (error) {
@@ -50,11 +44,12 @@ async function generate(flags: GenerateFlags, io: CliIo): Promise<void> {
       'KEY_NAME_INVALID',
       `--name "${flags.name}" must be a plain file name: letters, digits, ".", "_" and "-"`,
     );
-  const dir = resolve(cwd(), flags.out);
+  const dir = fromUserCwd(flags.out);
   const privatePath = join(dir, `${flags.name}.key`);
   const publicPath = join(dir, `${flags.name}.pub`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (flags.force) await Promise.all([rm(privatePath, { force: true }), rm(publicPath, { force: true })]);
+  const { generateKeyPair } = await certificates();
   const pair = generateKeyPair();
   try {
     // Exclusive: created or failing, so an existing key is never replaced between a check and the write, and
@@ -105,7 +100,7 @@ function defaultSignedPath(reportPath: string): string {
 }
 
 async function sign(reportArg: string, flags: SignFlags, io: CliIo): Promise<void> {
-  const reportPath = resolve(cwd(), reportArg);
+  const reportPath = fromUserCwd(reportArg);
   const text = await readText(reportPath, 'report', 'REPORT_UNREADABLE');
   let input: RunReport | SignedReport;
   try {
@@ -125,8 +120,9 @@ async function sign(reportArg: string, flags: SignFlags, io: CliIo): Promise<voi
         `--expires-in must be a whole number of days, not "${flags.expiresIn}"`,
       );
   }
-  const privateKeyPem = await readText(resolve(cwd(), flags.key), 'private key', 'KEY_UNREADABLE');
-  const signed = asUsage(() =>
+  const privateKeyPem = await readText(fromUserCwd(flags.key), 'private key', 'KEY_UNREADABLE');
+  const { signReport } = await certificates();
+  const signed = await asUsage(() =>
     signReport(input, {
       privateKeyPem,
       role: flags.role,
@@ -135,7 +131,7 @@ async function sign(reportArg: string, flags: SignFlags, io: CliIo): Promise<voi
       ...(flags.product !== undefined ? { product: flags.product } : {}),
     }),
   );
-  const out = flags.out ? resolve(cwd(), flags.out) : defaultSignedPath(reportPath);
+  const out = flags.out ? fromUserCwd(flags.out) : defaultSignedPath(reportPath);
   await writeOutputFile(out, `${JSON.stringify(signed, null, 2)}\n`);
   const mine = signed.signatures.at(-1)!;
   const { certificate } = signed;
@@ -166,7 +162,7 @@ async function trustedKeysFrom(flags: VerifyFlags): Promise<TrustedKey[]> {
     );
   return Promise.all(
     entries.map(async ({ path, role }) => {
-      const file = resolve(cwd(), path);
+      const file = fromUserCwd(path);
       return {
         publicKeyPem: await readText(file, 'public key', 'KEY_UNREADABLE'),
         role,
@@ -178,10 +174,12 @@ async function trustedKeysFrom(flags: VerifyFlags): Promise<TrustedKey[]> {
 
 async function verify(signedArg: string, flags: VerifyFlags, io: CliIo): Promise<number> {
   const trustedKeys = await trustedKeysFrom(flags);
-  const revocations = flags.revocations ? await readRevocationList(flags.revocations, cwd()) : [];
-  const path = resolve(cwd(), signedArg);
+  const { readRevocationList } = await import('./revocation-list.ts');
+  const revocations = flags.revocations ? await readRevocationList(flags.revocations, userCwd()) : [];
+  const path = fromUserCwd(signedArg);
   const text = await readText(path, 'signed report', 'REPORT_UNREADABLE');
-  const result = asUsage(() => verifySignedReport(text, { trustedKeys, revocations }));
+  const { verifySignedReport } = await certificates();
+  const result = await asUsage(() => verifySignedReport(text, { trustedKeys, revocations }));
   if (!result.ok) {
     io.out(`NOT VALID (${result.reason}): ${result.message}`);
     return EXIT.findings;

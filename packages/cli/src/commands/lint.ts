@@ -5,13 +5,15 @@ import {
   type LintFormat,
 } from '@council-conform/lint-formatters';
 import type { LintProfile, LintReport } from '@council-conform/ruleset';
-import { listSpecIds, loadProfile } from '@council-conform/specs';
 import { type Command, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
+import { userCwd } from '../user-cwd.ts';
 
 /** The profile of a reference spec, as the lint needs it: the operations a council's contract requires. */
 async function lintProfile(id: string): Promise<LintProfile> {
+  // The specs (and the OpenAPI parser under them) load when a profile is asked for, not at start-up.
+  const { listSpecIds, loadProfile } = await import('@council-conform/specs');
   const known = listSpecIds();
   if (!known.includes(id)) {
     const near = known.find((candidate) => candidate.startsWith(id.slice(0, 4)));
@@ -66,7 +68,7 @@ export function registerLint(program: Command, io: CliIo): void {
       const profile = options.profile === undefined ? undefined : await lintProfile(options.profile);
       // Loaded here, not at start-up: Spectral takes most of a second to load and only lint needs it.
       const { hasErrors, lintDescription, lintDescriptions } = await import('@council-conform/ruleset');
-      const lintOptions = profile ? { profile } : {};
+      const lintOptions = { cwd: userCwd(), ...(profile ? { profile } : {}) };
       if (locations.length === 1) {
         // One description prints exactly as it always has; one that cannot be judged is an error (exit 2).
         const result = await lintDescription(locations[0] as string, lintOptions);

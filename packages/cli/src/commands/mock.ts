@@ -1,5 +1,3 @@
-import { createMockSupplier, FAULTS, isFaultId, startMockServer } from '@council-conform/mocks';
-import { listSpecIds } from '@council-conform/specs';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
@@ -27,6 +25,11 @@ export function registerMock(program: Command, io: CliIo): void {
     .option('--list-faults', 'list the fault catalogue and exit')
     .option('--json', 'with --list-faults: print as JSON')
     .action(async (options: MockOptions) => {
+      // The mocks (msw, the specs and their fixtures) load when `conform mock` runs, not whenever `conform` starts.
+      const { createMockSupplier, FAULTS, isFaultId, startMockServer } = await import(
+        '@council-conform/mocks'
+      );
+      const { listSpecIds } = await import('@council-conform/specs');
       if (options.listFaults) {
         if (options.json) io.out(JSON.stringify(FAULTS, null, 2));
         else

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { postToDashboard } from '../dashboard-client.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
-
-const cwd = () => process.env.INIT_CWD ?? process.cwd();
+import { fromUserCwd } from '../user-cwd.ts';
 
 export interface PublishOutcome {
   /** True when the dashboard stored the report (201) or already had it (200). */
@@ -48,7 +46,7 @@ export function registerPublish(program: Command, io: CliIo): void {
           'UPLOAD_TOKEN_MISSING',
           'give the upload token with --token or CONFORM_UPLOAD_TOKEN',
         );
-      const path = resolve(cwd(), file);
+      const path = fromUserCwd(file);
       let bytes: Buffer;
       try {
         bytes = await readFile(path);

@@ -17,6 +17,7 @@ import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { checkOutputPath, writeOutputFile } from '../output-file.ts';
 import { formatTable } from '../table.ts';
+import { userCwd } from '../user-cwd.ts';
 import { readCaFile } from './ca-file.ts';
 import {
   checkExpectedFailureIds,
@@ -649,8 +650,7 @@ export function registerRun(program: Command, io: CliIo): void {
           safe.err(
             'note: a secret on the command line can be read by other users of this machine; prefer the CONFORM_* environment variables',
           );
-        // Under `pnpm conform` the process runs in the workspace root; INIT_CWD is where the user typed it.
-        const cwd = process.env.INIT_CWD ?? process.cwd();
+        const cwd = userCwd();
         if (flags.rerunFailed !== undefined) refuseFlagsTheReportGives(flags);
         if (flags.image) {
           process.exitCode = await runImage(flags, safe, cwd);

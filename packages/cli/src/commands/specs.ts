@@ -1,9 +1,10 @@
-import { listSpecIds, loadSpec, summariseSpec } from '@council-conform/specs';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { formatTable } from '../table.ts';
 
 export async function specSummaries() {
+  // Loaded here: bundling every spec's description is work only `conform specs` needs.
+  const { listSpecIds, loadSpec, summariseSpec } = await import('@council-conform/specs');
   return Promise.all(listSpecIds().map(async (id) => summariseSpec(await loadSpec(id))));
 }
 

@@ -9,7 +9,7 @@ import { listenDashboard, openResultsStore, type ResultsStore } from '@council-c
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_COUNCILS } from '../src/commands/demo-contracts.ts';
-import { importDemoContracts, runCli } from '../src/index.ts';
+import { importDemoContracts, runOperatorCli } from '../src/index.ts';
 import { capture } from './support.ts';
 
 /** An administrator's: it may import any council's register and register any supplier's number. */
@@ -26,7 +26,7 @@ let registersUrl: string;
 
 async function conform(...args: string[]) {
   const io = capture();
-  const code = await runCli(args, io);
+  const code = await runOperatorCli(args, io);
   return { code, out: io.stdout(), err: io.stderr() };
 }
 const importArgs = (location: string, council: string, ...more: string[]) => [

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { type CliIo, EXIT, formatTable, fromUserCwd, UsageError } from '@council-conform/cli';
 import type {
   CredentialsSource,
   MonitorRegistry,
@@ -9,11 +9,7 @@ import type {
   RunQueuePolicy,
 } from '@council-conform/monitor';
 import { type Command, Option } from 'commander';
-import { EXIT, UsageError } from '../errors.ts';
-import type { CliIo } from '../io.ts';
-import { formatTable } from '../table.ts';
 
-const cwd = () => process.env.INIT_CWD ?? process.cwd();
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Environment variables the monitoring commands read, each standing for a flag. */
@@ -166,7 +162,7 @@ function tenantCredentials(
         'SECRETS_FILE_MISSING',
         `${whose.entryFlag} names an entry of the secrets file: give it with --secrets-file`,
       );
-    return { from: 'file', path: resolve(cwd(), flags.secretsFile), entry };
+    return { from: 'file', path: fromUserCwd(flags.secretsFile), entry };
   }
   if (!fromEnv) return { from: 'none' };
   return {
@@ -405,7 +401,7 @@ async function worker(flags: WorkerFlags, io: CliIo): Promise<void> {
     );
   let signingKeyPem: string;
   try {
-    signingKeyPem = await readFile(resolve(cwd(), keyPath), 'utf8');
+    signingKeyPem = await readFile(fromUserCwd(keyPath), 'utf8');
   } catch (error) {
     throw new UsageError('SIGNING_KEY_UNREADABLE', `${keyPath}: cannot be read: ${(error as Error).message}`);
   }

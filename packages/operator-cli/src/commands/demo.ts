@@ -1,12 +1,19 @@
 import { join, relative, resolve } from 'node:path';
 import { CLAUSES } from '@council-conform/clauses';
+import {
+  type CliIo,
+  conformRun,
+  exitCodeOf,
+  formatRunSummary,
+  formatTable,
+  fromUserCwd,
+  userCwd,
+} from '@council-conform/cli';
 import type { FaultId } from '@council-conform/mocks';
 import { validateOpenApiStructure } from '@council-conform/openapi';
 import type { PrivateCa } from '@council-conform/private-ca';
 import { listSpecIds, loadSpec, specDir, summariseSpec } from '@council-conform/specs';
 import type { Command } from 'commander';
-import type { CliIo } from '../io.ts';
-import { formatTable } from '../table.ts';
 import { DEMO_COUNCILS, importDemoContracts } from './demo-contracts.ts';
 import {
   type DemoPublication,
@@ -15,7 +22,6 @@ import {
   writeDemoAttestation,
 } from './demo-dashboard.ts';
 import { createDemoCa, EXAMPLE_ATTESTATION } from './demo-reference.ts';
-import { conformRun, exitCodeOf, formatRunSummary } from './run.ts';
 
 export const DEMO_SPEC = 'street-reports';
 /** A fault a current check catches: personal records answered without a token. */
@@ -128,7 +134,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       }
       io.out(formatTable(['Spec', 'Version', 'Ops', 'Datasets', 'Aligned to', 'OpenAPI 3.1', 'Lint'], rows));
 
-      const outDir = resolve(options.out);
+      const outDir = fromUserCwd(options.out);
       io.out(
         `\n3. \`conform run\` against two mock ${DEMO_SPEC} suppliers served on 127.0.0.1 over https (a certificate from a private CA made for the demo, which the runs trust), in sandbox mode at 250 requests/s, with the example supplier attestation (docs/examples/attestation.yaml) and a second, empty implementation to carry the export into for the easy-exit round trip.`,
       );
@@ -166,7 +172,7 @@ export function registerDemo(program: Command, io: CliIo): void {
         io.out(
           `${report.checks.length} checks, ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s; \`conform run\` would exit ${exit}.`,
         );
-        io.out(`Reports: ${written.map((path) => relative(process.cwd(), path) || path).join(', ')}`);
+        io.out(`Reports: ${written.map((path) => relative(userCwd(), path) || path).join(', ')}`);
         if ((run.faults.length === 0) !== (exit === 0)) unexpected = true;
       }
       io.out(
@@ -198,7 +204,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       io.out(
         `${certified.report.checks.length} checks, ${certified.report.requests} requests in ${(certified.report.durationMs / 1000).toFixed(1)} s; \`conform run\` would exit ${exitCodeOf(certified.report)}.`,
       );
-      io.out(`Reports: ${certified.written.map((path) => relative(process.cwd(), path) || path).join(', ')}`);
+      io.out(`Reports: ${certified.written.map((path) => relative(userCwd(), path) || path).join(', ')}`);
       if (exitCodeOf(certified.report) !== 0) unexpected = true;
       io.out(
         '\n5. Signing the three reports (each by its supplier’s key; the conformant supplier and the reference server also by a demo certifier’s key) and publishing them to the dashboard (apps/dashboard) on embedded PGlite, through its ingest API as `conform publish` does.',
@@ -211,12 +217,12 @@ export function registerDemo(program: Command, io: CliIo): void {
             p.product,
             p.status,
             publications.find((run) => run.name === p.name)?.report.level ?? '',
-            relative(process.cwd(), p.signedPath) || p.signedPath,
+            relative(userCwd(), p.signedPath) || p.signedPath,
           ]),
         ),
       );
       io.out(
-        `Verify one offline: pnpm conform verify ${relative(process.cwd(), demo.published[0]?.signedPath ?? '') || '<file>'} --certifier-key ${relative(process.cwd(), demo.certifierPublicKey)}`,
+        `Verify one offline: pnpm conform verify ${relative(userCwd(), demo.published[0]?.signedPath ?? '') || '<file>'} --certifier-key ${relative(userCwd(), demo.certifierPublicKey)}`,
       );
       io.out(
         '\n6. Importing three London boroughs’ contracts registers (synthetic, LGA Contracts format, malformed rows included) as `conform contracts import` does, matched to the products by Companies House number.',
@@ -242,12 +248,16 @@ export function registerDemo(program: Command, io: CliIo): void {
       );
       io.out(`Joint procurement windows for ${DEMO_SPEC}: ${procurement.timelineUrl}`);
       io.out(
-        `\n7. The demo dashboard's accounts, each with its own credential (demo only: they end when the dashboard stops). Saved in ${relative(process.cwd(), demo.credentialsPath) || demo.credentialsPath}; use one with --token, e.g. \`pnpm conform publish <file> --to ${demo.url} --token <a supplier's token>\`.`,
+        `\n7. The demo dashboard's accounts, each with its own credential (demo only: they end when the dashboard stops). Saved in ${relative(userCwd(), demo.credentialsPath) || demo.credentialsPath}; use one with --token, e.g. \`pnpm conform publish <file> --to ${demo.url} --token <a supplier's token>\`.`,
       );
       io.out(
         formatTable(
           ['Role', 'Account', 'Credential'],
-          demo.credentials.map((c) => [c.kind, c.councilCode ? `${c.name} (${c.councilCode})` : c.name, c.token]),
+          demo.credentials.map((c) => [
+            c.kind,
+            c.councilCode ? `${c.name} (${c.councilCode})` : c.name,
+            c.token,
+          ]),
         ),
       );
       io.out(

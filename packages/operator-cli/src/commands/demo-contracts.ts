@@ -1,5 +1,5 @@
+import { importContractsRegister, registerCompanyNumber } from '@council-conform/cli';
 import { SYNTHETIC_REGISTERS, SYNTHETIC_SUPPLIERS } from '@council-conform/contracts/fixtures';
-import { importContractsRegister, registerCompanyNumber } from './contracts.ts';
 
 export interface DemoContractImport {
   readonly council: string;
@@ -55,7 +55,8 @@ export async function importDemoContracts(
   const imports: DemoContractImport[] = [];
   for (const register of SYNTHETIC_REGISTERS) {
     const token = dashboard.councilTokens.get(register.council.code);
-    if (!token) throw new Error(`the demo has no account for ${register.council.name} (${register.council.code})`);
+    if (!token)
+      throw new Error(`the demo has no account for ${register.council.name} (${register.council.code})`);
     const outcome = await importContractsRegister(register.path, {
       council: register.council.code,
       to: dashboard.url,

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench` (through turbo) or `pnpm --filter @council-conform/cli bench`: continuous conformance at scale.
+ * `pnpm bench` (through turbo) or `pnpm --filter @council-conform/operator-cli bench`: continuous conformance at scale.
  * Measures (1) the run queue's own cost per job, with nothing to run: pg-boss alone, and pg-boss with the
  * worker's registry bookkeeping; and (2) whole scheduled runs per minute with 1, 2 and 4 `conform worker`
  * processes against local mock suppliers, each run signed and published to a dashboard. Writes
@@ -25,7 +25,7 @@ import { openPostgres } from '@council-conform/storage';
 import { createTestDatabase, testPostgresAvailability } from '@council-conform/storage/testing';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
-const bin = join(repoRoot, 'packages', 'cli', 'src', 'bin.ts');
+const bin = join(repoRoot, 'packages', 'operator-cli', 'src', 'bin.ts');
 const OVERHEAD_JOBS = Number(process.env.BENCH_QUEUE_JOBS ?? 500);
 const SWEEP_TARGETS = Number(process.env.BENCH_SWEEP_TARGETS ?? 24);
 const WORKER_COUNTS = [1, 2, 4];
@@ -255,7 +255,7 @@ const written = publishBenchmark({
   repoRoot,
   name: 'monitor',
   marker: 'monitor-bench',
-  source: 'packages/cli/bench/monitor.ts',
+  source: 'packages/operator-cli/bench/monitor.ts',
   report,
   section,
 });

@@ -17,7 +17,7 @@ import { openPostgres } from '@council-conform/storage';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '@council-conform/storage/testing';
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/index.ts';
+import { runOperatorCli } from '../src/index.ts';
 import { capture, repoRoot } from './support.ts';
 
 /**
@@ -29,7 +29,7 @@ const postgres = await postgresForTests('monitor worker processes');
 
 const TARGETS = 10;
 const RUNS_EACH = 5;
-const bin = join(repoRoot, 'packages', 'cli', 'src', 'bin.ts');
+const bin = join(repoRoot, 'packages', 'operator-cli', 'src', 'bin.ts');
 
 let database: TestDatabase;
 let dir: string;
@@ -180,7 +180,7 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
             ]
           : [];
       const io = capture();
-      const code = await runCli(
+      const code = await runOperatorCli(
         [
           'schedule',
           'add',
@@ -213,7 +213,7 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
     }
     const queued = capture();
     expect(
-      await runCli(['schedule', 'run', '--all', '--times', String(RUNS_EACH)], queued),
+      await runOperatorCli(['schedule', 'run', '--all', '--times', String(RUNS_EACH)], queued),
       queued.stderr(),
     ).toBe(0);
     expect(queued.stdout()).toContain(`queued ${TARGETS * RUNS_EACH} runs for ${TARGETS} targets`);
@@ -299,7 +299,7 @@ describe.skipIf(!postgres.available)('conform worker processes on one queue', ()
     expect(stored).toBe(TARGETS * RUNS_EACH);
 
     const status = capture();
-    await runCli(['monitor', 'status'], status);
+    await runOperatorCli(['monitor', 'status'], status);
     expect(status.stdout()).toMatch(/Queue: 0 waiting, 0 running, 0 failed, 0 dead\./);
     expect(status.stdout()).toMatch(/^t01\s+street-reports\s+\S+\s+(gold|silver|bronze|none)\s/m);
 

@@ -1,4 +1,5 @@
 import { signReport } from '@council-conform/certificates';
+import { type CliIo, conformRun, publishSignedReport } from '@council-conform/cli';
 import {
   type MonitorTarget,
   type Publication,
@@ -6,9 +7,6 @@ import {
   type RunExecutor,
   resolveCredentials,
 } from '@council-conform/monitor';
-import type { CliIo } from '../io.ts';
-import { publishSignedReport } from './publish.ts';
-import { conformRun } from './run.ts';
 
 export interface ConformRunExecutorOptions {
   /** The dashboard the signed reports are published to. */

@@ -5,7 +5,7 @@ import { generateKeyPair } from '@council-conform/certificates';
 import { listenDashboard, openResultsStore, type ResultsStore } from '@council-conform/dashboard';
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/index.ts';
+import { runOperatorCli } from '../src/index.ts';
 import { capture } from './support.ts';
 
 // The seed the dashboard makes its first administrator from: 40 characters, as an operator would set it.
@@ -17,7 +17,7 @@ let dashboard: Awaited<ReturnType<typeof listenDashboard>>;
 
 async function conform(...args: string[]) {
   const io = capture();
-  const code = await runCli(args, io);
+  const code = await runOperatorCli(args, io);
   return { code, out: io.stdout(), err: io.stderr() };
 }
 

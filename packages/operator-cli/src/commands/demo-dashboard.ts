@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GeneratedKeyPair, generateKeyPair, signReport } from '@council-conform/certificates';
+import { publishSignedReport, writeOutputFile } from '@council-conform/cli';
 import { type RunReport, readAttestation } from '@council-conform/runner';
-import { writeOutputFile } from '../output-file.ts';
 import { EXAMPLE_ATTESTATION } from './demo-reference.ts';
-import { publishSignedReport } from './publish.ts';
 
 /** One of the demo's runs, as the dashboard should show it. */
 export interface DemoPublication {
@@ -50,6 +49,7 @@ const tokenOf = (credentials: readonly DemoCredential[], kind: DemoCredential['k
   if (!found) throw new Error(`the demo has no ${kind} account${name ? ` for ${name}` : ''}`);
   return found.token;
 };
+
 export { tokenOf as demoTokenOf };
 
 /**
@@ -157,8 +157,18 @@ export async function publishDemoResults(
   try {
     // Each supplier registers its own key, which waits for LOTI; the demo certifier approves it.
     for (const [supplier, key] of supplierKeys) {
-      await call('/api/suppliers/keys', tokenOf(credentials, 'supplier', supplier), { publicKeyPem: key.publicKeyPem }, `${supplier}'s key`);
-      await call('/api/keys/review', tokenOf(credentials, 'certifier'), { keyId: key.keyId, approve: true }, `approving ${supplier}'s key`);
+      await call(
+        '/api/suppliers/keys',
+        tokenOf(credentials, 'supplier', supplier),
+        { publicKeyPem: key.publicKeyPem },
+        `${supplier}'s key`,
+      );
+      await call(
+        '/api/keys/review',
+        tokenOf(credentials, 'certifier'),
+        { keyId: key.keyId, approve: true },
+        `approving ${supplier}'s key`,
+      );
     }
     const published = [];
     for (const report of signed) {

@@ -1,4 +1,12 @@
 import {
+  type CliIo,
+  type DashboardAnswer,
+  formatTable,
+  getFromDashboard,
+  postToDashboard,
+  UsageError,
+} from '@council-conform/cli';
+import {
   councilOf,
   describeUnknownCouncil,
   normaliseCompanyNumber,
@@ -12,10 +20,6 @@ import type {
   RegisteredKey,
 } from '@council-conform/dashboard';
 import { type Command, Option } from 'commander';
-import { type DashboardAnswer, getFromDashboard, postToDashboard } from '../dashboard-client.ts';
-import { UsageError } from '../errors.ts';
-import type { CliIo } from '../io.ts';
-import { formatTable } from '../table.ts';
 
 /**
  * `conform dashboard …`: LOTI's administrators and certifiers run a dashboard's principals, credentials and

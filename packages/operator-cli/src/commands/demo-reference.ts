@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
+import { type CliIo, conformRun, type RunOutcome } from '@council-conform/cli';
 import { createPrivateCa, type PrivateCa } from '@council-conform/private-ca';
 import type { RunReport } from '@council-conform/runner';
-import type { CliIo } from '../io.ts';
-import { conformRun, type RunOutcome } from './run.ts';
 
 /** The example supplier attestation every demo run carries. */
 export const EXAMPLE_ATTESTATION = resolve(
@@ -53,7 +52,7 @@ export async function certifyReferenceServer(
   const { createMemoryRecordStore, openRecordStore } = await import('@council-conform/storage');
   const { loadSpec } = await import('@council-conform/specs');
   const { resolveRunConfig } = await import('@council-conform/runner');
-  const { planContainerRun, withContainer } = await import('./run-image.ts');
+  const { planContainerRun, withContainer } = await import('@council-conform/cli');
   const features = (await loadSpec(profile)).profile.operations.optional;
   const roundTrip = await listenReferenceServer(
     readConfig({ PORT: '0', CONFORM_SEED: 'none', CONFORM_RATE_LIMIT: '10000', ...ROUND_TRIP_TENANTS }),
