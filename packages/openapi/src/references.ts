@@ -75,7 +75,8 @@ function targetOf(ref: string, file: string): Target {
   if (pointer !== '' && !pointer.startsWith('/')) {
     return { kind: 'invalid', why: `"#${fragment}" is not a JSON pointer (it should start with "#/")` };
   }
-  if (filePart === '') return isUrl(file) ? { kind: 'remote' } : { kind: 'pointer', file, pointer };
+  // A pointer into the same document is followed whatever it was read from: it needs nothing fetched.
+  if (filePart === '') return { kind: 'pointer', file, pointer };
   if (/^file:/i.test(filePart)) {
     try {
       return { kind: 'pointer', file: fileURLToPath(filePart), pointer };
