@@ -23,7 +23,11 @@ async function lintProfile(id: string): Promise<LintProfile> {
     );
   }
   const profile = await loadProfile(id);
-  return { id, requiredOperations: profile.operations.required };
+  // The operations serving the profile's public datasets need an open licence (public-data-open-licence).
+  const publicOperations = profile.datasets
+    .filter((dataset) => dataset.classification === 'public')
+    .flatMap((dataset) => [dataset.list, dataset.get]);
+  return { id, requiredOperations: profile.operations.required, publicOperations };
 }
 
 /** 2 when any description could not be judged, else 1 when any has an error, else 0: the worst of them. */
