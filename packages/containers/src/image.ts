@@ -18,6 +18,13 @@ export interface ScratchNodeImageOptions {
   readonly nodeBinary?: string;
   readonly env?: Readonly<Record<string, string>>;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Node's own flags, given before the entry file on every start. */
+  readonly nodeOptions?: readonly string[];
+  /**
+   * The working folder, made writable by the app's user: a tool run over a mounted folder works there.
+   * Default `/app`, the app's own folder.
+   */
+  readonly workdir?: string;
 }
 
 /** Shared libraries the dynamic loader resolves for a binary, as `ldd` lists them (absolute paths). */
@@ -60,6 +67,8 @@ export async function buildScratchNodeImage(options: ScratchNodeImageOptions): P
     // Node and the app want a writable /tmp; a scratch image has none, and the build context does not keep
     // a 1777 mode, so the folder is handed to the user the app runs as instead.
     await mkdir(join(context, 'tmp'), { recursive: true });
+    const workdir = options.workdir ?? '/app';
+    if (workdir !== '/app') await mkdir(join(context, 'workdir'), { recursive: true });
     await cp(options.appDir, join(rootfs, 'app'), { recursive: true });
     // The app runs as nobody: a folder made by mkdtemp (0700) would hide it from its own process.
     await chmod(join(rootfs, 'app'), 0o755);
@@ -68,11 +77,12 @@ export async function buildScratchNodeImage(options: ScratchNodeImageOptions): P
       'FROM scratch',
       'COPY rootfs/ /',
       'COPY --chown=65534:65534 tmp/ /tmp/',
+      ...(workdir === '/app' ? [] : [`COPY --chown=65534:65534 workdir/ ${workdir}/`]),
       ...Object.entries(env).map(([key, value]) => `ENV ${key}=${JSON.stringify(value)}`),
       ...Object.entries(options.labels ?? {}).map(([key, value]) => `LABEL ${key}=${JSON.stringify(value)}`),
-      'WORKDIR /app',
+      `WORKDIR ${workdir}`,
       'USER 65534:65534',
-      `ENTRYPOINT ["/usr/local/bin/node", ${JSON.stringify(`/app/${options.entry}`)}]`,
+      `ENTRYPOINT ${JSON.stringify(['/usr/local/bin/node', ...(options.nodeOptions ?? []), `/app/${options.entry}`])}`,
       '',
     ].join('\n');
     await writeFile(join(context, 'Dockerfile'), dockerfile);
