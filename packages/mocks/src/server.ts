@@ -134,6 +134,10 @@ export async function startMockServer(
         });
       })
     : plain;
+  // An idle kept-alive connection is left for the client to close. With Node's 5 s default the server closes
+  // it, and a client on a loaded machine can send its next request (a POST, which is never retried) on the
+  // socket just as it goes: ECONNRESET, a check in error for nothing the supplier did.
+  for (const http of [plain, secure]) if (http) http.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
