@@ -549,9 +549,14 @@ async function reviewHold(tx: SqlClient, reportId: string, at: Date): Promise<st
     [reportId],
   );
   if (!report || report.certifier_signed) return undefined;
+  return liveCertificateHold(tx, report.product_id, at);
+}
+
+/** Why a self-assessment of a product waits for review: the product's listing is a live certificate. */
+async function liveCertificateHold(tx: SqlClient, productId: string, at: Date): Promise<string | undefined> {
   const [listed] = await tx.query<{ id: string; status: ReportStatus; expires_at: unknown }>(
     `${CURRENT_REPORTS} SELECT id, status, expires_at FROM current_reports WHERE product_id = $1`,
-    [report.product_id],
+    [productId],
   );
   if (listed && listed.status === 'certified' && Date.parse(iso(listed.expires_at)) > at.getTime())
     return `a self-assessed run would replace the certified listing ${listed.id}: an administrator reviews it first`;
@@ -634,19 +639,8 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
         // an administrator reviews it first, so a supplier cannot quietly swap its certificate for a claim.
         let held: IngestResult['held'] = heldAtIngest ?? null;
         if (!held && !validSignatures.some((s) => s.role === 'certifier')) {
-          const [listed] = await tx.query<{ id: string; status: ReportStatus; expires_at: unknown }>(
-            `${CURRENT_REPORTS} SELECT id, status, expires_at FROM current_reports WHERE product_id = $1`,
-            [productId],
-          );
-          if (
-            listed &&
-            listed.status === 'certified' &&
-            Date.parse(iso(listed.expires_at)) > receivedAt.getTime()
-          )
-            held = {
-              reason: 'review',
-              detail: `a self-assessed run would replace the certified listing ${listed.id}: an administrator reviews it first`,
-            };
+          const review = await liveCertificateHold(tx, productId, receivedAt);
+          if (review) held = { reason: 'review', detail: review };
         }
         // Two uploads of one report at once: the second waits on the first's row and then inserts nothing.
         const inserted = await tx.query<{ id: string }>(
