@@ -30,6 +30,7 @@ export const DASHBOARD_CSS = `@font-face { font-family: "GDS Transport"; font-we
 .app-of { color: #505a5f; }
 .app-contract-clause .govuk-list { font-size: inherit; }
 .app-review .app-decision { width: 22em; max-width: 100%; }
+.app-chart { display: block; width: 100%; max-width: 640px; height: auto; margin: 0 0 20px; }
 `;
 
 export interface Asset {
