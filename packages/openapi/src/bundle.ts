@@ -1,10 +1,19 @@
 import { dirname, resolve } from 'node:path';
 import { DocumentError } from './errors.ts';
-import { type JsonObject, type ParsedDocument, parseDocument, pointerTokens } from './parse.ts';
+import {
+  escapePointerToken,
+  type JsonObject,
+  type ParsedDocument,
+  parseDocument,
+  pointerTokens,
+} from './parse.ts';
 import { readDocumentText } from './read.ts';
 
 export interface BundleResult {
-  /** One self-contained document: every external component hoisted into `components`, every $ref local. */
+  /**
+   * One self-contained document: every external component hoisted into `components`, every $ref local, and
+   * every path item that `paths` or `webhooks` took by $ref written in place.
+   */
   readonly document: JsonObject;
   /** The entry document as parsed, for line numbers. */
   readonly entry: ParsedDocument;
@@ -31,7 +40,8 @@ export function resolvePointer(document: unknown, pointer: string): unknown {
  * Unlike generic bundlers, components referenced in another file are hoisted under the same component name,
  * so the result reads like a hand-written single-file spec. A component the entry file declares itself
  * wins over one of the same name elsewhere: that is how a spec narrows the baseline's OAuth scopes.
- * Only relative file references are followed; a remote $ref is reported, never fetched.
+ * Only relative file references are followed; a remote $ref is reported, never fetched. Path items taken by
+ * $ref are written in place (see inlinePathItemRefs), so the bundle is what the Spectral CLI reads clean.
  */
 export async function bundleDocument(entryLocation: string): Promise<BundleResult> {
   const { source, text } = await readDocumentText(entryLocation);
@@ -131,7 +141,85 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
   }
   rewrittenEntry.components = finalComponents;
   assertLocalRefsResolve(rewrittenEntry, source);
+  inlinePathItemRefs(rewrittenEntry, source);
   return { document: rewrittenEntry, entry, files: [...files.keys()] };
+}
+
+/**
+ * Writes every path item of `paths` and `webhooks` that is a local $ref (`#/components/pathItems/Exports`)
+ * in place, its sibling fields (a summary, say) over the referenced item's, and drops the components it
+ * took them from once nothing else refers to them. OAS 3.1 allows a $ref path item, but the Spectral CLI
+ * (6.16.3) rejects one as an `oas3-schema` error (stoplightio/spectral#2655), and a description published
+ * at /openapi.json is judged by whatever linter a council reaches for: the same API, written the one way
+ * every linter reads. Expects local refs that resolve (assertLocalRefsResolve).
+ */
+export function inlinePathItemRefs(document: JsonObject, source: string): void {
+  const taken = new Set<string>();
+  for (const field of ['paths', 'webhooks'] as const) {
+    const items = document[field];
+    if (!isObject(items)) continue;
+    for (const [key, item] of Object.entries(items)) {
+      if (isObject(item) && typeof item.$ref === 'string' && item.$ref.startsWith('#')) {
+        items[key] = pathItemOf(document, item, `${source}#/${field}/${escapePointerToken(key)}`, taken);
+      }
+    }
+  }
+  const components = isObject(document.components) ? document.components : undefined;
+  const pathItems = isObject(components?.pathItems) ? components.pathItems : undefined;
+  if (taken.size === 0 || !components || !pathItems) return;
+  // Until none goes: dropping an alias can leave the item it pointed at referred to by nothing.
+  for (let dropped = true; dropped; ) {
+    dropped = false;
+    const stillReferred = new Set<string>();
+    collectLocalRefs(document, stillReferred);
+    for (const name of Object.keys(pathItems)) {
+      const pointer = `#/components/pathItems/${escapePointerToken(name)}`;
+      const referred = [...stillReferred].some((ref) => ref === pointer || ref.startsWith(`${pointer}/`));
+      if (taken.has(pointer) && !referred) {
+        delete pathItems[name];
+        dropped = true;
+      }
+    }
+  }
+  if (Object.keys(pathItems).length === 0) delete components.pathItems;
+}
+
+/** The path item a $ref path item stands for, following a chain of them; a cycle is refused by name. */
+function pathItemOf(document: JsonObject, item: JsonObject, at: string, taken: Set<string>): JsonObject {
+  const seen = new Set<string>();
+  let current = item;
+  const siblings: JsonObject[] = [];
+  while (typeof current.$ref === 'string' && current.$ref.startsWith('#')) {
+    const ref: string = current.$ref;
+    if (seen.has(ref)) {
+      throw new DocumentError(
+        'REF_UNRESOLVED',
+        `${at}: the path item $ref ${ref} leads back to itself (${[...seen, ref].join(' → ')})`,
+        at,
+      );
+    }
+    seen.add(ref);
+    taken.add(ref);
+    const { $ref: _ref, ...own } = current;
+    siblings.unshift(own);
+    const target = resolvePointer(document, ref.slice(1));
+    if (!isObject(target)) {
+      throw new DocumentError('REF_UNRESOLVED', `${at}: the path item $ref ${ref} is not a path item`, at);
+    }
+    current = target;
+  }
+  // The referring item's own fields win: OAS leaves a clash undefined, and the nearer one is what was meant.
+  return structuredClone(Object.assign({}, current, ...siblings) as JsonObject);
+}
+
+function collectLocalRefs(node: unknown, into: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectLocalRefs(item, into);
+    return;
+  }
+  if (!isObject(node)) return;
+  if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) into.add(node.$ref);
+  for (const value of Object.values(node)) collectLocalRefs(value, into);
 }
 
 function lineFor(doc: ParsedDocument | undefined, pointer: string) {

@@ -1,4 +1,10 @@
-export { assertLocalRefsResolve, type BundleResult, bundleDocument, resolvePointer } from './bundle.ts';
+export {
+  assertLocalRefsResolve,
+  type BundleResult,
+  bundleDocument,
+  inlinePathItemRefs,
+  resolvePointer,
+} from './bundle.ts';
 export { DocumentError, type DocumentErrorCode } from './errors.ts';
 export { assertWithinLimits, DOCUMENT_LIMITS, type DocumentLimits, describeBytes } from './limits.ts';
 export {

@@ -4,7 +4,9 @@ import {
   bundleDocument,
   createSchemaValidator,
   DocumentError,
+  inlinePathItemRefs,
   isPublicOperation,
+  type JsonObject,
   listOperations,
   parseDocument,
   validateOpenApiStructure,
@@ -48,10 +50,59 @@ describe('bundleDocument', () => {
     const components = document.components as Record<string, Record<string, unknown>>;
     expect(Object.keys(components.schemas ?? {}).sort()).toEqual(['Job', 'Problem', 'Thing', 'Uprn']);
     expect(JSON.stringify(components.schemas?.Problem)).toContain('local');
-    expect((document.paths as Record<string, { $ref: string }>)['/exports']?.$ref).toBe(
-      '#/components/pathItems/Exports',
-    );
     expect(JSON.stringify(document)).not.toContain('shared.yaml');
+  });
+
+  it('writes a path item taken by $ref in place and drops the component nothing refers to any more', async () => {
+    const { document } = await bundleDocument(fixture('entry.yaml'));
+    const exports = (document.paths as Record<string, Record<string, unknown>>)['/exports'];
+    expect(exports?.$ref).toBeUndefined();
+    expect((exports?.post as { operationId?: string } | undefined)?.operationId).toBe('startExport');
+    expect((document.components as Record<string, unknown>).pathItems).toBeUndefined();
+    expect(JSON.stringify(document)).not.toContain('#/components/pathItems/');
+  });
+
+  it('keeps a referring path item’s own fields, follows a chain of them and keeps one still referred to', () => {
+    const document: JsonObject = {
+      openapi: '3.1.0',
+      info: { title: 'T', version: '1' },
+      paths: {
+        '/a': { $ref: '#/components/pathItems/Alias', summary: 'mine' },
+        '/b': { $ref: '#/components/pathItems/Kept' },
+      },
+      webhooks: { ping: { $ref: '#/components/pathItems/Hook' } },
+      components: {
+        pathItems: {
+          Alias: { $ref: '#/components/pathItems/Real', description: 'alias' },
+          Real: { summary: 'real', get: { responses: { '200': { description: 'ok' } } } },
+          Kept: { get: { responses: { '200': { description: 'ok' } } } },
+          Hook: { post: { responses: { '200': { description: 'ok' } } } },
+          Unused: { get: { responses: { '200': { description: 'ok' } } } },
+        },
+        callbacks: { onEvent: { '{$request.body#/url}': { $ref: '#/components/pathItems/Kept' } } },
+      },
+    };
+    inlinePathItemRefs(document, 'inline.yaml');
+    const paths = document.paths as Record<string, Record<string, unknown>>;
+    expect(paths['/a']).toMatchObject({ summary: 'mine', description: 'alias', get: {} });
+    expect(paths['/a']?.$ref).toBeUndefined();
+    expect(paths['/b']?.get).toBeDefined();
+    expect((document.webhooks as Record<string, Record<string, unknown>>).ping?.post).toBeDefined();
+    // Real and Hook are written in place; Kept is still a callback's; Unused was never taken, so it stays.
+    const pathItems = (document.components as Record<string, Record<string, unknown>>).pathItems ?? {};
+    expect(Object.keys(pathItems).sort()).toEqual(['Kept', 'Unused']);
+  });
+
+  it('refuses a chain of path item refs that leads back to itself', () => {
+    const document: JsonObject = {
+      openapi: '3.1.0',
+      info: { title: 'T', version: '1' },
+      paths: { '/a': { $ref: '#/components/pathItems/A' } },
+      components: {
+        pathItems: { A: { $ref: '#/components/pathItems/B' }, B: { $ref: '#/components/pathItems/A' } },
+      },
+    };
+    expect(() => inlinePathItemRefs(document, 'loop.yaml')).toThrow(/leads back to itself/);
   });
 
   it('reports a reference that points at nothing', async () => {
@@ -72,7 +123,7 @@ describe('operations and validation', () => {
     const operations = listOperations(document);
     expect(operations.map((op) => op.operationId).sort()).toEqual(['getThing', 'startExport']);
     const exportOp = operations.find((op) => op.operationId === 'startExport')!;
-    expect(exportOp.pointer).toBe('/components/pathItems/Exports/post');
+    expect(exportOp.pointer).toBe('/paths/~1exports/post');
     expect(isPublicOperation(document, exportOp.operation)).toBe(true);
   });
 
