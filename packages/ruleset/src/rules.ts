@@ -135,7 +135,7 @@ export const COUNCIL_RULES = {
     clause: 'open-api',
     severity: 'error',
     description: 'Every component name matches `^[a-zA-Z0-9.\\-_]+$`, as OpenAPI requires.',
-    why: 'Component names become `$ref` pointers, identifiers in generated code and keys in security requirements; a name such as "API Key - 1" breaks generators and is easily mistyped.',
+    why: 'Component names become `$ref` pointers, identifiers in generated code and keys in security requirements; a name such as "API Key - 1" breaks generators and is easily mistyped. Schemas under the non-standard `components.definitions` are held to the same names, since they are referenced as schemas are.',
     given: '$',
     resolved: false,
     then: { function: componentNames },
@@ -455,7 +455,7 @@ export const SPECTRAL_OVERRIDES: Readonly<Record<string, SpectralOverride>> = {
   'array-items': {
     clause: 'open-api',
     severity: 'error',
-    why: 'Applied to OpenAPI 3.0 only, where the specification requires `items` beside `type: array`. OpenAPI 3.1 (JSON Schema 2020-12) does not, and an envelope such as the baseline’s `PageLinks` rightly leaves `items` to the schemas that compose it.',
+    why: 'Applied to OpenAPI 3.0 only, where the specification requires `items` beside `type: array`. In OpenAPI 3.1 (JSON Schema 2020-12) an array without `items` is valid (any item), for one an envelope whose items the schemas composing it narrow, so it is not an error here. The Spectral CLI asks for `items` under 3.1 too, so the reference specs give it on every array (the baseline’s `PageLinks.items` takes any item) and read clean there as well.',
     formats: [oas3_0],
   },
   'operation-operationId': {

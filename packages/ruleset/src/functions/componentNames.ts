@@ -2,7 +2,7 @@ import { isObject } from '../model.ts';
 import type { IFunctionResult } from '../spectral.ts';
 import { createRulesetFunction } from '../spectral.ts';
 
-/** The maps of the Components Object whose keys are names (OpenAPI 3.0 and 3.1). */
+/** The maps of the Components Object whose keys are names (OpenAPI 3.0 and 3.1), and `definitions`. */
 const COMPONENT_MAPS = [
   'schemas',
   'responses',
@@ -14,6 +14,9 @@ const COMPONENT_MAPS = [
   'links',
   'callbacks',
   'pathItems',
+  // Not an OpenAPI 3 map (a Swagger 2.0 habit some generators keep), but its schemas are $ref'd and read as
+  // schemas are (model.ts), so their names become pointers and identifiers all the same.
+  'definitions',
 ];
 
 /** What OpenAPI allows a component name to be. */
