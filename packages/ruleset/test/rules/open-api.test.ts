@@ -166,6 +166,18 @@ testRule('open-api-component-names', [
     errors: [{ path: ['components', 'schemas', 'Feature<Geometry,Properties>'] }],
   },
   {
+    name: 'a schema under the non-standard components.definitions named with a space fails',
+    document: withChange((d) => {
+      d.components.definitions = { 'Street Report': { type: 'object' }, StreetReport_v2: { type: 'object' } };
+    }),
+    errors: [
+      {
+        path: ['components', 'definitions', 'Street Report'],
+        message: /\(components\.definitions\) is not allowed.*"Street_Report"/,
+      },
+    ],
+  },
+  {
     name: 'dotted and dashed names pass',
     document: withChange((d) => {
       d.components.schemas['uk.gov.Record-v2_1'] = { type: 'object' };
