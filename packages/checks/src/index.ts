@@ -1,2 +1,3 @@
 export { CHECK_REGISTRY, CHECKS } from './catalogue.ts';
+export { datasetQuality, measureDataQuality } from './data-quality.ts';
 export { loadReference, personalFieldNames, personalFieldsOf } from './reference.ts';

@@ -21,6 +21,7 @@ import {
 } from '@council-conform/runner';
 import { BUDGET } from '@council-conform/test-budgets';
 import { CHECKS } from './catalogue.ts';
+import { measureDataQuality } from './data-quality.ts';
 import { loadReference } from './reference.ts';
 
 export interface MockRunOptions {
@@ -59,6 +60,7 @@ export async function runAgainstMock(
       reference,
       checks: options.checks ?? CHECKS,
       personalFields,
+      measureDataQuality,
       ...(options.attestation ? { attestation: options.attestation } : {}),
       runner: { name: 'council-conform', version: 'test' },
     });

@@ -11,6 +11,7 @@ import { HarnessError, type HarnessHttp, type HarnessResponse, requestUrl } from
 import { linkTarget, resolveLink } from './links.ts';
 import type {
   CrawledDataset,
+  RecordsRead,
   Reference,
   ReferenceDataset,
   ResolvedRunConfig,
@@ -91,8 +92,9 @@ export function createRunContext(
         : undefined;
     });
 
-  const crawl = (dataset: ReferenceDataset) =>
-    memo<CrawledDataset>(`crawl:${dataset.id}`, () =>
+  const crawls = new Map<string, Promise<CrawledDataset>>();
+  const crawl = (dataset: ReferenceDataset) => {
+    const crawled = memo<CrawledDataset>(`crawl:${dataset.id}`, () =>
       crawlDataset(
         http,
         config.targetUrl,
@@ -101,6 +103,35 @@ export function createRunContext(
         hasCredentials ? 'primary' : 'none',
       ),
     );
+    crawls.set(dataset.id, crawled);
+    return crawled;
+  };
+
+  const readById = new Map<string, Map<string, JsonObject>>();
+  const keepRecordRead = (dataset: ReferenceDataset, record: JsonObject) => {
+    let kept = readById.get(dataset.id);
+    if (!kept) {
+      kept = new Map();
+      readById.set(dataset.id, kept);
+    }
+    kept.set(String(record[dataset.idField]), record);
+  };
+  const recordsRead = async (): Promise<RecordsRead[]> => {
+    const read: RecordsRead[] = [];
+    for (const dataset of reference.profile.datasets) {
+      const pending = crawls.get(dataset.id);
+      // A crawl that broke has been reported by the check that asked for it; here it read nothing.
+      const crawled = pending ? await pending.catch(() => undefined) : undefined;
+      const listed = crawled?.records ?? [];
+      const listedIds = new Set(listed.map((record) => String(record[dataset.idField])));
+      const byId = [...(readById.get(dataset.id) ?? new Map<string, JsonObject>())]
+        .filter(([id]) => !listedIds.has(id))
+        .map(([, record]) => record);
+      const records = [...listed, ...byId];
+      if (records.length > 0) read.push({ dataset, records });
+    }
+    return read;
+  };
 
   let scratch: string | undefined;
   const scratchDirectory = () => {
@@ -120,6 +151,8 @@ export function createRunContext(
     referenceValidator: createSchemaValidator(reference.document),
     supplierDescription,
     crawl,
+    recordsRead,
+    keepRecordRead,
     memo,
     operationPath: (operationId) => operations.get(operationId),
     isLoopbackHttp: config.targetUrl.protocol === 'http:' && isLoopback(config.targetUrl),

@@ -27,9 +27,9 @@ import {
   type PartialRun,
   selectedCheckIds,
 } from './selection.ts';
-import type { Check, CheckOutcome, Reference, ResolvedRunConfig } from './types.ts';
+import type { Check, CheckOutcome, DataQuality, Reference, ResolvedRunConfig, RunContext } from './types.ts';
 
-export const REPORT_VERSION = '2.1.0';
+export const REPORT_VERSION = '2.2.0';
 
 /**
  * The settings of a run beyond its target and sampling, none of them secret, so that `conform run
@@ -78,6 +78,11 @@ export interface RunReport {
   readonly settings?: RecordedSettings;
   /** Set when the run ran only some checks (`--only`, `--skip`, `--rerun-failed`); it is then not certifiable. */
   readonly partial?: PartialRun;
+  /**
+   * What the records the run read hold, per dataset (since report format 2.2.0): information beside the
+   * verdict, which never changes a check's outcome or the level.
+   */
+  readonly dataQuality?: DataQuality;
   readonly attestation: {
     readonly supplier: string;
     readonly product: string;
@@ -107,6 +112,11 @@ export interface RunInput {
   readonly personalFields: ReadonlySet<string>;
   /** Run only these checks: the rest are reported not judged, and the run is not certifiable. */
   readonly selection?: CheckSelection;
+  /**
+   * Measures the records the checks read once they have all run (`measureDataQuality` of the checks
+   * package), for the report's `dataQuality`; not measured on a dry run or when pre-flight failed.
+   */
+  readonly measureDataQuality?: (ctx: RunContext) => Promise<DataQuality>;
 }
 
 /**
@@ -209,6 +219,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
     steps: readonly PreflightStep[],
     results: readonly CheckResult[],
     ran: boolean,
+    dataQuality?: DataQuality,
   ): RunReport => {
     const clauses = judgeClauses(results, input.attestation);
     const verdict = certifiability(
@@ -248,6 +259,7 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
       sampling: { seed: config.seed },
       settings: recordedSettings(config, redactor),
       ...(selection ? { partial: { ...selection, leftOut: [...leftOut] } } : {}),
+      ...(dataQuality ? { dataQuality } : {}),
       attestation: input.attestation
         ? {
             supplier: input.attestation.supplier,
@@ -347,7 +359,10 @@ export async function runConformance(input: RunInput): Promise<RunReport> {
         input.events?.onCheckEnd?.(result, index, total);
       }
     }
-    return report(steps, results, !input.dryRun);
+    // Counted from records already in memory, after the last check: it reads nothing and judges nothing.
+    const dataQuality =
+      input.dryRun || !input.measureDataQuality ? undefined : await input.measureDataQuality(ctx);
+    return report(steps, results, !input.dryRun, dataQuality);
   } finally {
     clearTimeout(timer);
     ctx.close();

@@ -117,6 +117,41 @@ export interface CrawledDataset {
   readonly pages: number;
 }
 
+/** The records of one dataset that a run read, through its list and by id, each record once. */
+export interface RecordsRead {
+  readonly dataset: ReferenceDataset;
+  readonly records: readonly JsonObject[];
+}
+
+/** One identifier field of a dataset's schema: how many records read carry a value, and how many are valid. */
+export interface IdentifierQuality {
+  readonly kind: 'uprn' | 'usrn' | 'gss';
+  /** The property name the reference types as this identifier. */
+  readonly field: string;
+  readonly present: number;
+  readonly valid: number;
+}
+
+/**
+ * What the records a run read of one dataset hold, as counts: information beside the verdict, never part
+ * of it.
+ */
+export interface DatasetQuality {
+  /** The profile's dataset id. */
+  readonly dataset: string;
+  readonly title: string;
+  readonly recordsRead: number;
+  readonly identifiers: readonly IdentifierQuality[];
+  /** Date and date-time values, and how many of them parse strictly as RFC 3339. */
+  readonly dates: { readonly values: number; readonly parsed: number };
+  /** Top-level properties of the schema × records read, and how many are present, non-null and non-empty. */
+  readonly filled: { readonly values: number; readonly filled: number };
+}
+
+export interface DataQuality {
+  readonly datasets: readonly DatasetQuality[];
+}
+
 export interface RunContext {
   readonly config: ResolvedRunConfig;
   readonly reference: Reference;
@@ -127,6 +162,13 @@ export interface RunContext {
   supplierDescription(): Promise<SupplierDescription | undefined>;
   /** Every record of a dataset, read through its list operation to the end (memoised per run). */
   crawl(dataset: ReferenceDataset): Promise<CrawledDataset>;
+  /**
+   * The records read so far, per dataset: those of every crawl begun (awaited, never started here) and
+   * those kept by `keepRecordRead`, each id once. Datasets nothing was read of are left out.
+   */
+  recordsRead(): Promise<readonly RecordsRead[]>;
+  /** Keeps a record read by id, for `recordsRead`. */
+  keepRecordRead(dataset: ReferenceDataset, record: JsonObject): void;
   /** Shared, memoised work between checks. */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
   /** Resolved path of an operation in the reference document. */

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarnessHttp } from '../src/http.ts';
 import {
   createRunContext,
   type Reference,
@@ -7,8 +6,7 @@ import {
   resolveRunConfig,
   walkDataset,
 } from '../src/index.ts';
-import { Redactor } from '../src/redact.ts';
-import { json, serve } from './support.ts';
+import { json, loopbackHttp, serve } from './support.ts';
 
 /**
  * Open311 lets an unfiltered list default to the last 90 days; the profile names the query that reaches
@@ -49,18 +47,7 @@ const dataset = (allRecordsQuery?: Record<string, string>): ReferenceDataset => 
   ...(allRecordsQuery ? { allRecordsQuery } : {}),
 });
 
-function http() {
-  return createHarnessHttp({
-    target: new URL(`${server.url}/`),
-    requestsPerSecond: 100,
-    requestTimeoutMs: 5_000,
-    maxResponseBytes: 1_000_000,
-    maxRetryAfterMs: 1_000,
-    redactor: new Redactor(new Set()),
-    signal: new AbortController().signal,
-    tokenFor: async () => undefined,
-  });
-}
+const http = () => loopbackHttp(server.url);
 
 describe('a list is walked with the query that reaches every record', () => {
   const operation = { method: 'GET', path: '/requests.json' };

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHarnessHttp } from '../src/http.ts';
+import { Redactor } from '../src/redact.ts';
 
 export type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
@@ -46,3 +48,17 @@ export const json = (response: ServerResponse, status: number, value: unknown, h
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(value));
 };
+
+/** A harness client for a test server on loopback, anonymous, with no redaction and generous limits. */
+export function loopbackHttp(serverUrl: string) {
+  return createHarnessHttp({
+    target: new URL(`${serverUrl}/`),
+    requestsPerSecond: 100,
+    requestTimeoutMs: 5_000,
+    maxResponseBytes: 1_000_000,
+    maxRetryAfterMs: 1_000,
+    redactor: new Redactor(new Set()),
+    signal: new AbortController().signal,
+    tokenFor: async () => undefined,
+  });
+}

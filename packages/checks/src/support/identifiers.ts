@@ -5,6 +5,7 @@ import { isObject, walkJson } from './json.ts';
 import { noRecordsOutcome, sampleRecords } from './listing.ts';
 import { judge, judged, notApplicable } from './outcomes.ts';
 import { isPersonalValue } from './personal.ts';
+import type { FieldFacts } from './schema-fields.ts';
 
 /** A baseline identifier schema: its component name, a label for messages and its baseline pattern. */
 export interface IdentifierKind {
@@ -34,6 +35,37 @@ function patternOf(document: JsonObject, kind: IdentifierKind): string {
   return isObject(schema) && typeof schema.pattern === 'string' ? schema.pattern : kind.pattern;
 }
 
+/** An identifier kind with the pattern its values are judged by in this reference. */
+export interface IdentifierPattern<K extends IdentifierKind = IdentifierKind> {
+  readonly kind: K;
+  readonly source: string;
+  readonly regex: RegExp;
+}
+
+export function identifierPatterns<K extends IdentifierKind>(
+  document: JsonObject,
+  kinds: readonly K[],
+): IdentifierPattern<K>[] {
+  return kinds.map((kind) => {
+    const source = patternOf(document, kind);
+    return { kind, source, regex: new RegExp(source, 'u') };
+  });
+}
+
+/**
+ * The identifier a field is typed as: by `$ref` to the baseline schema, or by carrying the same pattern.
+ * Undefined for a field that is none of them.
+ */
+export function identifierOf<K extends IdentifierKind>(
+  facts: FieldFacts,
+  patterns: readonly IdentifierPattern<K>[],
+): IdentifierPattern<K> | undefined {
+  return patterns.find(
+    (p) =>
+      facts.refs.has(p.kind.schema) || facts.patterns.has(p.source) || facts.patterns.has(p.kind.pattern),
+  );
+}
+
 /**
  * Checks every value of a field the reference types as one of the given identifiers (by `$ref` to the
  * baseline schema, or by carrying the same pattern) against that identifier's pattern, across the sampled
@@ -48,10 +80,7 @@ export async function checkIdentifiers(
   const names = kinds.map((k) => k.label).join(', ');
   const none = noRecordsOutcome(records.length, coverage, exchangeIds);
   if (none) return none;
-  const patterns = kinds.map((kind) => {
-    const source = patternOf(ctx.reference.document, kind);
-    return { kind, source, regex: new RegExp(source, 'u') };
-  });
+  const patterns = identifierPatterns(ctx.reference.document, kinds);
   const violations = new ViolationCollector();
   const personal = personalFieldNames(ctx.reference.document);
   let checked = 0;
@@ -60,10 +89,7 @@ export async function checkIdentifiers(
       if (typeof value !== 'string' || !key) return;
       const facts = fields.get(key);
       if (!facts) return;
-      const typed = patterns.find(
-        (p) =>
-          facts.refs.has(p.kind.schema) || facts.patterns.has(p.source) || facts.patterns.has(p.kind.pattern),
-      );
+      const typed = identifierOf(facts, patterns);
       if (!typed) return;
       checked += 1;
       if (typed.regex.test(value)) return;

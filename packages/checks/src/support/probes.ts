@@ -84,5 +84,8 @@ export async function readRecordById(
     return { response };
   }
   const one = Array.isArray(body) && body.length === 1 ? body[0] : body;
-  return isObject(one) ? { response, record: one } : { response };
+  if (!isObject(one)) return { response };
+  // Only the primary tenant's reads are the supplier's data as the run sees it; the others probe access.
+  if (auth === 'primary') ctx.keepRecordRead(dataset, one);
+  return { response, record: one };
 }

@@ -62,6 +62,18 @@ export function schemaFields(document: JsonObject, schemaName: string): Map<stri
  */
 export function omittableInLists(document: JsonObject, schemaName: string): Set<string> {
   const names = new Set<string>();
+  for (const [name, schema] of topLevelProperties(document, schemaName))
+    if (schema['x-omittable-in-lists'] === true) names.add(name);
+  return names;
+}
+
+/**
+ * The top-level properties of a record schema, each name with the schema that declares it (the one marking
+ * it `x-omittable-in-lists` when parts of an `allOf` both declare it; `{}` for a boolean schema), found
+ * through `$ref` and `allOf`, where record schemas compose their properties.
+ */
+export function topLevelProperties(document: JsonObject, schemaName: string): Map<string, JsonObject> {
+  const properties = new Map<string, JsonObject>();
   const seen = new Set<string>();
   const visit = (node: unknown): void => {
     if (!isObject(node)) return;
@@ -72,10 +84,11 @@ export function omittableInLists(document: JsonObject, schemaName: string): Set<
     if (Array.isArray(node.allOf)) for (const part of node.allOf) visit(part);
     if (isObject(node.properties))
       for (const [name, schema] of Object.entries(node.properties))
-        if (isObject(schema) && schema['x-omittable-in-lists'] === true) names.add(name);
+        if (properties.get(name)?.['x-omittable-in-lists'] !== true)
+          properties.set(name, isObject(schema) ? schema : {});
   };
   visit({ $ref: `#/components/schemas/${schemaName}` });
-  return names;
+  return properties;
 }
 
 /** A list record's validation errors, less "required" ones about properties a list may leave out. */

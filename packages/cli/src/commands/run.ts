@@ -466,7 +466,7 @@ export async function conformRun(
     runConformance,
     selectedCheckIds,
   } = await runner();
-  const { CHECKS, loadReference } = await checks();
+  const { CHECKS, loadReference, measureDataQuality } = await checks();
   const { REPORTERS } = await reporters();
   // Ids are checked against the catalogue before the run, so that a mistyped one costs no request.
   const { selection } = settings;
@@ -510,6 +510,7 @@ export async function conformRun(
       reference,
       checks: CHECKS,
       personalFields,
+      measureDataQuality,
       ...(attestation ? { attestation } : {}),
       runner: { name: 'council-conform', version: cliPackage.version },
       dryRun: settings.dryRun,
