@@ -1,4 +1,5 @@
 import type { CheckResult, ClauseResult, Exchange, RunReport } from '@council-conform/runner';
+import { dataQualityIntro, dataQualityRows } from './data-quality.ts';
 import { escapeXml as h } from './escape.ts';
 import {
   CLAUSE_STATUS_TEXT,
@@ -101,6 +102,20 @@ function clauseTable(report: RunReport): string {
 <table><caption>The ${report.clauses.length} clauses of the Local Gov Digital Procurement Checklist</caption>
 <thead><tr><th scope="col">#</th><th scope="col">Clause</th><th scope="col">Status</th><th scope="col">Judged by</th><th scope="col">Checks</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></section>`;
+}
+
+function dataQualitySection(report: RunReport): string {
+  const datasets = report.dataQuality?.datasets ?? [];
+  if (datasets.length === 0) return '';
+  const tables = datasets.map((dataset) => {
+    const rows = dataQualityRows(dataset).map(
+      (row) => `<tr><th scope="row">${h(row.measure)}</th><td>${h(row.found)}</td></tr>`,
+    );
+    return `<table><caption>${h(dataset.title)} <code>${h(dataset.dataset)}</code></caption><thead><tr><th scope="col">Measure</th><th scope="col">Found</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  });
+  return `<section aria-labelledby="data-quality"><h2 id="data-quality">Data quality</h2>
+<p>${h(dataQualityIntro(report))}</p>
+${tables.join('\n')}</section>`;
 }
 
 function checkBlock(check: CheckResult): string {
@@ -230,11 +245,12 @@ export function formatHtml(report: RunReport): string {
 <header>
 <p>Council Conform report</p>
 <h1>${h(report.profile.id)} ${h(report.profile.version)}: ${h(report.target.url)}</h1>
-<nav aria-label="Sections"><a href="#summary">Summary</a> · <a href="#clauses">Clauses</a> · <a href="#checks">Checks</a> · <a href="#preflight">Pre-flight</a> · <a href="#attestation">Attestation</a> · <a href="#exchanges">Exchanges</a></nav>
+<nav aria-label="Sections"><a href="#summary">Summary</a> · <a href="#clauses">Clauses</a>${report.dataQuality?.datasets.length ? ' · <a href="#data-quality">Data quality</a>' : ''} · <a href="#checks">Checks</a> · <a href="#preflight">Pre-flight</a> · <a href="#attestation">Attestation</a> · <a href="#exchanges">Exchanges</a></nav>
 </header>
 <main id="main">
 ${summary(report)}
 ${clauseTable(report)}
+${dataQualitySection(report)}
 ${clauseSections(report)}
 ${preflightSection(report)}
 ${attestationSection(report)}

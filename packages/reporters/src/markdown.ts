@@ -1,4 +1,5 @@
 import type { CheckResult, RunReport } from '@council-conform/runner';
+import { dataQualityIntro, dataQualityRows } from './data-quality.ts';
 import {
   CLAUSE_STATUS_TEXT,
   checksOf,
@@ -93,6 +94,21 @@ export function formatMarkdown(report: RunReport): string {
       lines.push(`- … and ${findings.length - MAX_FINDINGS} more: see the full report`);
   } else {
     lines.push('', 'No check failed, errored or warned.');
+  }
+  const datasets = report.dataQuality?.datasets ?? [];
+  if (datasets.length > 0) {
+    lines.push('', '<details><summary>Data quality</summary>', '', cell(dataQualityIntro(report)));
+    for (const dataset of datasets) {
+      lines.push(
+        '',
+        `**${cell(dataset.title)}** (${code(dataset.dataset)})`,
+        '',
+        '| Measure | Found |',
+        '| --- | --- |',
+      );
+      for (const row of dataQualityRows(dataset)) lines.push(`| ${cell(row.measure)} | ${cell(row.found)} |`);
+    }
+    lines.push('', '</details>');
   }
   lines.push(
     '',

@@ -83,7 +83,7 @@ export const REPORT_JSON_SCHEMA = {
     reportVersion: {
       type: 'string',
       pattern: `^${major}\\.\\d+\\.\\d+$`,
-      description: `Semantic version of this report format (${REPORT_VERSION} when this schema was published). Minor versions only add optional fields. 2.0.0 added the check status \`not-judged\`, the clause status \`not-judged\`, \`levelProvisional\`, \`notJudged\`, \`sampling\`, and a check's \`judged\` and \`toJudge\`. 2.1.0 added \`settings\`, \`partial\`, a check's \`rerunCommand\` and \`expectedFailure\`, and an exchange's \`credential\` and \`curl\`.`,
+      description: `Semantic version of this report format (${REPORT_VERSION} when this schema was published). Minor versions only add optional fields. 2.0.0 added the check status \`not-judged\`, the clause status \`not-judged\`, \`levelProvisional\`, \`notJudged\`, \`sampling\`, and a check's \`judged\` and \`toJudge\`. 2.1.0 added \`settings\`, \`partial\`, a check's \`rerunCommand\` and \`expectedFailure\`, and an exchange's \`credential\` and \`curl\`. 2.2.0 added \`dataQuality\`.`,
     },
     runner: {
       type: 'object',
@@ -265,6 +265,71 @@ export const REPORT_JSON_SCHEMA = {
           },
         },
         leftOut: stringList('Ids of the checks this run left out.'),
+      },
+    },
+    dataQuality: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['datasets'],
+      description:
+        'What the records the run read hold, per dataset of the profile (docs/checks.md, “Data quality”): counts the council can turn into shares. Information beside the verdict: it changes no check and no level. Absent from a dry run and a run whose pre-flight failed. Since report format 2.2.0.',
+      properties: {
+        datasets: {
+          type: 'array',
+          description: 'One entry per dataset the run read records of, through its list or by id.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['dataset', 'title', 'recordsRead', 'identifiers', 'dates', 'filled'],
+            properties: {
+              dataset: text('The profile’s dataset id.'),
+              title: text('The profile’s dataset title.'),
+              recordsRead: count('Records of the dataset the run read, each id once.'),
+              identifiers: {
+                type: 'array',
+                description:
+                  'One entry per field the reference types as a UPRN, USRN or GSS code (by `$ref` to the baseline schema or by its pattern), wherever it sits in a record.',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['kind', 'field', 'present', 'valid'],
+                  properties: {
+                    kind: { enum: ['uprn', 'usrn', 'gss'], description: 'Which identifier.' },
+                    field: text('The property name.'),
+                    present: count('Records carrying a value in it (not null, not an empty string).'),
+                    valid: count(
+                      'Of those, records whose every value in it is a string matching the identifier’s pattern, as open-standards-address-identifiers and open-standards-gss-codes judge it.',
+                    ),
+                  },
+                },
+              },
+              dates: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['values', 'parsed'],
+                description:
+                  'Date values: those of fields the reference declares `date` or `date-time`, and any other whole value written as a day-first date, as open-standards-rfc3339-dates judges them.',
+                properties: {
+                  values: count('Date values in the records read.'),
+                  parsed: count('Of those, values that parse strictly as RFC 3339.'),
+                },
+              },
+              filled: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['values', 'filled'],
+                description:
+                  'The schema’s top-level properties (less those marked `x-omittable-in-lists`) across the records read.',
+                properties: {
+                  values: count('Properties × records read.'),
+                  filled: count(
+                    'Of those, properties present and holding a value: not null, not an empty or blank string, not an empty list or object.',
+                  ),
+                },
+              },
+            },
+          },
+        },
       },
     },
     attestation: {

@@ -1,4 +1,4 @@
-import { CHECKS, loadReference } from '@council-conform/checks';
+import { CHECKS, loadReference, measureDataQuality } from '@council-conform/checks';
 import { createMockSupplier, type FaultId, startMockServer } from '@council-conform/mocks';
 import {
   type Attestation,
@@ -53,6 +53,7 @@ export async function realRun(
       reference,
       checks: CHECKS,
       personalFields,
+      measureDataQuality,
       ...(attestation ? { attestation } : {}),
       runner: { name: 'council-conform', version: 'test' },
     });

@@ -5,6 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dataQualityRows, share } from '../src/data-quality.ts';
 import { escapeXml, REPORT_FORMATS, REPORTERS, renderSchemaDocs } from '../src/index.ts';
 import { exampleAttestation, type RealRun, realRun } from './harness.ts';
 
@@ -42,8 +43,23 @@ function hostile(report: RunReport): RunReport {
     ],
     data: { seen: HOSTILE },
   };
+  const [dataset, ...datasets] = report.dataQuality?.datasets ?? [];
   return {
     ...report,
+    ...(dataset
+      ? {
+          dataQuality: {
+            datasets: [
+              {
+                ...dataset,
+                title: HOSTILE,
+                identifiers: [{ kind: 'uprn', field: HOSTILE, present: 1, valid: 0 }],
+              },
+              ...datasets,
+            ],
+          },
+        }
+      : {}),
     target: { ...report.target, url: `http://127.0.0.1/${HOSTILE}` },
     checks: [poisoned, ...rest],
     exchanges: report.exchanges.map((e, i) =>
@@ -191,6 +207,86 @@ describe('reporters on a real report', () => {
     expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBeGreaterThan(
       faulty.report.clauses.length,
     );
+  });
+});
+
+describe('data quality', () => {
+  it('is said in plain words, a share never rounded up to all nor down to none', () => {
+    expect(share(999, 1000)).toBe('99%');
+    expect(share(1, 1000)).toBe('under 1%');
+    expect(share(0, 10)).toBe('0%');
+    expect(share(10, 10)).toBe('100%');
+    expect(
+      dataQualityRows({
+        dataset: 'properties',
+        title: 'Properties',
+        recordsRead: 1200,
+        identifiers: [
+          { kind: 'uprn', field: 'uprn', present: 1199, valid: 1100 },
+          { kind: 'gss', field: 'ward', present: 0, valid: 0 },
+        ],
+        dates: { values: 0, parsed: 0 },
+        filled: { values: 12000, filled: 9000 },
+      }),
+    ).toEqual([
+      { measure: 'Records read', found: '1,200' },
+      {
+        measure: 'UPRN (property), field uprn',
+        found: '1,199 of 1,200 (99%) records carry one; 1,100 of 1,199 (91%) of those are valid',
+      },
+      { measure: 'GSS code (area), field ward', found: '0 of 1,200 (0%) records carry one' },
+      { measure: 'Dates that parse', found: 'no dates in these records' },
+      {
+        measure: 'Fields filled',
+        found: '9,000 of 12,000 (75%) of the schema’s fields across the records hold a value',
+      },
+    ]);
+  });
+
+  it('is measured on every dataset a real run read: whole for the conformant mock, lower for broken dates', () => {
+    const good = conformant.report.dataQuality?.datasets ?? [];
+    const bad = faulty.report.dataQuality?.datasets ?? [];
+    expect(good.length).toBeGreaterThan(0);
+    expect(bad.map((d) => d.dataset)).toEqual(good.map((d) => d.dataset));
+    const dates = (datasets: typeof good) =>
+      datasets.reduce((n, d) => ({ values: n.values + d.dates.values, parsed: n.parsed + d.dates.parsed }), {
+        values: 0,
+        parsed: 0,
+      });
+    expect(dates(good).values).toBeGreaterThan(0);
+    expect(dates(good).parsed).toBe(dates(good).values);
+    expect(dates(bad).parsed).toBeLessThan(dates(bad).values);
+    for (const d of good)
+      for (const i of d.identifiers) expect(i.valid, `${d.dataset}.${i.field}`).toBe(i.present);
+  });
+
+  it('is in the HTML and Markdown reports, a table per dataset, and not in JUnit', () => {
+    const { report } = faulty;
+    const datasets = report.dataQuality?.datasets ?? [];
+    const html = REPORTERS.html(report);
+    const markdown = REPORTERS.markdown(report);
+    const junit = REPORTERS.junit(report);
+    expect(html).toContain('<h2 id="data-quality">Data quality</h2>');
+    expect(html).toContain('<a href="#data-quality">Data quality</a>');
+    expect(markdown).toContain('<details><summary>Data quality</summary>');
+    expect(markdown).toContain('it changes no check and no level');
+    for (const dataset of datasets) {
+      expect(html).toContain(
+        `<caption>${escapeXml(dataset.title)} <code>${dataset.dataset}</code></caption>`,
+      );
+      expect(markdown).toContain(`(\`${dataset.dataset}\`)`);
+      for (const row of dataQualityRows(dataset)) {
+        expect(html).toContain(
+          `<tr><th scope="row">${escapeXml(row.measure)}</th><td>${escapeXml(row.found)}</td></tr>`,
+        );
+        expect(markdown).toContain(`| ${row.measure} | ${row.found} |`);
+      }
+    }
+    expect(junit).not.toMatch(/Data quality|Dates that parse|Fields filled|records carry one/);
+    // A report without the figures (a dry run, or one of format 2.1.0) has no such section.
+    const { dataQuality: _, ...without } = report;
+    expect(REPORTERS.html(without)).not.toContain('data-quality');
+    expect(REPORTERS.markdown(without)).not.toContain('Data quality');
   });
 });
 
