@@ -1,6 +1,7 @@
 import { CLAUSES } from '@council-conform/clauses';
 import { FAULTS } from '@council-conform/mocks';
 import { CRAWL_RECORD_CAP } from '@council-conform/runner';
+import { DATA_QUALITY_WORDS } from '../src/data-quality.ts';
 import { CHECKS } from '../src/index.ts';
 import { SAMPLE_WORDS } from '../src/support/listing.ts';
 import { EXPECTATIONS } from '../test/matrix/expectations.ts';
@@ -24,6 +25,10 @@ export function renderCheckCatalogue(): string {
     '## How checks sample',
     '',
     `Checks that judge values read a sample drawn from the whole of each dataset, not its first records: ${SAMPLE_WORDS}. Up to ${CRAWL_RECORD_CAP.toLocaleString('en-GB')} records of a dataset are read in one crawl; past that the list is walked to its end keeping only ids and the sampled pages. Every seeded choice derives from the run’s seed, written to the report as \`sampling.seed\`; \`conform run --seed <seed>\` replays the same choices against the same data. Each check’s column below says what it reads.`,
+    '',
+    '## Data quality',
+    '',
+    DATA_QUALITY_WORDS,
     '',
   ];
   for (const clause of CLAUSES) {

@@ -1,10 +1,11 @@
 import type { JsonObject } from '@council-conform/openapi';
-import type {
-  DataQuality,
-  DatasetQuality,
-  IdentifierQuality,
-  ReferenceDataset,
-  RunContext,
+import {
+  CRAWL_RECORD_CAP,
+  type DataQuality,
+  type DatasetQuality,
+  type IdentifierQuality,
+  type ReferenceDataset,
+  type RunContext,
 } from '@council-conform/runner';
 import { judgeDateValue } from './support/dates.ts';
 import { IDENTIFIERS, identifierOf, identifierPatterns } from './support/identifiers.ts';
@@ -116,3 +117,6 @@ export async function measureDataQuality(ctx: RunContext): Promise<DataQuality> 
     datasets: read.map(({ dataset, records }) => datasetQuality(ctx.reference.document, dataset, records)),
   };
 }
+
+/** What the figures are, for docs/checks.md, kept beside the code that counts them. */
+export const DATA_QUALITY_WORDS = `Besides the verdict, every report carries figures on the records the run read: \`dataQuality\` in the JSON report, a table per dataset in the HTML and Markdown reports, nothing in JUnit. For each dataset of the profile the run read records of, through its list (up to ${CRAWL_RECORD_CAP.toLocaleString('en-GB')} records a crawl) or by id, each record once: the records read; for each field the reference types as a UPRN, USRN or GSS code (found as \`open-standards-address-identifiers\` and \`open-standards-gss-codes\` find them), how many records carry a value in it and how many of those are valid by the same patterns; how many date values there are (fields declared \`date\` or \`date-time\`, and whole values written day first elsewhere, as \`open-standards-rfc3339-dates\` finds them) and how many parse strictly as RFC 3339; and, over the schema’s top-level properties (less those a list may leave out) × the records read, how many are present and hold a value (not null, not an empty string, list or object). They are counted after the last check from records already read, so they cost no request; they are information for the council, never a verdict, and change no check’s outcome and no level.`;
