@@ -243,4 +243,19 @@ export const DASHBOARD_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX dashboard_reports_by_product_received ON dashboard_reports (product_id, received_at)
     `,
   },
+  {
+    version: 5,
+    name: 'report-measures',
+    // What the product page reads from a report's body beyond the tables above, kept small: each counted
+    // exchange's status and duration, the data quality, each failed check's re-run command. Written the first
+    // time a page needs a report's measures (see report-measures.ts), so reports stored before need no backfill.
+    sql: `
+      CREATE TABLE dashboard_report_measures (
+        report_id text PRIMARY KEY REFERENCES dashboard_reports (id),
+        exchanges text NOT NULL,
+        data_quality text,
+        rerun_commands text NOT NULL
+      )
+    `,
+  },
 ];

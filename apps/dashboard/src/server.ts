@@ -53,10 +53,14 @@ import {
   PrincipalsStoreError,
 } from './principals-store.ts';
 import { createProcurement } from './procurement.ts';
+import { dataQualityView, historyCharts, statisticsSince, statisticsView } from './product-insights.ts';
+import { productSummary } from './product-summary.ts';
 import { createRateLimiter, type RateLimit } from './rate-limit.ts';
 import { describeExcess, type LimitExcess, reportLimitExcesses } from './report-limits.ts';
 import { reportShapeProblems } from './report-shape.ts';
 import { createReviewPage } from './review-page.ts';
+import { STATISTICS_WINDOWS, serviceStatistics } from './service-statistics.ts';
+import { serviceStatisticsCsv, serviceStatisticsJson } from './statistics-open-data.ts';
 import {
   CLAUSE_COUNT,
   type Dispute,
@@ -496,6 +500,9 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
       store.regressions(summary.id),
     ]);
     if (!detail) return notFoundPage(url.pathname);
+    const measuredAt = now();
+    const shownMeasures = await store.measures.forReport(summary.id);
+    const recentRuns = await store.measures.forProduct(product.id, statisticsSince(measuredAt));
     const at = now().getTime();
     const lapsed = (d: Dispute) => d.waiverExpiresAt !== null && Date.parse(d.waiverExpiresAt) < at;
     const waivers = disputes.filter((d) => d.state === 'accepted').map((d) => ({ ...d, lapsed: lapsed(d) }));
@@ -600,7 +607,39 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         html: `<a href="${origin}/products/${product.id}"><img src="${origin}/badges/${product.id}.svg" alt="${badgeAlt}"></a>`,
       },
       councilContracts: await procurement.forProduct(product.id, product.systemType),
+      why: productSummary(summary.level, detail.clauses, detail.checks, shownMeasures?.rerunCommands ?? {}),
+      historyCharts: historyCharts(product.reports),
+      statistics: statisticsView(recentRuns, measuredAt),
+      dataQuality: dataQualityView(shownMeasures),
+      // Evidence is folded away, except when the reader asked for a later page of it.
+      evidenceOpen: evidencePage > 1,
     });
+  }
+
+  /** Every listed product's service statistics, or one product's (`?product=<id>`), as open data. */
+  async function statisticsOpenData(url: URL, format: 'csv' | 'json'): Promise<Reply> {
+    const productId = url.searchParams.get('product');
+    if (productId !== null && !ID_PATTERN.test(productId))
+      return problem(
+        400,
+        PROBLEM.validation,
+        'product: give a product id as the product page has it (/products/<id>)',
+        url.pathname,
+        { errors: [{ pointer: '/query/product', detail: 'not a product id' }] },
+        OPEN,
+      );
+    const at = now();
+    const rows = await store.leagueTable({ now: at, ...(productId ? { productId } : {}) });
+    const products = [];
+    for (const row of rows) {
+      const runs = await store.measures.forProduct(row.productId, statisticsSince(at));
+      products.push({ row, windows: STATISTICS_WINDOWS.map((days) => serviceStatistics(runs, at, days)) });
+    }
+    return openDataReply(
+      'service-statistics',
+      format,
+      format === 'csv' ? serviceStatisticsCsv(products) : serviceStatisticsJson(products, at),
+    );
   }
 
   async function supplierPage(url: URL, id: string): Promise<Reply> {
@@ -1203,6 +1242,8 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     if (path === '/councils') return cached(request, url, () => councilsPage(url));
     if (path === '/data/league-table.csv') return openData(url, 'csv');
     if (path === '/data/league-table.json') return openData(url, 'json');
+    if (path === '/data/service-statistics.csv') return statisticsOpenData(url, 'csv');
+    if (path === '/data/service-statistics.json') return statisticsOpenData(url, 'json');
     if (path === '/data/revoked-keys.json')
       return json(200, await revokedKeysOpenData(store), {
         'access-control-allow-origin': '*',

@@ -14,6 +14,7 @@ import { productIdOf, reportIdOf, supplierIdOf } from './ids.ts';
 import { DASHBOARD_MIGRATIONS, DASHBOARD_MIGRATIONS_TABLE } from './migrations.ts';
 import { createPrincipalsStore, type PrincipalsStore } from './principals-store.ts';
 import { type Regression, recordRegressions, regressionsOf } from './regressions.ts';
+import { createReportMeasuresStore, type ReportMeasuresStore } from './report-measures.ts';
 
 export type ReportStatus = 'certified' | 'self-assessed';
 /** How a product is listed: a certificate past its expiry counts for nothing, whoever signed it. */
@@ -305,6 +306,8 @@ export interface ResultsStore {
   readonly contracts: ContractsStore;
   /** Who may act, and their credentials: see principals-store.ts. */
   readonly principals: PrincipalsStore;
+  /** What pages read from a report's body: exchanges measured, data quality, re-run commands. */
+  readonly measures: ReportMeasuresStore;
   /** Stores a verified report whole, with its product and supplier, or nothing at all. Idempotent by report id. */
   ingest(input: IngestInput): Promise<IngestResult>;
   /** What got worse in this report's run against the product's run before it. */
@@ -598,6 +601,7 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
     kind,
     contracts: createContractsStore(sql),
     principals: createPrincipalsStore(sql),
+    measures: createReportMeasuresStore(sql),
 
     async ingest({
       signedReport,
