@@ -122,6 +122,37 @@ describe('signReport and verifySignedReport', () => {
     expect(verifySignedReport(parseSignedReport(text), options)).toMatchObject({ ok: true });
   });
 
+  it('signs and verifies a report of format 2.2.0 with its data quality figures, which the signature covers', () => {
+    const report = runReport({
+      reportVersion: '2.2.0',
+      dataQuality: {
+        datasets: [
+          {
+            dataset: 'service_requests',
+            title: 'Service requests',
+            recordsRead: 240,
+            identifiers: [{ kind: 'uprn', field: 'uprn', present: 200, valid: 198 }],
+            dates: { values: 480, parsed: 480 },
+            filled: { values: 3120, filled: 2900 },
+          },
+        ],
+      },
+    });
+    const signed = signReport(report, {
+      privateKeyPem: supplierKey.privateKeyPem,
+      role: 'supplier',
+      now: issued,
+    });
+    const options = { trustedKeys: [trustSupplier], now: later(1) };
+    expect(verifySignedReport(JSON.stringify(signed), options)).toMatchObject({
+      ok: true,
+      status: 'self-assessed',
+    });
+    const edited = copy(signed);
+    edited.report.dataQuality.datasets[0].identifiers[0].valid = 200;
+    expect(verifySignedReport(edited, options)).toMatchObject({ ok: false });
+  });
+
   it('gives `certified` when a trusted certifier countersigns a supplier-signed report', () => {
     const countersigned = signReport(supplierSigned(), {
       privateKeyPem: certifierKey.privateKeyPem,
