@@ -8,15 +8,19 @@
  *     differs from process to process by up to half the run time (profiles of slow runs show Ajv's
  *     ucs2length left un-inlined), and it moves both paths alike. First the validator is exercised on the
  *     file's first records, as a real run's crawl of the API exercises it before the export is analysed.
- *     Then the lower bound is timed (the same lines, already in memory as strings, through JSON.parse and
- *     the same validator, nothing else; the file is read and split into lines outside the timed loops),
- *     then the production path (runExport and analyseExport from src/support/export.ts, on the runner's
- *     real HTTP client, against the benchmark's export server; only analyseExport is timed), then the
- *     lower bound again: the figure is the mean of the two, so that neither path gains from going later.
+ *     Then both lower bounds are timed: `records`, the same lines already in memory as strings through
+ *     JSON.parse and the same validator, nothing else; and `bytes`, the same bytes in memory through
+ *     SHA-256, strict UTF-8, decoding, JSON.parse and the validator (the work the checks must do; see
+ *     BoundKind). Then the production path (runExport and analyseExport from src/support/export.ts, on the
+ *     runner's real HTTP client, against the benchmark's export server; only analyseExport is timed), then
+ *     the two bounds again in reverse order: each bound's figure is the mean of its two, so that neither
+ *     path gains from going later.
  *   stream <target-url> <spec-id> <expected-records>
  *     Peak memory: the production path alone in a fresh process, so that VmHWM is its own; its time is
  *     reported too, cold, as a one-off run of the checks would see it.
  */
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import {
   createHarnessHttp,
@@ -30,6 +34,9 @@ import { analyseExport, runExport } from '../src/support/export.ts';
 
 /** Records the validator sees before the pair's timings: enough for V8 to optimise it, as a crawl would. */
 const WARM_UP_RECORDS = 20_000;
+
+/** User and system CPU time of this process, in milliseconds. */
+const cpuMillis = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 /** Peak resident set size so far, in bytes (VmHWM; resourceUsage's maxRSS where /proc is missing). */
 function peakRss(): number {
@@ -87,7 +94,7 @@ async function timedAnalysis(ctx: RunContext & { close(): void }, expected: numb
   const started = performance.now();
   const analyses = await analyseExport(ctx);
   const ms = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = cpuMillis(process.cpuUsage(cpuBefore));
   const analysis = analyses[0];
   if (!analysis || analyses.length !== 1) throw new Error(`expected one file, got ${analyses.length}`);
   const spilledRuns = analysis.ids.spilledRuns;
@@ -109,9 +116,9 @@ async function timedAnalysis(ctx: RunContext & { close(): void }, expected: numb
     format: analysis.file.format,
     records: analysis.records,
     bytes: analysis.bytes,
+    sha256: analysis.sha256,
     ms,
-    cpuUserMs: cpu.user / 1000,
-    cpuSystemMs: cpu.system / 1000,
+    cpuMs,
     ids: analysis.ids.size,
     idRunsOnDisk: spilledRuns,
     peakRssBeforeBytes: rssBefore,
@@ -119,49 +126,86 @@ async function timedAnalysis(ctx: RunContext & { close(): void }, expected: numb
 }
 
 /**
- * The lower bound over the first `limit` lines of an NDJSON file: lines already in memory as strings,
- * through JSON.parse and `validate`, nothing else. Reading, cutting and decoding stay outside the timed
- * loop; each line is decoded on its own, as a program holding lines in memory would have them (one-byte
- * strings where a line is ASCII).
+ * What a lower bound's timed loop does. `records`: JSON.parse and the validator over lines already decoded
+ * (strings in memory), nothing else. `bytes`: the work the checks must do over the bytes too, as cheaply as
+ * this machine does it: SHA-256 of every byte as read, strict UTF-8 over every whole line (Node's `isUtf8`,
+ * as the production path checks it; decoding a batch with a fatal TextDecoder and splitting the string took
+ * ten times as long), then each line found and decoded on its own (one-byte strings where a line is ASCII),
+ * JSON.parse and the validator.
  */
-function lowerBound(path: string, validate: (record: unknown) => boolean, limit = Number.POSITIVE_INFINITY) {
+type BoundKind = 'records' | 'bytes';
+
+/**
+ * A lower bound over an NDJSON file read from disk in 16 MiB blocks: reading, and for `records` cutting and
+ * decoding lines, stay outside the timed loop. Gives the records judged, the time, and for `bytes` the file's
+ * SHA-256, which must equal the production path's.
+ */
+function lowerBound(kind: BoundKind, path: string, validate: (record: unknown) => boolean) {
   const fd = openSync(path, 'r');
   const block = Buffer.allocUnsafe(16 * 1024 * 1024);
+  const hash = createHash('sha256');
   let carry = Buffer.alloc(0);
   let records = 0;
   let invalid = 0;
+  let utf8 = true;
   let ms = 0;
-  const timed = (lines: string[]) => {
-    const started = performance.now();
-    for (const line of lines) if (!validate(JSON.parse(line))) invalid += 1;
+  let cpuMs = 0;
+  let started = 0;
+  let cpuStarted = process.cpuUsage();
+  const startClock = () => {
+    cpuStarted = process.cpuUsage();
+    started = performance.now();
+  };
+  const stopClock = () => {
     ms += performance.now() - started;
-    records += lines.length;
+    cpuMs += cpuMillis(process.cpuUsage(cpuStarted));
+  };
+  /** `read`: the bytes just read, each byte once; `whole`: the whole lines they complete. */
+  const judge = (read: Buffer, whole: Buffer) => {
+    if (kind === 'records') {
+      const lines: string[] = [];
+      for (let start = 0; start < whole.length; ) {
+        const newline = whole.indexOf(0x0a, start);
+        const end = newline === -1 ? whole.length : newline;
+        if (end > start) lines.push(whole.toString('utf8', start, end));
+        start = end + 1;
+      }
+      startClock();
+      for (const line of lines) if (!validate(JSON.parse(line))) invalid += 1;
+      stopClock();
+      records += lines.length;
+      return;
+    }
+    startClock();
+    hash.update(read);
+    if (!isUtf8(whole)) utf8 = false;
+    for (let start = 0; start < whole.length; ) {
+      const newline = whole.indexOf(0x0a, start);
+      const end = newline === -1 ? whole.length : newline;
+      if (end > start) {
+        if (!validate(JSON.parse(whole.toString('utf8', start, end)))) invalid += 1;
+        records += 1;
+      }
+      start = end + 1;
+    }
+    stopClock();
   };
   try {
-    while (records < limit) {
-      const read = readSync(fd, block, 0, block.length, null);
-      if (read === 0) break;
-      const end = block.lastIndexOf(0x0a, read - 1);
-      const whole = Buffer.concat([carry, block.subarray(0, end + 1)]);
-      carry = Buffer.from(block.subarray(end + 1, read));
-      const lines: string[] = [];
-      for (
-        let start = 0, newline = whole.indexOf(0x0a);
-        newline !== -1;
-        newline = whole.indexOf(0x0a, start)
-      ) {
-        if (newline > start && records + lines.length < limit)
-          lines.push(whole.toString('utf8', start, newline));
-        start = newline + 1;
-      }
-      timed(lines);
+    for (let read = readSync(fd, block); read > 0; read = readSync(fd, block)) {
+      // Whole lines to the block's last newline; the rest (a line longer than a block, all of it) carried.
+      const end = block.lastIndexOf(0x0a, read - 1) + 1;
+      const whole = Buffer.concat([carry, block.subarray(0, end)]);
+      carry = end === 0 ? whole : Buffer.from(block.subarray(end, read));
+      judge(block.subarray(0, read), end === 0 ? whole.subarray(0, 0) : whole);
     }
-    if (carry.length > 0 && records < limit) timed([carry.toString('utf8')]);
+    // A last line without a newline; its bytes were hashed as they were read.
+    if (carry.length > 0) judge(carry.subarray(0, 0), carry);
   } finally {
     closeSync(fd);
   }
   if (invalid > 0) throw new Error(`${invalid} records are not valid: the generator is wrong`);
-  return { records, ms };
+  if (!utf8) throw new Error('the file is not UTF-8: the generator is wrong');
+  return { records, ms, cpuMs, sha256: kind === 'bytes' ? hash.digest('hex') : undefined };
 }
 
 /**
@@ -184,15 +228,37 @@ async function pair(target: string, path: string, specId: string, expected: numb
   const { ctx, pointer } = await context(specId, target);
   const validate = (record: unknown) => ctx.referenceValidator.validate(pointer, record).length === 0;
   warmUp(path, (record) => ctx.referenceValidator.validate(pointer, record));
-  // The lower bound before and after: whichever runs later meets a validator V8 has optimised further.
-  const before = lowerBound(path, validate);
+  // Each lower bound before and after, nested so that neither gains from going later: whichever runs later
+  // meets a validator V8 has optimised further.
+  const records = [lowerBound('records', path, validate)];
+  const bytes = [lowerBound('bytes', path, validate)];
   const streaming = await timedAnalysis(ctx, expected);
-  const after = lowerBound(path, validate);
-  for (const lower of [before, after])
+  bytes.push(lowerBound('bytes', path, validate));
+  records.push(lowerBound('records', path, validate));
+  for (const lower of [...records, ...bytes]) {
     if (lower.records !== expected)
       throw new Error(`the lower bound read ${lower.records} records, not ${expected}`);
+    if (lower.sha256 !== undefined && lower.sha256 !== streaming.sha256)
+      throw new Error('the lower bound hashed other bytes than the production path');
+  }
+  const mean = (pair: { ms: number; cpuMs: number }[], key: 'ms' | 'cpuMs') =>
+    ((pair[0]?.[key] ?? Number.NaN) + (pair[1]?.[key] ?? Number.NaN)) / 2;
   process.stdout.write(
-    `${JSON.stringify({ records: expected, bytes: streaming.bytes, streamingMs: streaming.ms, lowerBoundMs: (before.ms + after.ms) / 2, lowerBoundBeforeMs: before.ms, lowerBoundAfterMs: after.ms, idRunsOnDisk: streaming.idRunsOnDisk })}\n`,
+    `${JSON.stringify({
+      records: expected,
+      bytes: streaming.bytes,
+      streamingMs: streaming.ms,
+      streamingCpuMs: streaming.cpuMs,
+      recordsBoundMs: mean(records, 'ms'),
+      recordsBoundCpuMs: mean(records, 'cpuMs'),
+      recordsBoundBeforeMs: records[0]?.ms,
+      recordsBoundAfterMs: records[1]?.ms,
+      bytesBoundMs: mean(bytes, 'ms'),
+      bytesBoundCpuMs: mean(bytes, 'cpuMs'),
+      bytesBoundBeforeMs: bytes[0]?.ms,
+      bytesBoundAfterMs: bytes[1]?.ms,
+      idRunsOnDisk: streaming.idRunsOnDisk,
+    })}\n`,
   );
 }
 
