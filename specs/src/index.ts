@@ -9,7 +9,7 @@ import {
   type JsonObject,
   parseDocument,
 } from '@council-conform/openapi';
-import { PROFILE_JSON_SCHEMA, type SpecProfile } from './profile.ts';
+import { PROFILE_JSON_SCHEMA, profileWritesProblems, type SpecProfile } from './profile.ts';
 
 export * from './profile.ts';
 
@@ -55,7 +55,16 @@ export async function loadProfile(id: string): Promise<SpecProfile> {
       path,
     );
   }
-  return parsed.data as unknown as SpecProfile;
+  const profile = parsed.data as unknown as SpecProfile;
+  const problems = profileWritesProblems(profile);
+  if (problems.length > 0) {
+    throw new DocumentError(
+      'DOCUMENT_NOT_OPENAPI',
+      `${path}: not a valid profile: ${problems.join('; ')}`,
+      path,
+    );
+  }
+  return profile;
 }
 
 export interface LoadedSpec {

@@ -82,6 +82,27 @@ export interface ReferenceDataset {
   readonly listStyle?: 'cursor' | 'oruk-page' | 'array';
   /** Query parameters with which the list reaches every record (a standard's default window aside). */
   readonly allRecordsQuery?: Readonly<Record<string, string>>;
+  /** The writes the profile requires on the dataset, proven by the sandbox write workflow. */
+  readonly writes?: ReferenceWrites;
+}
+
+/** A dataset's writes as the profile gives them (specs/src/profile.ts `DatasetWrites`). */
+export interface ReferenceWrites {
+  readonly create: {
+    readonly operation: string;
+    readonly send: readonly string[];
+    readonly references?: Readonly<Record<string, string>>;
+  };
+  readonly tagField: string;
+  readonly listFilter?: Readonly<Record<string, string>>;
+  readonly update?: {
+    readonly operation: string;
+    readonly idIn: 'path' | { readonly body: string };
+    readonly send: readonly string[];
+    readonly recordedIn?: { readonly dataset: string; readonly linkField: string };
+  };
+  readonly close?: { readonly operation: string };
+  readonly exportable: boolean;
 }
 
 export interface ReferenceProfile {
