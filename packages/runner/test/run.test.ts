@@ -12,7 +12,9 @@ import {
   levelOf,
   PreflightError,
   type Reference,
+  type RunContext,
   type RunInput,
+  type RunReport,
   resolveRunConfig,
   runConformance,
   SelectionError,
@@ -347,6 +349,38 @@ describe('runConformance', () => {
       `abandoned: the check had not finished ${ABANDON_AFTER_BUDGET_MS} ms after the run’s time budget of 1000 ms was spent`,
     );
     expect(report.checks[1]?.message).toMatch(/^not run: the run’s time budget of 1000 ms was spent/);
+  });
+
+  it('measures data quality once the checks have run, never on a dry run, and it changes no verdict', async () => {
+    const config = resolveRunConfig({ target: server.url, credentials: CLIENT, requestsPerSecond: 100 });
+    const measured: string[][] = [];
+    const measureDataQuality = async (ctx: RunContext) => {
+      measured.push([...(await ctx.recordsRead())].map((r) => r.dataset.id));
+      return {
+        datasets: [
+          {
+            dataset: 'd',
+            title: 'D',
+            recordsRead: 1,
+            identifiers: [],
+            dates: { values: 0, parsed: 0 },
+            filled: { values: 1, filled: 0 },
+          },
+        ],
+      };
+    };
+    const plain = await runTiny({ config });
+    const report = await runTiny({ config, measureDataQuality });
+    expect(plain.dataQuality).toBeUndefined();
+    expect(report.reportVersion).toBe('2.2.0');
+    expect(report.dataQuality?.datasets.map((d) => d.dataset)).toEqual(['d']);
+    // The tiny checks read no dataset, so the run read nothing.
+    expect(measured).toEqual([[]]);
+    const verdict = (r: RunReport) => [r.checks.map((c) => [c.id, c.status]), r.level, r.certifiable];
+    expect(verdict(report)).toEqual(verdict(plain));
+    const dry = await runTiny({ config, measureDataQuality, dryRun: true });
+    expect(dry.dataQuality).toBeUndefined();
+    expect(measured).toHaveLength(1);
   });
 
   it('names a declared feature the profile does not have', async () => {
