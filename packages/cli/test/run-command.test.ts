@@ -74,10 +74,13 @@ describe('conform run', { timeout: BUDGET.realRun }, () => {
     const report = JSON.parse(await readFile(join(outputs, 'report.json'), 'utf8')) as {
       target: { url: string; mode: string };
       attestation: unknown;
+      dataQuality?: { datasets: { dataset: string }[] };
     };
     const validate = await reportValidator();
     expect(validate(report), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
     expect(report.target).toMatchObject({ url: served.url, mode: 'sandbox' });
+    // The data quality of what the run read, beside the verdict.
+    expect(report.dataQuality?.datasets.length).toBeGreaterThan(0);
     expect(report.attestation).not.toBeNull();
     // A plain-http mock cannot have its TLS judged: stdout says so beside the verdict, with what to give.
     expect(io.stdout()).toContain('Not judged by this run, and what to give it:');
