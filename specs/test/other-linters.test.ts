@@ -2,47 +2,20 @@
  * Our reference specs, bundled into one document each, pass the two linters a council's reviewer is most
  * likely to reach for besides `conform lint`: the Spectral CLI with only its `spectral:oas` ruleset, and the
  * Redocly CLI with its `recommended` ruleset. Warnings are allowed; an error from either fails the test,
- * named by file, rule and path. Both run as child processes, offline.
+ * named by file, rule and path. Both run as child processes, offline. What they read is exactly what is
+ * published: the bundler's output, as the reference server serves it, and for one spec the file
+ * `conform bundle <spec> --out` writes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type JsonObject, validateOpenApiStructure } from '@council-conform/openapi';
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSpecIds, loadSpec } from '../src/index.ts';
-import { isObject } from './helpers.ts';
-
-const PATH_ITEM_REF = /^#\/components\/pathItems\/([^/]+)$/;
-
-/**
- * The bundle with each path that is only a `$ref` to `#/components/pathItems/<name>` replaced by that path
- * item, and the path items nothing refers to any more dropped. The same API, written the one way Spectral
- * reads: Spectral 6's OAS 3.1 schema has no `$ref` in a Path Item Object, so its `oas3-schema` rule calls
- * every referenced path item an error (stoplightio/spectral#2655, unfixed in 6.16.3), though OAS 3.1
- * allows it and Redocly reads it.
- */
-function withPathItemsInline(document: JsonObject): JsonObject {
-  const inlined = structuredClone(document);
-  const components = isObject(inlined.components) ? inlined.components : {};
-  const pathItems = isObject(components.pathItems) ? components.pathItems : {};
-  const paths = isObject(inlined.paths) ? inlined.paths : {};
-  for (const [path, item] of Object.entries(paths)) {
-    if (!isObject(item) || Object.keys(item).length !== 1 || typeof item.$ref !== 'string') continue;
-    const name = PATH_ITEM_REF.exec(item.$ref)?.[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
-    const target = name === undefined ? undefined : pathItems[name];
-    if (isObject(target)) paths[path] = structuredClone(target);
-  }
-  const text = JSON.stringify(inlined);
-  for (const name of Object.keys(pathItems)) {
-    const pointer = `#/components/pathItems/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (!text.includes(JSON.stringify(pointer))) delete pathItems[name];
-  }
-  if (Object.keys(pathItems).length === 0) delete components.pathItems;
-  return inlined;
-}
+import { parse } from 'yaml';
+import { listSpecIds, loadSpec, specDir } from '../src/index.ts';
 
 interface Finished {
   readonly status: number | null;
@@ -77,13 +50,19 @@ function run(
 const requireHere = createRequire(import.meta.url);
 const binOf = (name: string, bin: string): string => {
   const manifestPath = requireHere.resolve(`${name}/package.json`);
-  const manifest = requireHere(manifestPath) as { bin: Record<string, string> };
-  const relative = manifest.bin[bin];
+  const manifest = requireHere(manifestPath) as { bin: string | Record<string, string> };
+  const relative = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin[bin];
   if (!relative) throw new Error(`${name} has no "${bin}" command`);
   return join(dirname(manifestPath), relative);
 };
 const SPECTRAL = binOf('@stoplight/spectral-cli', 'spectral');
 const REDOCLY = binOf('@redocly/cli', 'redocly');
+const TSX = binOf('tsx', 'tsx');
+/** The supplier's `conform`, from source: its `bundle` command is how a supplier makes /openapi.json. */
+const CONFORM = resolve(import.meta.dirname, '..', '..', 'packages', 'cli', 'src', 'bin.ts');
+/** The spec whose `conform bundle` output file is linted too (one is enough: every spec takes the same path). */
+const BUNDLED_BY_CLI = 'street-reports';
+const CLI_FILE = `${BUNDLED_BY_CLI}.conform-bundle.json`;
 
 /** Redocly sends usage telemetry and checks npm for a newer version unless told not to. */
 const REDOCLY_OFFLINE: NodeJS.ProcessEnv = {
@@ -161,14 +140,21 @@ const bundled = new Map<string, { path: string; document: JsonObject }>();
 let spectral: ErrorsByFile = new Map();
 const redocly = new Map<string, string[]>();
 
+let cliBundle: JsonObject | undefined;
+
 beforeAll(async () => {
   for (const id of specIds) {
-    const document = withPathItemsInline((await loadSpec(id)).document);
+    const { document } = await loadSpec(id);
     const path = join(work, `${id}.json`);
     writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
     bundled.set(id, { path, document });
   }
-  const files = [...bundled.values()].map((entry) => entry.path);
+  const cliPath = join(work, CLI_FILE);
+  const made = await run(TSX, [CONFORM, 'bundle', BUNDLED_BY_CLI, '--out', cliPath], work, process.env);
+  if (made.status !== 0)
+    throw new Error(`conform bundle exited ${made.status}: ${made.stderr || made.stdout}`);
+  cliBundle = JSON.parse(readFileSync(cliPath, 'utf8')) as JsonObject;
+  const files = [...[...bundled.values()].map((entry) => entry.path), cliPath];
   // Spectral once over every file (its start is the slow part); Redocly one file a run, two at a time,
   // since its JSON output for several files is several documents run together.
   const pending = [...files];
@@ -183,15 +169,15 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe.each(specIds)('reference spec %s, bundled', (id) => {
-  it('is still valid OpenAPI 3.1 with its path items written in place', async () => {
+  it('is valid OpenAPI 3.1 with every path of its source and no path item taken by $ref', async () => {
     const entry = bundled.get(id);
     expect(entry).toBeDefined();
     const problems = await validateOpenApiStructure(entry!.document);
     expect(problems.map((problem) => problem.message)).toEqual([]);
-    const original = (await loadSpec(id)).document;
-    expect(Object.keys(entry!.document.paths as JsonObject)).toEqual(
-      Object.keys(original.paths as JsonObject),
-    );
+    const paths = entry!.document.paths as Record<string, JsonObject>;
+    const source = parse(readFileSync(join(specDir(id), 'openapi.yaml'), 'utf8')) as JsonObject;
+    expect(Object.keys(paths)).toEqual(Object.keys(source.paths as JsonObject));
+    expect(Object.entries(paths).filter(([, item]) => '$ref' in item)).toEqual([]);
   });
 
   it('has no error under the Spectral CLI with spectral:oas', () => {
@@ -200,5 +186,13 @@ describe.each(specIds)('reference spec %s, bundled', (id) => {
 
   it('has no error under the Redocly CLI with its recommended ruleset', () => {
     expect(redocly.get(`${id}.json`)).toEqual([]);
+  });
+});
+
+describe(`conform bundle ${BUNDLED_BY_CLI} --out`, () => {
+  it('writes the bundler’s document, which neither CLI finds an error in', () => {
+    expect(cliBundle).toEqual(bundled.get(BUNDLED_BY_CLI)?.document);
+    expect(spectral.get(CLI_FILE)).toEqual([]);
+    expect(redocly.get(CLI_FILE)).toEqual([]);
   });
 });
