@@ -277,6 +277,10 @@ export async function buildSupplierPackage(outDir: string): Promise<SupplierPack
     external: OPTIONAL_NATIVE,
     plugins: [commonJsNamesForDynamicImports()],
     define: { 'process.env.CONFORM_SPECS_DIR': '__conformSpecsDir' },
+    // node-fetch 2 (under Spectral) reaches Node's own `punycode` through whatwg-url and tr46, and Node 22
+    // prints a deprecation warning on a supplier's stderr when it loads; the userland package is the same
+    // code. The trailing slash names the package, not the built-in.
+    alias: { punycode: 'punycode/' },
     banner: { js: BANNER },
     // Whitespace and syntax only: names are kept, so a stack trace from a supplier's CI still reads.
     minifyWhitespace: true,
