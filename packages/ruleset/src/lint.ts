@@ -11,6 +11,7 @@ import {
   readDocumentText,
   resolvePointer,
 } from '@council-conform/openapi';
+import { FastJsonParser } from './fastJson.ts';
 import { countSeverities, type LintFinding, type LintResult, type RuleSummary } from './findings.ts';
 import { isObject, type JsonPath } from './model.ts';
 import { LinearResolver, NonStringReference, type Resolution } from './resolver.ts';
@@ -19,7 +20,6 @@ import { createCouncilRuleset, docsUrlOf, type LintProfile, ruleOf } from './rul
 import {
   Document,
   type IRuleResult,
-  JsonParser,
   Ruleset,
   type RulesetFunctionContext,
   Spectral,
@@ -100,7 +100,7 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
   const written = parse(text, source);
   const swagger = isSwagger2(written.data) ? convertSwagger2(written.data, source) : undefined;
   const document: SpectralDocument = swagger
-    ? new Document(JSON.stringify(swagger.document), JsonParser, source)
+    ? new Document(JSON.stringify(swagger.document), FastJsonParser, source)
     : written;
   const openapi = assertOpenApi3(document.data, source);
   let ruleset: InstanceType<typeof Ruleset>;
@@ -284,7 +284,7 @@ function parse(text: string, source: string): SpectralDocument {
   const body = text.replace(/^\uFEFF/, '');
   const json = /^\s*[{[]/.test(body);
   const document: SpectralDocument = json
-    ? new Document(body, JsonParser, source)
+    ? new Document(body, FastJsonParser, source)
     : new Document(body, YamlParser, source);
   // Duplicate keys and non-scalar keys still parse; Spectral reports them as `parser` findings.
   const syntax = document.diagnostics.find(

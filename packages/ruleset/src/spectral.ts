@@ -9,6 +9,8 @@ import spectralFunctions from '@stoplight/spectral-functions';
 import spectralParsers from '@stoplight/spectral-parsers';
 import spectralRefResolver from '@stoplight/spectral-ref-resolver';
 import spectralRulesets from '@stoplight/spectral-rulesets';
+// Not re-exported at the package's top; the function every `oas` example rule validates through.
+import spectralOasFunctions from '@stoplight/spectral-rulesets/dist/oas/functions/index.js';
 
 type Unwrapped<T> = T extends { default: infer D } ? D : T;
 const unwrap = <T>(module: T): Unwrapped<T> =>
@@ -18,6 +20,7 @@ export const { Spectral, Document, Ruleset, createRulesetFunction } = spectralCo
 export const { Json: JsonParser, Yaml: YamlParser } = unwrap(spectralParsers);
 export const { Resolver } = unwrap(spectralRefResolver);
 export const { oas } = spectralRulesets;
+export const { oasSchema } = unwrap(spectralOasFunctions);
 export const { truthy, pattern } = spectralFunctions;
 export const { oas3_0 } = spectralFormats;
 
