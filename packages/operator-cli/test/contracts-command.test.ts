@@ -8,7 +8,7 @@ import { SYNTHETIC_REGISTERS } from '@council-conform/contracts/fixtures';
 import { listenDashboard, openResultsStore, type ResultsStore } from '@council-conform/dashboard';
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_COUNCILS } from '../src/commands/demo-contracts.ts';
+import { DEMO_COUNCILS, writeDemoRegisters } from '../src/commands/demo-contracts.ts';
 import { importDemoContracts, runOperatorCli } from '../src/index.ts';
 import { capture } from './support.ts';
 
@@ -259,15 +259,22 @@ describe('conform contracts company-number', () => {
 });
 
 describe('importDemoContracts', () => {
-  it('imports the three synthetic registers and gives the timeline’s address', async () => {
+  it('imports each demo council’s register with its own credential and gives the timeline’s address', async () => {
+    const registers = await writeDemoRegisters(join(dir, 'demo-registers'), new Date());
     const imported = await importDemoContracts(
       { url: dashboard.url, administratorToken: TOKEN, councilTokens },
-      { systemType: 'street-reports', suppliers: [] },
+      { systemType: 'street-reports', registers, suppliers: [] },
     );
     expect(imported.imports.map((i) => [i.council, i.source, i.refused])).toEqual([
-      ['Camden', 'camden.csv', 3],
-      ['Hackney', 'hackney.csv', 2],
-      ['Islington', 'islington.csv', 3],
+      ['Camden', 'camden.csv', 0],
+      ['Hackney', 'hackney.csv', 1],
+      ['Islington', 'islington.csv', 0],
+      ['Southwark', 'southwark.csv', 0],
+    ]);
+    // Southwark's register is imported here only: both its contracts are stored.
+    expect((await store.contracts.contracts({ councilCode: 'E09000028' })).map((c) => c.reference)).toEqual([
+      'SWK/0310',
+      'SWK/0291',
     ]);
     expect(imported.timelineUrl).toBe(
       new URL('/procurement/timelines/street-reports', dashboard.url).toString(),
@@ -280,6 +287,7 @@ describe('importDemoContracts', () => {
         { url: dashboard.url, administratorToken: TOKEN, councilTokens },
         {
           systemType: 'street-reports',
+          registers: [],
           suppliers: [{ name: 'Example Civic Software Ltd', companyNumber: '99000101' }],
         },
       ),

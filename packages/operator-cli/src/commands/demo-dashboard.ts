@@ -31,6 +31,11 @@ export interface PublishedDemo {
   readonly credentials: readonly DemoCredential[];
   /** Where the credentials were written (readable by the owner only). */
   readonly credentialsPath: string;
+  /**
+   * Publishes a scheduled run as LOTI's monitor does: signed by the certifier's key as evidence (so a run that
+   * proves no level is kept too, never as a certificate) and published with the certifier's credential.
+   */
+  publishScheduled(report: RunReport): Promise<{ readonly status: string; readonly productUrl: string }>;
   close(): Promise<void>;
 }
 
@@ -170,29 +175,40 @@ export async function publishDemoResults(
         `approving ${supplier}'s key`,
       );
     }
-    const published = [];
-    for (const report of signed) {
-      // Each supplier publishes its own signed report, as `conform publish` does.
-      const outcome = await publishSignedReport(report.bytes, {
-        to: dashboard.url,
-        token: tokenOf(credentials, 'supplier', report.supplier),
-      });
-      const links = (outcome.body.links ?? {}) as { product?: string };
+    // What `conform publish` does, saying which report the dashboard refused and why.
+    const publish = async (bytes: Buffer, token: string, what: string) => {
+      const outcome = await publishSignedReport(bytes, { to: dashboard.url, token });
       if (!outcome.published)
         throw new Error(
-          `the dashboard refused ${report.name}: HTTP ${outcome.httpStatus} ${String(outcome.body.reason ?? '')} ${String(outcome.body.detail ?? '')}`,
+          `the dashboard refused ${what}: HTTP ${outcome.httpStatus} ${String(outcome.body.reason ?? '')} ${String(outcome.body.detail ?? '')}`,
         );
-      published.push({
-        name: report.name,
+      const links = (outcome.body.links ?? {}) as { product?: string };
+      return {
         status: String(outcome.body.status ?? ''),
         product: String(outcome.body.product ?? ''),
         productUrl: new URL(links.product ?? '/', dashboard.url).toString(),
+      };
+    };
+    const published = [];
+    // Each supplier publishes its own signed report, as `conform publish` does.
+    for (const report of signed)
+      published.push({
+        name: report.name,
+        ...(await publish(report.bytes, tokenOf(credentials, 'supplier', report.supplier), report.name)),
         signedPath: report.path,
       });
-    }
+    const publishScheduled = (report: RunReport) =>
+      publish(
+        Buffer.from(
+          `${JSON.stringify(signReport(report, { privateKeyPem: certifier.privateKeyPem, role: 'certifier', evidenceOnly: true }), null, 2)}\n`,
+        ),
+        tokenOf(credentials, 'certifier'),
+        `a scheduled run of ${report.attestation?.product ?? 'a product'}`,
+      );
     return {
       url: dashboard.url,
       published,
+      publishScheduled,
       certifierPublicKey: join(keysDir, 'demo-certifier.pub'),
       credentials,
       credentialsPath,
