@@ -3,18 +3,23 @@
  * Spectral CLI with only its `spectral:oas` ruleset and the Redocly CLI with its `recommended` ruleset, side
  * by side in one run, on the largest reference spec and on generated descriptions of 2, 5, 10 and 20 MB.
  * Each command is timed whole, with the peak resident set of its largest process, under a time limit.
+ * `conform` is the compiled CLI a supplier installs: built from this checkout by the CLI's own build script
+ * (packages/cli/scripts/build.ts, so never stale) and installed from its tarball with npm into a scratch
+ * folder. Start-up is timed too: `conform --version` beside `spectral --version` and Node starting alone.
  * Writes bench/results/lint.json and the lint section of docs/performance.md at the repository root, and
  * says whether issue 20's goals are met: `conform lint` within 2× of Redocly's time and no slower than
  * Spectral's at every generated size. An unmet goal is reported, never a failed benchmark.
  *
  * BENCH_RUNS (3): runs of each command on each input, fewer once a command's runs on one input have taken a
  * minute. BENCH_LINT_SIZES_MB (2,5,10,20): the generated sizes. BENCH_LINT_TIME_LIMIT_S (600): the limit on
- * one run of one command; a run past it is ended and reported as not finished.
+ * one run of one command; a run past it is ended and reported as not finished. BENCH_STARTUP_RUNS (11): runs
+ * of each start-up command.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { machineFacts, measuredOn, publishBenchmark } from '@council-conform/bench-report';
 import { listSpecIds, specDir } from '@council-conform/specs';
 import { generateLargeDescription } from '../test/support/large-description.ts';
@@ -25,12 +30,15 @@ const SIZES_MB = (process.env.BENCH_LINT_SIZES_MB ?? '2,5,10,20').split(',').map
 const TIME_LIMIT_MS = Number(process.env.BENCH_LINT_TIME_LIMIT_S ?? 600) * 1000;
 /** Past this much time spent on one command and one input, one more run only costs the benchmark time. */
 const ENOUGH_MS = 60_000;
+const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 11);
+/** Issue 21: `conform --version` starts in under this. */
+const STARTUP_GOAL_MS = 300;
 const MB = 1024 * 1024;
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 const packageDir = resolve(import.meta.dirname, '..');
-const conformBin = join(repoRoot, 'packages', 'cli', 'src', 'bin.ts');
+const cliDir = join(repoRoot, 'packages', 'cli');
 const engineScript = join(packageDir, 'bench', 'engine.ts');
 
 const requireHere = createRequire(import.meta.url);
@@ -59,6 +67,39 @@ const REDOCLY_OFFLINE: NodeJS.ProcessEnv = {
 };
 
 const work = mkdtempSync(join(tmpdir(), 'conform-bench-'));
+
+/**
+ * The supplier's `conform` as a supplier has it: the CLI's build script compiles it from this checkout and
+ * packs its tarball, and npm installs that into a scratch folder, offline (it has no dependencies).
+ */
+function installCompiledConform(): { bin: string; tarballBytes: number } {
+  const shellEnv = {
+    ...process.env,
+    PATH: [dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
+  };
+  const step = (what: string, command: string, args: string[], cwd: string) => {
+    const done = spawnSync(command, args, { cwd, env: shellEnv, encoding: 'utf8', maxBuffer: 64 * MB });
+    if (done.status !== 0)
+      throw new Error(`${what} failed (exit ${done.status}): ${done.stderr || done.stdout}`);
+  };
+  process.stdout.write('building and installing the compiled conform (packages/cli build)\n');
+  step('building the CLI', process.execPath, [tsx.script, join(cliDir, 'scripts', 'build.ts')], cliDir);
+  const distDir = join(cliDir, 'dist');
+  const tarball = readdirSync(distDir).find((name) => /^council-conform-cli-.+\.tgz$/.test(name));
+  if (!tarball) throw new Error(`the CLI build left no tarball in ${distDir}`);
+  const prefix = join(work, 'installed');
+  step(
+    'installing the CLI tarball',
+    'npm',
+    ['install', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(distDir, tarball)],
+    work,
+  );
+  return {
+    bin: join(prefix, 'node_modules', '@council-conform', 'cli', 'dist', 'bin.js'),
+    tarballBytes: statSync(join(distDir, tarball)).size,
+  };
+}
+const conform = installCompiledConform();
 const spectralRuleset = join(work, '.spectral.yaml');
 writeFileSync(spectralRuleset, 'extends: ["spectral:oas"]\n');
 
@@ -93,7 +134,7 @@ const TOOLS: readonly Tool[] = [
   {
     id: 'conform',
     label: '`conform lint`',
-    args: (path) => [tsx.script, conformBin, 'lint', path, '--format', 'json'],
+    args: (path) => [conform.bin, 'lint', path, '--format', 'json'],
     findings: (stdout) => parsed<unknown>(stdout, countConformFindings),
   },
   {
@@ -231,6 +272,84 @@ async function engineTimes(path: string): Promise<{ firstMs: number; secondMs: n
   return { firstMs: Math.round(median(first)), secondMs: Math.round(median(second)) };
 }
 
+type StartupId = 'conform' | 'spectral' | 'node';
+
+/** How long one command takes to start, print its version and exit. */
+interface StartupResult {
+  readonly label: string;
+  /** Runs that finished with exit 0. */
+  readonly runs: number;
+  readonly medianMs: number | null;
+  /** Median user + system CPU time, from GNU time; null where /usr/bin/time is absent. */
+  readonly cpuMedianMs: number | null;
+  /** Whether any run wrote to stderr (a deprecation warning from a bundled dependency, say). */
+  readonly wroteToStderr: boolean;
+  readonly failure?: string;
+}
+
+/**
+ * GNU time reports a command's own CPU time when it exits, which polling /proc misses in a process this
+ * short; on a machine shared with other work, that is the figure the queue for the CPU does not inflate.
+ */
+const GNU_TIME = '/usr/bin/time';
+const CPU_LINE = /^__cpu (\d+\.\d+) (\d+\.\d+)\n?/m;
+
+/** Start-up, taking turns run by run as the lint commands do: the median of STARTUP_RUNS runs each. */
+async function startupTimes(): Promise<Record<StartupId, StartupResult>> {
+  const commands: readonly { id: StartupId; label: string; args: string[] }[] = [
+    { id: 'conform', label: '`conform --version`', args: [conform.bin, '--version'] },
+    {
+      id: 'spectral',
+      label: `\`spectral --version\` (Spectral CLI ${spectralCli.version})`,
+      args: [spectralCli.script, '--version'],
+    },
+    { id: 'node', label: 'Node starting alone (`node -e 0`)', args: ['-e', '0'] },
+  ];
+  const times: Record<StartupId, number[]> = { conform: [], spectral: [], node: [] };
+  const cpuTimes: Record<StartupId, number[]> = { conform: [], spectral: [], node: [] };
+  const timed = existsSync(GNU_TIME);
+  const stderr: Record<StartupId, boolean> = { conform: false, spectral: false, node: false };
+  const failures: Partial<Record<StartupId, string>> = {};
+  for (let run = 0; run < STARTUP_RUNS; run++) {
+    for (const command of commands) {
+      if (failures[command.id]) continue;
+      const measured = await measureCommand({
+        executable: timed ? GNU_TIME : process.execPath,
+        args: timed ? ['-f', '__cpu %U %S', process.execPath, ...command.args] : command.args,
+        cwd: work,
+        timeLimitMs: 60_000,
+      });
+      const cpu = CPU_LINE.exec(measured.stderr);
+      const ownStderr = measured.stderr.replace(CPU_LINE, '');
+      if (measured.outcome !== 'finished' || measured.exitCode !== 0) {
+        failures[command.id] =
+          `exit ${measured.exitCode}: ${ownStderr.trim().split('\n')[0]?.slice(0, 200) ?? ''}`;
+        continue;
+      }
+      times[command.id].push(measured.wallMs);
+      if (cpu) cpuTimes[command.id].push((Number(cpu[1]) + Number(cpu[2])) * 1000);
+      if (ownStderr.trim() !== '') stderr[command.id] = true;
+    }
+  }
+  const result = (id: StartupId, label: string): StartupResult => ({
+    label,
+    runs: times[id].length,
+    medianMs: times[id].length > 0 ? Math.round(median(times[id])) : null,
+    cpuMedianMs:
+      cpuTimes[id].length > 0 && cpuTimes[id].length === times[id].length
+        ? Math.round(median(cpuTimes[id]))
+        : null,
+    wroteToStderr: stderr[id],
+    ...(failures[id] ? { failure: failures[id] } : {}),
+  });
+  const [conformCommand, spectralCommand, nodeCommand] = commands;
+  return {
+    conform: result('conform', conformCommand?.label ?? ''),
+    spectral: result('spectral', spectralCommand?.label ?? ''),
+    node: result('node', nodeCommand?.label ?? ''),
+  };
+}
+
 /** A goal at one size: met, not met, or not known when neither command finished. */
 type Verdict = 'met' | 'not met' | 'unknown';
 
@@ -276,6 +395,19 @@ interface Case {
 }
 
 const loadAtStart = loadavg()[0] ?? Number.NaN;
+process.stdout.write(`\nstart-up, ${STARTUP_RUNS} runs each\n`);
+const startup = await startupTimes();
+for (const measured of Object.values(startup)) {
+  process.stdout.write(
+    `  ${measured.label}: ${measured.medianMs ?? '–'} ms, CPU ${measured.cpuMedianMs ?? '–'} ms${measured.failure ? ` (${measured.failure})` : ''}\n`,
+  );
+}
+const underGoal = (ms: number | null): Verdict =>
+  ms === null ? 'unknown' : ms < STARTUP_GOAL_MS ? 'met' : 'not met';
+const startupGoal: Goal = {
+  wall: underGoal(startup.conform.medianMs),
+  cpu: underGoal(startup.conform.cpuMedianMs),
+};
 const cases: Case[] = [];
 {
   const name = `largest reference spec (${largestSpec.id})`;
@@ -314,6 +446,9 @@ const report = {
   redoclyCli: redoclyCli.version,
   runs: RUNS,
   timeLimitSeconds: TIME_LIMIT_MS / 1000,
+  /** The compiled CLI timed: its tarball's size, built from this checkout at the start of the run. */
+  conform: { compiled: true, tarballBytes: conform.tarballBytes },
+  startup: { runs: STARTUP_RUNS, goalMs: STARTUP_GOAL_MS, goal: startupGoal, ...startup },
   /** One-minute load averages: above the core count, other work was queueing for the CPU too. */
   loadAverage: { atStart: round1(loadAtStart), atEnd: round1(loadavg()[0] ?? Number.NaN) },
   cases,
@@ -350,6 +485,11 @@ const goalLine = (label: string, goalOf: (c: Case) => Goal | undefined) => {
   return `- ${label}: by wall time ${judge('wall')}; by CPU time ${judge('cpu')}.`;
 };
 const engine = cases[0]?.engine;
+const startupCell = (measured: StartupResult) =>
+  measured.medianMs === null
+    ? `failed (${measured.failure ?? 'no run finished'}) | –`
+    : `${(measured.medianMs / 1000).toFixed(2)} s${measured.runs === STARTUP_RUNS ? '' : ` (${measured.runs} runs)`} | ${measured.cpuMedianMs === null ? '–' : `${(measured.cpuMedianMs / 1000).toFixed(2)} s`}`;
+const verdictText = (verdict: Verdict) => (verdict === 'met' ? 'met' : `**${verdict}**`);
 // The command measured keeps one core busy and its garbage collector part of another.
 const busy = Math.max(report.loadAverage.atStart, report.loadAverage.atEnd) > report.machine.cores + 2;
 
@@ -370,28 +510,37 @@ const section = [
   '',
   `Load average (one minute) ${report.loadAverage.atStart} at the start of this run and ${report.loadAverage.atEnd} at its end, on ${report.machine.cores} cores; the command being measured accounts for one to two of it. ${busy ? 'Past that, other work was queueing for the CPU, which lengthens wall times and leaves CPU times as they are: the CPU-time verdicts are the steadier ones here.' : 'The machine was otherwise quiet.'}`,
   '',
+  `Start-up, the median of ${STARTUP_RUNS} runs each, taking turns:`,
+  '',
+  '| Command | Median wall time | Median CPU time |',
+  '| --- | ---: | ---: |',
+  ...Object.values(startup).map((measured) => `| ${measured.label} | ${startupCell(measured)} |`),
+  '',
+  `Goal (issue 21): \`conform --version\` under ${STARTUP_GOAL_MS / 1000} s: by wall time ${verdictText(startupGoal.wall)}; by CPU time ${verdictText(startupGoal.cpu)}. It ${startup.conform.wroteToStderr ? '**wrote to stderr**' : 'wrote nothing to stderr'}. Node starting alone is the floor any command stands on, on this machine at this load; CPU time is user and system time as GNU time reports it.`,
+  '',
   'Goals (issue 20), at every generated size:',
   '',
   goalLine('`conform lint` within 2× of the Redocly CLI', (c) => c.goals?.withinTwiceRedocly),
   goalLine('`conform lint` no slower than the Spectral CLI', (c) => c.goals?.noSlowerThanSpectral),
   '',
-  "The three commands are timed whole, as a supplier's CI runs them: starting Node (and, for Council",
-  'Conform, tsx, since it runs from source), reading, linting and writing JSON; they take turns, run by',
-  'run, so that what else the machine does falls on each alike. `conform lint` runs Spectral’s',
+  "The three commands are timed whole, as a supplier's CI runs them: starting Node, reading, linting and",
+  'writing JSON; they take turns, run by run, so that what else the machine does falls on each alike.',
+  `\`conform\` is the compiled CLI a supplier installs, not the TypeScript source: the run builds it from`,
+  `this checkout with the CLI's build script (packages/cli/scripts/build.ts, esbuild; a ${(conform.tarballBytes / MB).toFixed(1)} MB tarball)`,
+  'and installs the tarball with npm into a scratch folder, offline. `conform lint` runs Spectral’s',
   'recommended `oas` rules plus the Council rules, so it does more than either CLI beside it. The',
   'generated descriptions are the clean description of `test/support/large-description.ts` with as',
   'many datasets (a list and a get operation, a thirty-field record schema with an example) as the size',
   'takes. Redocly finds nothing in them; Spectral warns of every operation without a `description`',
   '(`operation-description`, which the Council ruleset turns off), so it writes more JSON.',
   '',
-  'Peak RSS is the highest VmHWM of any process of the command, read from /proc every 100 ms (tsx runs',
-  '`conform lint` in a child process of its own, and that child is the one counted). A command past the',
-  'time limit is ended and reported as not finished; one that exits with anything but 0 or 1 is',
+  'Peak RSS is the highest VmHWM of any process of the command, read from /proc every 100 ms. A command',
+  'past the time limit is ended and reported as not finished; one that exits with anything but 0 or 1 is',
   'reported as failed, with the first line it wrote to stderr.',
   ...(engine
     ? [
         '',
-        `The lint engine alone on the largest reference spec, in a fresh process: ${seconds(engine.firstMs)} for the first lint (compiling the ruleset and warming the JIT), ${seconds(engine.secondMs)} for a second.`,
+        `The lint engine alone on the largest reference spec, from source in a fresh process: ${seconds(engine.firstMs)} for the first lint (compiling the ruleset and warming the JIT), ${seconds(engine.secondMs)} for a second.`,
       ]
     : []),
 ].join('\n');
