@@ -31,6 +31,8 @@ export const DASHBOARD_CSS = `@font-face { font-family: "GDS Transport"; font-we
 .app-contract-clause .govuk-list { font-size: inherit; }
 .app-review .app-decision { width: 22em; max-width: 100%; }
 .app-chart { display: block; width: 100%; max-width: 640px; height: auto; margin: 0 0 20px; }
+/* A wide table scrolls in its own box; positioned, or visually hidden text (absolutely placed) in it would escape and widen the page. */
+.app-table-scroll { position: relative; overflow-x: auto; }
 `;
 
 export interface Asset {
