@@ -30,6 +30,20 @@ export const DASHBOARD_CSS = `@font-face { font-family: "GDS Transport"; font-we
 .app-of { color: #505a5f; }
 .app-contract-clause .govuk-list { font-size: inherit; }
 .app-review .app-decision { width: 22em; max-width: 100%; }
+.app-chart-scroll, .app-table-scroll { overflow-x: auto; margin-bottom: 20px; }
+.app-chart-scroll:focus, .app-table-scroll:focus { outline: 3px solid #ffdd00; box-shadow: inset 0 0 0 2px #0b0c0c; }
+.app-chart-scroll svg { display: block; width: 100%; min-width: 640px; height: auto; }
+.app-level-gap { display: block; font-size: 0.875rem; color: #505a5f; max-width: 16em; }
+@media (max-width: 40.0525em) {
+  .app-league-table, .app-league-table caption, .app-league-table tbody, .app-league-table tr, .app-league-table tbody td, .app-league-table tbody th { display: block; }
+  .app-league-table thead tr { display: flex; flex-wrap: wrap; gap: 0 15px; border-bottom: 2px solid #0b0c0c; padding-bottom: 10px; }
+  .app-league-table thead tr::before { content: "Sort by"; font-weight: 700; width: 100%; }
+  .app-league-table thead th { display: block; border: 0; padding: 5px 0; text-align: left; }
+  .app-league-table tbody tr { border-bottom: 1px solid #b1b4b6; padding: 10px 0; }
+  .app-league-table tbody td, .app-league-table tbody th { border: 0; padding: 3px 0; text-align: left; }
+  .app-league-table tbody td[data-label]::before { content: attr(data-label) ": "; font-weight: 700; }
+  .app-level-gap { max-width: none; }
+}
 .app-chart { display: block; width: 100%; max-width: 640px; height: auto; margin: 0 0 20px; }
 /* A wide table scrolls in its own box; positioned, or visually hidden text (absolutely placed) in it would escape and widen the page. */
 .app-table-scroll { position: relative; overflow-x: auto; }

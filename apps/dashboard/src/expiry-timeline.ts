@@ -42,6 +42,18 @@ export function quarterOf(isoDate: string): Quarter {
   };
 }
 
+/** The first day of a quarter, ISO 8601. */
+export const quarterFirstDay = (q: Quarter): string =>
+  `${q.year}-${String((q.quarter - 1) * 3 + 1).padStart(2, '0')}-01`;
+
+/** The last day of a quarter, ISO 8601. */
+export function quarterLastDay(q: Quarter): string {
+  const lastMonth = q.quarter * 3;
+  // Day 0 of the month after is the last day of this one.
+  const day = new Date(Date.UTC(q.year, lastMonth, 0)).getUTCDate();
+  return `${q.year}-${String(lastMonth).padStart(2, '0')}-${day}`;
+}
+
 /** `January to June 2029`, or `October 2028 to March 2029` across a new year. */
 export function spanLabel(from: Quarter, to: Quarter): string {
   if (from.index === to.index) return from.label;

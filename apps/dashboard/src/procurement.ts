@@ -4,7 +4,8 @@ import { permits } from './access.ts';
 import { CONTRACTS_API_PATHS, createContractsApi, type JsonBody, linkContract } from './contracts-api.ts';
 import { contractsCsv, contractsJson } from './contracts-open-data.ts';
 import type { LinkDecision, MatchMethod, StoredContract } from './contracts-store.ts';
-import { expiryTimeline } from './expiry-timeline.ts';
+import { expiryTimeline, quarterFirstDay, quarterLastDay } from './expiry-timeline.ts';
+import { ganttChart } from './gantt-chart.ts';
 import { BodyTooLargeError, PROBLEM, problem, type Reply, readBody } from './http.ts';
 import { ID_PATTERN } from './ids.ts';
 import { OPEN, openDataReply } from './open-data.ts';
@@ -157,7 +158,24 @@ export function createProcurement(deps: ProcurementDeps) {
     const timeline = expiryTimeline(contracts, now());
     const name = systemTypeName(types, id);
     const listed = [...table.values()].filter((row) => row.systemType === id);
+    const chart = ganttChart({
+      id: 'timeline-chart',
+      title: `${name}: councils’ contracts from start to end, with joint procurement windows`,
+      contracts: contracts.map((c) => ({ ...c, standing: c.standing?.level ?? 'unlinked' })),
+      windows: timeline.windows.map((w) => ({
+        from: quarterFirstDay(w.from),
+        to: quarterLastDay(w.to),
+        label: w.label,
+      })),
+      today: now().toISOString(),
+    });
+    // One table with the same columns throughout: those ending from today on, soonest first.
+    const upcoming = timeline.quarters.flatMap((entry) =>
+      entry.contracts.map((contract) => ({ ...contract, quarter: entry.quarter })),
+    );
     return page('procurement-timeline.njk', `${name}: when contracts end`, url.pathname, {
+      chart,
+      upcoming,
       breadcrumbs: [
         { text: 'League table', href: '/' },
         { text: 'Procurement', href: '/procurement' },
