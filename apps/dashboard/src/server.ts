@@ -43,7 +43,9 @@ import {
 } from './http.ts';
 import { ID_PATTERN, REPORT_ID_PATTERN, supplierIdOf } from './ids.ts';
 import { ingestRefusal } from './ingest-rules.ts';
+import { leagueChart } from './league-chart.ts';
 import { leagueSearch, parseLeagueQuery } from './league-query.ts';
+import { levelGap, levelGapText, statusesByProduct } from './level-gap.ts';
 import { leagueTableCsv, leagueTableJson, OPEN, openDataReply } from './open-data.ts';
 import { createPageCache, DEFAULT_PAGE_CACHE, type PageCacheOptions } from './page-cache.ts';
 import {
@@ -73,6 +75,7 @@ import {
   SORT_KEYS,
   type SortKey,
 } from './store.ts';
+import { systemTypes as profileSystemTypes, type SystemType, systemTypeName } from './system-types.ts';
 import { createViews, govukDate, LEVEL_LABELS, STATUS_LABELS } from './views.ts';
 
 export interface DashboardOptions {
@@ -360,7 +363,11 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     Date.parse(row.expiresAt) < now().getTime() ? 'expired' : row.status;
 
   async function leaguePage(url: URL): Promise<Reply> {
-    const [systemTypes, suppliers] = await Promise.all([store.systemTypes(), store.suppliers()]);
+    const [systemTypes, suppliers, profiles] = await Promise.all([
+      store.systemTypes(),
+      store.suppliers(),
+      profileSystemTypes(),
+    ]);
     const parsed = parseLeagueQuery(url.searchParams, {
       systemTypes,
       supplierIds: suppliers.map((s) => s.id),
@@ -386,7 +393,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         label: 'System type',
         items: options(
           parsed.filter.systemType,
-          systemTypes.map((value) => ({ value, text: value })),
+          systemTypes.map((value) => ({ value, text: systemTypeName(profiles, value) })),
           'All system types',
         ),
         error: errorOf('system'),
@@ -459,12 +466,33 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         filters,
         sort: { key: parsed.sort, order: parsed.order },
         columns,
-        rows: rows.map((row) => ({ ...row, listingStatus: listingStatus(row) })),
+        rows: await leagueRowsView(rows, profiles),
+        chart: rows.length ? leagueChart(rows, CLAUSE_COUNT) : undefined,
+        levels: levelMeanings(),
         filtered: Object.values(parsed.filter).some(Boolean),
         downloads: { csv: `/data/league-table.csv${search}`, json: `/data/league-table.json${search}` },
       },
       parsed.errors.length > 0 ? 400 : 200,
     );
+  }
+
+  /** Each row with its system type's name and, below gold, what keeps it from the next level. */
+  async function leagueRowsView(rows: readonly LeagueRow[], profiles: readonly SystemType[]) {
+    // One query per clause, whatever the number of rows.
+    const clauseIds = CLAUSES.map((clause) => clause.id);
+    const statuses = statusesByProduct(
+      rows.length ? await Promise.all(clauseIds.map((id) => store.clauseStandings(id, now()))) : [],
+      clauseIds,
+    );
+    return rows.map((row) => {
+      const gap = levelGap(row.level, statuses.get(row.productId) ?? new Map());
+      return {
+        ...row,
+        listingStatus: listingStatus(row),
+        systemTypeName: systemTypeName(profiles, row.systemType),
+        levelGap: gap && levelGapText(gap),
+      };
+    });
   }
 
   function dueFor(summary: ReportSummary, latestSpecVersion: string | undefined): string | undefined {
