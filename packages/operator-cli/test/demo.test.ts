@@ -29,6 +29,7 @@ import {
   credentialsTable,
   DEMO_WIDTH,
   DemoProgress,
+  dataQualityTable,
   fitTable,
   fitText,
   publishedTable,
@@ -261,7 +262,12 @@ describe('after the demo’s data is loaded', () => {
         })),
       ),
     );
-    for (const report of reports) progress.say(await formatRunSummary(report));
+    for (const report of reports) {
+      progress.say(await formatRunSummary(report));
+      // Each run measures the quality of what it read: street reports carry UPRNs and USRNs.
+      expect(report.dataQuality?.datasets.length).toBeGreaterThan(0);
+      progress.say(dataQualityTable(report.dataQuality as NonNullable<RunReport['dataQuality']>));
+    }
     progress.say(
       publishedTable(
         demo.published.map((p, index) => ({
@@ -306,6 +312,7 @@ describe('after the demo’s data is loaded', () => {
     );
     const output = io.stdout();
     expect(output).toContain('Camden');
+    expect(output).toMatch(/^Reports +\d+ +\d+% +\d+% +n\/a /m);
     expect(output).toContain(conformant?.productUrl);
     expect(tooWide(output)).toEqual([]);
     expect(output).not.toMatch(DEVELOPER_WORDS);

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CliIo } from '@council-conform/cli';
+import type { RunReport } from '@council-conform/runner';
 
 /** The demo's output fits a terminal this wide: an officer's laptop, a projector, a narrow window. */
 export const DEMO_WIDTH = 100;
@@ -115,7 +116,10 @@ setInterval(() => {
   lastOutput = now;
   try {
     writeSync(workerData.fd, beat.label + ' (' + ((now - beat.since) / 1000).toFixed(1) + ' s)\\n');
-  } catch {}
+  } catch {
+    // The output closed (the demo piped into head, say): the beats end quietly with it.
+    beat = null;
+  }
 }, workerData.tickMs);
 `;
 
@@ -346,6 +350,34 @@ export function statisticsTable(rows: readonly StatisticsRow[]): string {
       percent(r.errorRate),
       ms(r.medianMs),
       ms(r.p95Ms),
+    ]),
+  );
+}
+
+const share = (part: number, whole: number) =>
+  whole === 0 ? 'none' : `${Math.round((part / whole) * 100)}%`;
+
+/**
+ * The quality of the records a run read, per dataset: the share carrying each identifier that matters (and
+ * valid), of dates that parse, of fields filled. "n/a" where the dataset has no such field.
+ */
+export function dataQualityTable(quality: NonNullable<RunReport['dataQuality']>): string {
+  const identifier = (dataset: (typeof quality.datasets)[number], kind: 'uprn' | 'usrn' | 'gss'): string => {
+    const fields = dataset.identifiers.filter((i) => i.kind === kind);
+    if (fields.length === 0) return 'n/a';
+    const valid = fields.reduce((sum, f) => sum + f.valid, 0);
+    return share(valid, dataset.recordsRead * fields.length);
+  };
+  return fitTable(
+    ['Dataset', 'Records', 'UPRN', 'USRN', 'GSS code', 'Dates that parse', 'Fields filled'],
+    quality.datasets.map((d) => [
+      d.title,
+      String(d.recordsRead),
+      identifier(d, 'uprn'),
+      identifier(d, 'usrn'),
+      identifier(d, 'gss'),
+      share(d.dates.parsed, d.dates.values),
+      share(d.filled.filled, d.filled.values),
     ]),
   );
 }

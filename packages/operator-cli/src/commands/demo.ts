@@ -30,6 +30,7 @@ import {
   contractsTable,
   credentialsTable,
   DemoProgress,
+  dataQualityTable,
   publishedTable,
   type ScheduledRow,
   type SpecRow,
@@ -110,6 +111,13 @@ const standardName = (name: string) => {
   return short === 'None' ? 'own design' : short;
 };
 const shown = (path: string) => relative(userCwd(), path) || path;
+
+/** The quality of the records a run read, when the report measures it. */
+function sayDataQuality(progress: DemoProgress, report: RunReport): void {
+  if (!report.dataQuality || report.dataQuality.datasets.length === 0) return;
+  progress.say('Quality of the data the run read (share of records with valid identifiers, and more):');
+  progress.say(dataQualityTable(report.dataQuality));
+}
 
 /** The counts line under a run's summary, in plain words. */
 const runCounts = (report: RunReport) =>
@@ -197,6 +205,7 @@ async function tour(io: CliIo, progress: DemoProgress, options: DemoOptions): Pr
       progress.detail(
         'each spec bundled with the Council API Baseline, then `conform lint` with its profile',
       );
+      progress.doing('loading the Council API rules');
       const { lintDescription } = await import('@council-conform/ruleset');
       const rows: SpecRow[] = [];
       const ids = listSpecIds();
@@ -272,6 +281,7 @@ async function tour(io: CliIo, progress: DemoProgress, options: DemoOptions): Pr
         progress.say(`\n${mock.title}`);
         progress.say(await formatRunSummary(report));
         progress.say(runCounts(report));
+        sayDataQuality(progress, report);
         progress.say(`Reports: ${written.map(shown).join(', ')}`);
         if ((mock.faults.length === 0) !== (exitCodeOf(report) === 0)) unexpected = true;
       }
@@ -290,6 +300,7 @@ async function tour(io: CliIo, progress: DemoProgress, options: DemoOptions): Pr
     project.product,
   );
   await progress.step(4, `Certifying the project's own reference server for ${DEMO_SPEC}`, async () => {
+    progress.doing('getting the reference server ready');
     const { certifyReferenceServer } = await import('./demo-reference.ts');
     const certified = await certifyReferenceServer(
       quiet,
@@ -307,6 +318,7 @@ async function tour(io: CliIo, progress: DemoProgress, options: DemoOptions): Pr
     );
     progress.say(await formatRunSummary(certified.report));
     progress.say(runCounts(certified.report));
+    sayDataQuality(progress, certified.report);
     progress.say(`Reports: ${certified.written.map(shown).join(', ')}`);
     if (exitCodeOf(certified.report) !== 0) unexpected = true;
   });
@@ -399,6 +411,7 @@ async function tour(io: CliIo, progress: DemoProgress, options: DemoOptions): Pr
             await withDemoMock(quiet, mock.faults, ca, (run) =>
               schedule(mock.product, () => run(mock.attestation, {})),
             );
+          progress.doing('getting the reference server ready');
           const { withReferenceServer } = await import('./demo-reference.ts');
           await withReferenceServer(quiet, DEMO_SPEC, ca, onPhase, (target) =>
             schedule(project.product, () => target.run(referenceAttestation, {})),
