@@ -31,12 +31,46 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** The widths every page is shown at: a desktop browser's, and a small phone's (WCAG 1.4.10 reflow asks 320). */
+export const DESKTOP_WIDTH = 1280;
+export const PHONE_WIDTH = 375;
+const VIEWPORT_HEIGHT = 900;
+
+/** The screenshot name for a width: the desktop one keeps the page type's plain name. */
+export const screenshotName = (name: string, width: number) =>
+  width === DESKTOP_WIDTH ? name : `${name}-${width}`;
+
 /** Writes a full-page screenshot of what the page shows now, named for the page type. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Screenshots the page at each width, `name.png` at the desktop's and `name-375.png` at the phone's. */
+export async function screenshotAtWidths(page: Page, name: string): Promise<string[]> {
+  const paths: string[] = [];
+  for (const width of [DESKTOP_WIDTH, PHONE_WIDTH]) {
+    await page.setViewportSize({ width, height: VIEWPORT_HEIGHT });
+    paths.push(await screenshot(page, screenshotName(name, width)));
+  }
+  await page.setViewportSize({ width: DESKTOP_WIDTH, height: VIEWPORT_HEIGHT });
+  return paths;
+}
+
+/** How wide the page's content is at `width` px: more than `width` means the page scrolls sideways. */
+export async function contentWidthAt(page: Page, width: number): Promise<number> {
+  await page.setViewportSize({ width, height: VIEWPORT_HEIGHT });
+  try {
+    return await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+          .documentElement.scrollWidth,
+    );
+  } finally {
+    await page.setViewportSize({ width: DESKTOP_WIDTH, height: VIEWPORT_HEIGHT });
+  }
 }
 
 export interface AxeViolation {
@@ -53,7 +87,8 @@ export const WCAG_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22
 
 /** Runs axe-core in the page as it is now and gives every WCAG 2.2 AA violation it finds. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: axeSource });
+  // Once a page: a page scanned at two widths keeps the axe it was given.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axeSource });
   return page.evaluate(async (tags) => {
     const axe = (
       globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<unknown> } }
@@ -92,15 +127,25 @@ export interface DashboardTab {
   readonly page: Page;
   /** Opens `path` (relative to the dashboard) and expects a 200. */
   open(path: string): Promise<void>;
-  /** Screenshots the page as `name` and expects no WCAG 2.2 AA violation. */
+  /** Screenshots the page as `name` at the width it has now and expects no WCAG 2.2 AA violation. */
   expectAccessible(name: string): Promise<void>;
+  /**
+   * Screenshots the page as `name` at 1280 px and as `name-375` at 375 px, and expects no WCAG 2.2 AA
+   * violation at either width; the page is left at 1280 px.
+   */
+  expectAccessibleAtWidths(name: string): Promise<void>;
+  /** Shows the page at `width` px (the height stays): for assertions about a small screen. */
+  setWidth(width: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function openDashboardTab(base: string): Promise<DashboardTab> {
   const browser = await launchChromium();
   // The dashboard's Content Security Policy rightly refuses inline scripts; axe-core is injected by the test.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const context = await browser.newContext({
+    viewport: { width: DESKTOP_WIDTH, height: VIEWPORT_HEIGHT },
+    bypassCSP: true,
+  });
   // Playwright waits 30 s by default for a page or a screenshot: too little for a loaded machine.
   context.setDefaultTimeout(BUDGET.browser);
   const page = await context.newPage();
@@ -115,6 +160,19 @@ export async function openDashboardTab(base: string): Promise<DashboardTab> {
       const violations = await axeViolations(page);
       expect(violations, describeViolations(violations)).toEqual([]);
     },
+    async expectAccessibleAtWidths(name) {
+      try {
+        for (const width of [DESKTOP_WIDTH, PHONE_WIDTH]) {
+          await page.setViewportSize({ width, height: VIEWPORT_HEIGHT });
+          await screenshot(page, screenshotName(name, width));
+          const violations = await axeViolations(page);
+          expect(violations, `${name} at ${width} px:\n${describeViolations(violations)}`).toEqual([]);
+        }
+      } finally {
+        await page.setViewportSize({ width: DESKTOP_WIDTH, height: VIEWPORT_HEIGHT });
+      }
+    },
+    setWidth: (width) => page.setViewportSize({ width, height: VIEWPORT_HEIGHT }),
     close: () => browser.close(),
   };
 }

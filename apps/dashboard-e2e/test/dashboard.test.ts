@@ -15,7 +15,14 @@ import {
 import { BUDGET } from '@council-conform/test-budgets';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailability, type DashboardTab, openDashboardTab, screenshot } from './browser.ts';
+import {
+  chromiumAvailability,
+  contentWidthAt,
+  type DashboardTab,
+  openDashboardTab,
+  PHONE_WIDTH,
+  screenshotAtWidths,
+} from './browser.ts';
 
 /**
  * The demo's own path, end to end: a conformant and a faulty mock supplier are run exactly as `conform
@@ -65,7 +72,7 @@ async function exampleAttestation(): Promise<string> {
 }
 
 const open = (path: string) => tab.open(path);
-const expectAccessible = (name: string) => tab.expectAccessible(name);
+const expectAccessible = (name: string) => tab.expectAccessibleAtWidths(name);
 
 const leagueRows = () =>
   page
@@ -85,6 +92,60 @@ describe.skipIf(!chromium.available)('the dashboard in Chromium, fed by the demo
     expect((await page.locator('main').textContent()) ?? '').toContain('Leaky <b>Civic</b> Systems Ltd');
     expect(await page.locator('main b').count()).toBe(0);
     await expectAccessible('league-table');
+  });
+
+  it('explains each row’s level and its columns, and names system types in words', async () => {
+    await open('/');
+    const rows = await leagueRows();
+    // The faulty product failed "personal-data", a clause Bronze needs: its row says so.
+    const personalData = CLAUSES.find((clause) => clause.id === 'personal-data')?.title;
+    expect(rows[1]).toContain(`No level Bronze not reached: “${personalData}” not met`);
+    expect(rows[1]).toMatch(/13 of 14/);
+    const systemCells = await page.locator('main table tbody td[data-label="System type"]').allTextContents();
+    expect(systemCells.map((text) => text.trim())).toEqual([
+      'Street reporting and highways case management',
+      'Street reporting and highways case management',
+    ]);
+    const columns = (await page.locator('main #league-columns').textContent()) ?? '';
+    expect(columns).toContain('“13 of 14” can still be “No level”');
+    // The chart of the table is an image with a name and a description giving every product's figure.
+    const chart = page.locator('main svg#league-chart');
+    expect(await chart.getAttribute('role')).toBe('img');
+    expect(await chart.locator('desc').textContent()).toContain(`${FAULTY_PRODUCT}: 13 of 14, No level`);
+  });
+
+  it('keeps every product’s level and certificate on screen at 375 px', async () => {
+    await open('/');
+    await tab.setWidth(PHONE_WIDTH);
+    try {
+      const cells = await page.locator('main table#league-table tbody tr').evaluateAll((rows) =>
+        rows.map((row) => {
+          const box = (label: string) => {
+            const cell = row.querySelector(`[data-label="${label}"]`);
+            const rect = cell?.getBoundingClientRect();
+            return rect && { left: rect.left, right: rect.right, width: rect.width };
+          };
+          return {
+            product: row.querySelector('th')?.getBoundingClientRect().right,
+            level: box('Level'),
+            certificate: box('Certificate'),
+          };
+        }),
+      );
+      expect(cells).toHaveLength(2);
+      for (const cell of cells) {
+        for (const box of [cell.level, cell.certificate]) {
+          expect(box?.width).toBeGreaterThan(0);
+          expect(box?.left).toBeGreaterThanOrEqual(0);
+          expect(box?.right).toBeLessThanOrEqual(PHONE_WIDTH);
+        }
+        expect(cell.product).toBeLessThanOrEqual(PHONE_WIDTH);
+      }
+      // Nothing makes the page itself scroll sideways.
+      expect(await contentWidthAt(page, PHONE_WIDTH)).toBeLessThanOrEqual(PHONE_WIDTH);
+    } finally {
+      await tab.setWidth(1280);
+    }
   });
 
   it('filters the league table to certified products', async () => {
@@ -178,7 +239,7 @@ describe.skipIf(!chromium.available)('the dashboard in Chromium, fed by the demo
       return img.naturalWidth;
     }, `/badges/${productId}.svg`);
     expect(drawn).toBeGreaterThan(20);
-    await screenshot(page, 'badge');
+    await screenshotAtWidths(page, 'badge');
   });
 
   it('passes an axe WCAG 2.2 AA scan on the supplier, clause, councils and not-found pages', async () => {
@@ -189,6 +250,11 @@ describe.skipIf(!chromium.available)('the dashboard in Chromium, fed by the demo
     await expectAccessible('supplier');
     await open('/clauses/right-to-data');
     await expectAccessible('clause');
+    await open('/clauses');
+    await expectAccessible('clauses');
+    // The review page opens to anyone; saving a decision needs a credential typed into it.
+    await open('/review');
+    await expectAccessible('review');
     await open('/councils');
     await expectAccessible('councils');
     const missing = await page.goto(new URL('/products/no-such-product', demo.url).toString());

@@ -16,7 +16,14 @@ import {
 import { BUDGET } from '@council-conform/test-budgets';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailability, type DashboardTab, openDashboardTab, screenshot } from './browser.ts';
+import {
+  chromiumAvailability,
+  contentWidthAt,
+  type DashboardTab,
+  openDashboardTab,
+  PHONE_WIDTH,
+  screenshotAtWidths,
+} from './browser.ts';
 
 /**
  * The demo's procurement step, end to end: the conformant supplier's run published as `conform demo`
@@ -86,7 +93,13 @@ afterAll(async () => {
 });
 
 const open = (path: string) => tab.open(path);
-const expectAccessible = (name: string) => tab.expectAccessible(name);
+/** A procurement page passes axe at both widths, and at 375 px its wide tables scroll in their own boxes. */
+const expectAccessible = async (name: string) => {
+  await tab.expectAccessibleAtWidths(name);
+  expect(await contentWidthAt(page, PHONE_WIDTH), `${name} at ${PHONE_WIDTH} px`).toBeLessThanOrEqual(
+    PHONE_WIDTH,
+  );
+};
 
 const text = async (selector: string) =>
   ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -107,10 +120,61 @@ describe.skipIf(!chromium.available)('the procurement pages in Chromium, fed by 
     const window = ((await windows.first().textContent()) ?? '').replace(/\s+/g, ' ');
     expect(window).toContain('January to June 2029');
     expect(window).toContain('2 councils: Camden, Hackney.');
-    const certified = await text('main #certified + table');
+    const certified = await text('main #certified + div table');
     expect(certified).toContain(CONFORMANT_PRODUCT);
     expect(certified).not.toContain('OpenDoor');
     await expectAccessible('procurement-timeline');
+  });
+
+  it('draws the timeline as a chart whose bars, in the browser, sit where the table’s dates put them', async () => {
+    await open(new URL(contracts.timelineUrl).pathname);
+    const chart = page.locator('main svg.app-gantt');
+    expect(await chart.getAttribute('role')).toBe('img');
+    const description = (await chart.locator('desc').textContent()) ?? '';
+    expect(description).toContain('Joint procurement window, shaded: January to June 2029.');
+    // Every contract in the tables is a bar on the chart, with the same end date.
+    const tableRows = await page
+      .locator('main table.app-timeline-table tbody tr')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-reference')));
+    const drawn = await chart.locator('g.app-gantt-bar').evaluateAll((bars) =>
+      bars.map((bar) => {
+        const rect = bar.querySelector('rect')?.getBoundingClientRect();
+        return {
+          reference: bar.getAttribute('data-reference'),
+          start: bar.getAttribute('data-start'),
+          end: bar.getAttribute('data-end') as string,
+          left: rect?.left ?? Number.NaN,
+          right: rect?.right ?? Number.NaN,
+        };
+      }),
+    );
+    expect(drawn.map((bar) => bar.reference).sort()).toEqual([...tableRows].sort());
+    // The chart's scale as drawn on screen: the plot's left edge and width, and its first and last day.
+    const scale = await chart.evaluate((svg) => {
+      const box = svg.getBoundingClientRect();
+      const viewWidth = Number(svg.getAttribute('viewBox')?.split(' ')[2]);
+      const unit = box.width / viewWidth;
+      return {
+        left: box.left + Number(svg.getAttribute('data-plot-x')) * unit,
+        width: Number(svg.getAttribute('data-plot-width')) * unit,
+        start: svg.getAttribute('data-scale-start') as string,
+        end: svg.getAttribute('data-scale-end') as string,
+      };
+    });
+    const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+    const at = (iso: string) =>
+      scale.left + ((day(iso) - day(scale.start)) / (day(scale.end) - day(scale.start))) * scale.width;
+    const dayAfter = (iso: string) => new Date((day(iso) + 1) * 86_400_000).toISOString().slice(0, 10);
+    for (const bar of drawn) {
+      // From the start of the first day to the end of the last, within a pixel of rounding.
+      expect(Math.abs(bar.left - at(bar.start || scale.start)), `${bar.reference} start`).toBeLessThan(1);
+      expect(Math.abs(bar.right - at(dayAfter(bar.end))), `${bar.reference} end`).toBeLessThan(1);
+    }
+    const today = await chart
+      .locator('g.app-gantt-today line')
+      .evaluate((line) => line.getBoundingClientRect().left + line.getBoundingClientRect().width / 2);
+    const todayIso = (await chart.locator('g.app-gantt-today').getAttribute('data-date')) as string;
+    expect(Math.abs(today - at(todayIso))).toBeLessThan(1.5);
   });
 
   it('lists the councils holding contracts for a product on its page, with their end dates', async () => {
@@ -122,7 +186,8 @@ describe.skipIf(!chromium.available)('the procurement pages in Chromium, fed by 
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/^Camden .*CMD-ICT-0417 31 March 2029 Companies House number$/);
     expect(rows[1]).toMatch(/^Hackney .*HAC-C-7781 30 June 2029 Companies House number$/);
-    await expectAccessible('product-councils');
+    // The product and supplier pages are not the procurement pages': only the axe scan here.
+    await tab.expectAccessibleAtWidths('product-councils');
   });
 
   it('passes an axe WCAG 2.2 AA scan on the overview, a council’s page and a supplier’s page', async () => {
@@ -132,13 +197,13 @@ describe.skipIf(!chromium.available)('the procurement pages in Chromium, fed by 
     await page.locator('main #councils a', { hasText: 'Camden' }).click();
     await page.waitForLoadState('load');
     expect(page.url()).toContain('/procurement/councils/E09000007');
-    expect(await text('main #conformance + table')).toContain(CONFORMANT_PRODUCT);
+    expect(await text('main #conformance + div table')).toContain(CONFORMANT_PRODUCT);
     await expectAccessible('procurement-council');
     await open(new URL(demo.published.find((p) => p.name === 'second')?.productUrl ?? '/').pathname);
     await page.locator('main a[href^="/suppliers/"]').first().click();
     await page.waitForLoadState('load');
     expect(await text('main #councils + table')).toContain('Street reporting pilot');
-    await expectAccessible('procurement-supplier');
+    await tab.expectAccessibleAtWidths('procurement-supplier');
   });
 
   it('lets a reviewer link a contract by its supplier’s name, which widens the window', async () => {
@@ -160,7 +225,7 @@ describe.skipIf(!chromium.available)('the procurement pages in Chromium, fed by 
     );
     expect(window).toContain('January to September 2029');
     expect(window).toContain('3 councils: Camden, Hackney, Islington.');
-    await screenshot(page, 'procurement-timeline-reviewed');
+    await screenshotAtWidths(page, 'procurement-timeline-reviewed');
   });
 
   it('serves the joined table as open data with its licence and each row’s source', async () => {
