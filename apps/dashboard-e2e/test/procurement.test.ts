@@ -181,7 +181,7 @@ describe.skipIf(!chromium.available)('the procurement pages in Chromium, fed by 
     const conformant = demo.published.find((p) => p.name === 'conformant');
     await open(new URL(conformant?.productUrl ?? '/').pathname);
     const rows = await page
-      .locator('main #councils + table tbody tr')
+      .locator('main #councils + div table tbody tr')
       .evaluateAll((trs) => trs.map((tr) => (tr.textContent ?? '').replace(/\s+/g, ' ').trim()));
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/^Camden .*CMD-ICT-0417 31 March 2029 Companies House number$/);
@@ -202,7 +202,7 @@ describe.skipIf(!chromium.available)('the procurement pages in Chromium, fed by 
     await open(new URL(demo.published.find((p) => p.name === 'second')?.productUrl ?? '/').pathname);
     await page.locator('main a[href^="/suppliers/"]').first().click();
     await page.waitForLoadState('load');
-    expect(await text('main #councils + table')).toContain('Street reporting pilot');
+    expect(await text('main #councils + div table')).toContain('Street reporting pilot');
     await tab.expectAccessibleAtWidths('procurement-supplier');
   });
 
