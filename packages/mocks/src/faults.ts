@@ -1,4 +1,5 @@
 import type { ClauseId } from '@council-conform/clauses';
+import { EXPLORE_FAULT_CATALOGUE } from './explore-faults.ts';
 
 /**
  * The fault catalogue: each fault changes one behaviour of a conformant mock supplier the way real
@@ -258,6 +259,7 @@ const CATALOGUE = [
     clause: 'open-api',
     story: 'An optional operation the supplier does not offer answers 200 with nothing, not 501.',
   },
+  ...EXPLORE_FAULT_CATALOGUE,
 ] as const satisfies readonly { id: string; clause: ClauseId; story: string }[];
 
 export type FaultId = (typeof CATALOGUE)[number]['id'];

@@ -16,6 +16,7 @@ import type { RecordScope, RecordStore } from '@council-conform/storage';
 import { createMemoryRecordStore } from '@council-conform/storage/memory';
 import { http, type RequestHandler } from 'msw';
 import { createClientRateLimits, type RateLimitedClient } from './client-rate-limits.ts';
+import { withExploreFaults } from './explore-faults.ts';
 import { LEGACY_PREFIX, LEGACY_SUNSET, servedDescription } from './description.ts';
 import { windows1252 } from './encoding.ts';
 import {
@@ -26,6 +27,7 @@ import {
 } from './exports.ts';
 import { type FaultId, getFault } from './faults.ts';
 import { PROBLEM, type ProblemInit, problemResponse } from './problems.ts';
+import { withParameterValidation } from './parameter-validation.ts';
 import { createPublicRecords } from './public-records.ts';
 import { buildRoutes, matchRoute, type Route } from './routes.ts';
 import { sampleFromSchema } from './sampler.ts';
@@ -333,7 +335,7 @@ export async function createMockSupplier(
     return path === '/oauth/token' ? { kind: 'token-request', address } : { kind: 'address', address };
   }
 
-  async function handle(request: Request, info: MockClientInfo = {}): Promise<Response> {
+  async function handleRequest(request: Request, info: MockClientInfo = {}): Promise<Response> {
     const url = new URL(request.url);
     const instance = url.pathname;
     const problem = (init: ProblemInit) =>
@@ -1309,6 +1311,13 @@ export async function createMockSupplier(
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 
+  const handle = withExploreFaults(
+    withParameterValidation(handleRequest, document, routes, basePath, faults),
+    faults,
+    document,
+    routes,
+    basePath,
+  );
   const handlers: RequestHandler[] = [http.all('*', ({ request }) => handle(request))];
   return {
     spec,
