@@ -30,10 +30,24 @@ export const CHECK_REGISTRY = new CheckRegistry().register(
 );
 
 /**
- * The order a run takes them in: clause order, except that checks which exhaust the supplier's rate limit on
- * purpose (a burst) go last, so no other check has to wait out the Retry-After they provoke.
+ * Checks of the sandbox write workflow: they add records, so they follow every check that reads the
+ * datasets (whose memoised lists and export would otherwise miss them and disagree with later reads).
+ */
+const WRITES_RECORDS = new Set([
+  'open-api-write-workflow',
+  'right-to-data-writes-exported',
+  'personal-data-writes-isolated',
+]);
+
+/**
+ * The order a run takes them in: clause order, except that the write workflow's checks come after every
+ * read, and checks which exhaust the supplier's rate limit on purpose (a burst) go last, so no other check
+ * has to wait out the Retry-After they provoke.
  */
 export const CHECKS = [
-  ...CHECK_REGISTRY.all().filter((check) => !EXHAUSTS_RATE_LIMIT.has(check.id)),
+  ...CHECK_REGISTRY.all().filter(
+    (check) => !EXHAUSTS_RATE_LIMIT.has(check.id) && !WRITES_RECORDS.has(check.id),
+  ),
+  ...CHECK_REGISTRY.all().filter((check) => WRITES_RECORDS.has(check.id)),
   ...CHECK_REGISTRY.all().filter((check) => EXHAUSTS_RATE_LIMIT.has(check.id)),
 ];

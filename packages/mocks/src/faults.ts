@@ -1,5 +1,4 @@
 import type { ClauseId } from '@council-conform/clauses';
-import { EXPLORE_FAULT_CATALOGUE } from './explore-faults.ts';
 
 /**
  * The fault catalogue: each fault changes one behaviour of a conformant mock supplier the way real
@@ -259,7 +258,22 @@ const CATALOGUE = [
     clause: 'open-api',
     story: 'An optional operation the supplier does not offer answers 200 with nothing, not 501.',
   },
-  ...EXPLORE_FAULT_CATALOGUE,
+  {
+    id: 'write-create-drops-field',
+    clause: 'open-api',
+    story: 'A create answers success but silently drops one of the fields it was sent.',
+  },
+  {
+    id: 'write-update-not-exported',
+    clause: 'right-to-data',
+    story:
+      'An update is accepted and can be read back, but the council’s export leaves it out (where the profile has no update, a new record).',
+  },
+  {
+    id: 'write-readable-by-other-tenant',
+    clause: 'personal-data',
+    story: 'A record one council has just created can be read with another council’s token.',
+  },
 ] as const satisfies readonly { id: string; clause: ClauseId; story: string }[];
 
 export type FaultId = (typeof CATALOGUE)[number]['id'];

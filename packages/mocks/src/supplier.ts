@@ -16,7 +16,6 @@ import type { RecordScope, RecordStore } from '@council-conform/storage';
 import { createMemoryRecordStore } from '@council-conform/storage/memory';
 import { http, type RequestHandler } from 'msw';
 import { createClientRateLimits, type RateLimitedClient } from './client-rate-limits.ts';
-import { withExploreFaults } from './explore-faults.ts';
 import { LEGACY_PREFIX, LEGACY_SUNSET, servedDescription } from './description.ts';
 import { windows1252 } from './encoding.ts';
 import {
@@ -27,7 +26,6 @@ import {
 } from './exports.ts';
 import { type FaultId, getFault } from './faults.ts';
 import { PROBLEM, type ProblemInit, problemResponse } from './problems.ts';
-import { withParameterValidation } from './parameter-validation.ts';
 import { createPublicRecords } from './public-records.ts';
 import { buildRoutes, matchRoute, type Route } from './routes.ts';
 import { sampleFromSchema } from './sampler.ts';
@@ -35,6 +33,7 @@ import { freeTextField } from './text-fields.ts';
 import { transformRecord } from './transforms.ts';
 
 type Rec = Record<string, unknown>;
+import { fieldDroppedOnCreate, recordFromTemplate, updateRecordedIn, WrittenIds } from './written-records.ts';
 
 export interface MockTenant {
   readonly id: string;
@@ -268,6 +267,9 @@ export async function createMockSupplier(
   const deepLeaks = new Set<string>();
   const DEEP_SAFE = 6;
   if (options.seed !== false) {
+  // Records the API created (write faults act on them) and updates recorded as records of their own.
+  const createdIds = new WrittenIds();
+  const updateIds = new WrittenIds();
     // Seed only an empty store: a server on a persistent database keeps what it was given across restarts.
     for (const dataset of profile.datasets) {
       const base = (fixtures[dataset.id] ?? []) as Rec[];
@@ -335,7 +337,7 @@ export async function createMockSupplier(
     return path === '/oauth/token' ? { kind: 'token-request', address } : { kind: 'address', address };
   }
 
-  async function handleRequest(request: Request, info: MockClientInfo = {}): Promise<Response> {
+  async function handle(request: Request, info: MockClientInfo = {}): Promise<Response> {
     const url = new URL(request.url);
     const instance = url.pathname;
     const problem = (init: ProblemInit) =>
@@ -720,7 +722,11 @@ export async function createMockSupplier(
     instance: string,
   ): Promise<Response> {
     let record = await store.get(scopeOf(dataset, tenant), id);
-    if (!record && (faults.has('cross-tenant-readable') || deepLeaks.has(id))) {
+    const leaks =
+      faults.has('cross-tenant-readable') ||
+      deepLeaks.has(id) ||
+      (faults.has('write-readable-by-other-tenant') && createdIds.has(dataset.id, id));
+    if (!record && leaks) {
       for (const other of tenants) record ??= await store.get(scopeOf(dataset, other.id), id);
     }
     if (!record) {
@@ -863,7 +869,10 @@ export async function createMockSupplier(
     const files = new Map<string, ExportFileBody>();
     const manifest: ManifestFile[] = [];
     for (const dataset of job.datasets) {
-      const records = await recordsOf(dataset.id, job.tenantId);
+      const records = (await recordsOf(dataset.id, job.tenantId)).filter(
+        (r) =>
+          !faults.has('write-update-not-exported') || !updateIds.has(dataset.id, String(r[dataset.idField])),
+      );
       const extra = faults.has('export-extra-records')
         ? records
             .slice(0, 2)
@@ -1211,7 +1220,16 @@ export async function createMockSupplier(
           value = { ...(value as JsonObject), [key]: overlay((value as JsonObject)[key], body[key]) };
     }
     if (route.method === 'post' && isObject(value)) {
-      const created = await storeCreated(route.entry.path, value, tenant);
+      const created = await storeCreated(route.entry.path, value, tenant, route.entry.operationId);
+    // A one-element acknowledgement (the spec's example, else one item of its schema) for a create.
+    const acknowledgement = Array.isArray(value)
+      ? (value[0] ??
+        sampleFromSchema(document, (resolveSchema(mediaType.schema) as JsonObject | undefined)?.items))
+      : undefined;
+    if (route.method === 'post' && Array.isArray(value) && value.length <= 1 && isObject(acknowledgement)) {
+      const created = await storeAcknowledged(route, acknowledgement, isObject(body) ? body : {}, tenant);
+      if (created) return json([created], Number(status), {}, mediaTypeName);
+    }
       if (created) {
         const location: Record<string, string> = created.location
           ? { location: `${basePath}${created.location}` }
@@ -1233,18 +1251,30 @@ export async function createMockSupplier(
     tenant: string,
   ): Promise<{ record: JsonObject; location?: string } | undefined> {
     const dataset = datasetByListPath.get(path);
+    operationId?: string,
     if (!dataset) return undefined;
     const scope = scopeOf(dataset, tenant);
     const exampleId = String(answer[dataset.idField] ?? '');
+    // The baseline `id` mirrors a standard's own id field (Open311's service_request_id): kept in step.
+    const mirrorsId =
+      dataset.idField !== 'id' && answer.id !== undefined && answer.id === answer[dataset.idField];
     let record: JsonObject | undefined;
     for (let attempt = 0; attempt < 1000 && !record; attempt++) {
       createdCount += 1;
       const id = freshId(exampleId, createdCount);
-      if (!(await store.get(scope, id))) record = { ...answer, [dataset.idField]: id };
+      if (!(await store.get(scope, id)))
+        record = { ...answer, [dataset.idField]: id, ...(mirrorsId ? { id } : {}) };
     }
     if (!record) return undefined;
     const stamp = new Date(now()).toISOString();
     for (const field of ['modified_at', 'updated_at', 'last_modified'])
+    const dropped = faults.has('write-create-drops-field')
+      ? fieldDroppedOnCreate(dataset, requiredOfRecord(dataset))
+      : undefined;
+    if (dropped !== undefined) {
+      const { [dropped]: _lost, ...kept } = record;
+      record = kept;
+    }
       if (typeof record[field] === 'string') record = { ...record, [field]: stamp };
     if (validator.validate(`/components/schemas/${dataset.schema}`, record).length > 0) return undefined;
     const id = String(record[dataset.idField]);
@@ -1254,10 +1284,46 @@ export async function createMockSupplier(
     } else await store.upsert(scope, [{ id, record }]);
     const get = routes.find((r) => r.method === 'get' && r.entry.operationId === dataset.get)?.entry.path;
     return { record, ...(get ? { location: get.replace(/\{[^}]+\}$/, encodeURIComponent(id)) } : {}) };
+    createdIds.add(dataset.id, id);
+    // What write-update-not-exported leaves out: an update, or where the profile has none, a new record.
+    if (updateRecordedIn(profile, operationId) === dataset.id || (dataset.writes && !dataset.writes.update))
+      updateIds.add(dataset.id, id);
   }
 
   function resolveSchema(schema: unknown): unknown {
     return isObject(schema) && typeof schema.$ref === 'string'
+  /**
+   * A create the standard answers with an acknowledgement (`[{service_request_id}]`): the record is built
+   * from the dataset's first fixture with what was sent, stored, and its id given in the acknowledgement.
+   */
+  async function storeAcknowledged(
+    route: Route,
+    item: JsonObject,
+    sent: JsonObject,
+    tenant: string,
+  ): Promise<JsonObject | undefined> {
+    const dataset = datasetByListPath.get(route.entry.path);
+    const template = dataset ? fixtures[dataset.id]?.[0] : undefined;
+    if (!dataset || !isObject(template) || !(dataset.idField in item)) return undefined;
+    const properties = (resolveSchema({ $ref: `#/components/schemas/${dataset.schema}` }) as JsonObject)
+      .properties as Record<string, JsonObject> | undefined;
+    const built = recordFromTemplate(
+      template,
+      sent,
+      (field, value) =>
+        properties?.[field] !== undefined &&
+        field !== dataset.idField &&
+        validator.validateWith(properties[field] as JsonObject, value).length === 0,
+    );
+    const created = await storeCreated(route.entry.path, built, tenant, route.entry.operationId);
+    return created ? { ...item, [dataset.idField]: created.record[dataset.idField] } : undefined;
+  }
+
+  function requiredOfRecord(dataset: DatasetProfile): string[] {
+    const schema = resolveSchema({ $ref: `#/components/schemas/${dataset.schema}` }) as JsonObject;
+    return Array.isArray(schema?.required) ? schema.required.map(String) : [];
+  }
+
       ? resolvePointer(document, schema.$ref.slice(1))
       : schema;
   }
@@ -1311,13 +1377,6 @@ export async function createMockSupplier(
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 
-  const handle = withExploreFaults(
-    withParameterValidation(handleRequest, document, routes, basePath, faults),
-    faults,
-    document,
-    routes,
-    basePath,
-  );
   const handlers: RequestHandler[] = [http.all('*', ({ request }) => handle(request))];
   return {
     spec,

@@ -9,8 +9,8 @@ import {
   type MockSupplier,
 } from '../src/index.ts';
 import { clientFor, getPath, listPath, readAllPages } from './client.ts';
-import { EXPLORE_FAULT_PROBES } from './explore-fault-probes.ts';
 import { handshake, plainGet, withTlsServer } from './tls-server.ts';
+import { WRITE_FAULT_PROBES } from './write-fault-probes.ts';
 
 // One spec with public array lists and a personal cursor-paged dataset exercises every fault.
 const SPEC = 'street-reports';
@@ -349,7 +349,7 @@ const PROBES: Record<FaultId, Probe> = {
     const getOp = supplier.spec.profile.datasets[0]!.get;
     expect(Object.values(description.paths).some((item) => item.get?.operationId === getOp)).toBe(false);
   },
-  ...EXPLORE_FAULT_PROBES,
+  ...WRITE_FAULT_PROBES,
 };
 
 describe('the fault catalogue', () => {

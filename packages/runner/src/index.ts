@@ -25,7 +25,6 @@ export {
   crawlDataset,
   createRunContext,
   type DatasetWalk,
-  discoverSupplierDescription,
   EMPTY_PAGE_LIMIT,
   isLoopback,
   walkDataset,

@@ -4,6 +4,7 @@ import { personalDataNotInUrls } from './personal-data-not-in-urls.ts';
 import { personalDataRejectsBadToken } from './personal-data-rejects-bad-token.ts';
 import { personalDataRequiresToken } from './personal-data-requires-token.ts';
 import { personalDataTenantIsolation } from './personal-data-tenant-isolation.ts';
+import { personalDataWritesIsolated } from './personal-data-writes-isolated.ts';
 
 export const PERSONAL_DATA_CHECKS: readonly Check[] = [
   personalDataRequiresToken,
@@ -11,4 +12,5 @@ export const PERSONAL_DATA_CHECKS: readonly Check[] = [
   personalDataTenantIsolation,
   personalDataNotInPublic,
   personalDataNotInUrls,
+  personalDataWritesIsolated,
 ];

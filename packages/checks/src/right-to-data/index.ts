@@ -6,6 +6,7 @@ import { rightToDataExportFormats } from './right-to-data-export-formats.ts';
 import { rightToDataExportFree } from './right-to-data-export-free.ts';
 import { rightToDataManifestIntegrity } from './right-to-data-manifest-integrity.ts';
 import { rightToDataRecordsValid } from './right-to-data-records-valid.ts';
+import { rightToDataWritesExported } from './right-to-data-writes-exported.ts';
 
 export const RIGHT_TO_DATA_CHECKS: readonly Check[] = [
   rightToDataExportFree,
@@ -15,4 +16,5 @@ export const RIGHT_TO_DATA_CHECKS: readonly Check[] = [
   rightToDataRecordsValid,
   rightToDataExportComplete,
   rightToDataExportFidelity,
+  rightToDataWritesExported,
 ];

@@ -74,93 +74,103 @@ function resolvedOrAsGiven(url: string, jobUrl: string): string {
 
 /** Starts one bulk export and polls it to the end, once per run; every right-to-data check reads the result. */
 export function runExport(ctx: RunContext): Promise<ExportRun> {
-  return ctx.memo('export:run', async () => {
-    const exchangeIds: string[] = [];
-    const began = Date.now();
-    const budget = Math.min(ctx.config.exportBudgetMs ?? DEFAULT_EXPORT_BUDGET_MS, ctx.config.runBudgetMs);
-    const start = await ctx.http.request({
-      url: '/exports',
-      method: 'POST',
-      auth: 'primary',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-      note: 'start a bulk export of every dataset',
+  return ctx.memo('export:run', () => startAndAwaitExport(ctx, 'start a bulk export of every dataset'));
+}
+
+/**
+ * Starts a bulk export and polls it to the end: a fresh one each call (the write workflow's, after its
+ * writes, for either tenant).
+ */
+export async function startAndAwaitExport(
+  ctx: RunContext,
+  note: string,
+  auth: 'primary' | 'secondary' = 'primary',
+): Promise<ExportRun> {
+  const exchangeIds: string[] = [];
+  const began = Date.now();
+  const budget = Math.min(ctx.config.exportBudgetMs ?? DEFAULT_EXPORT_BUDGET_MS, ctx.config.runBudgetMs);
+  const start = await ctx.http.request({
+    url: '/exports',
+    method: 'POST',
+    auth,
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    note,
+  });
+  exchangeIds.push(start.exchange.id);
+  const location = start.header('location');
+  if (start.status !== 202 || !location) {
+    return {
+      outcome: 'refused',
+      message: `POST /exports answered ${start.status}${location ? '' : ' without a Location header'}`,
+      exchangeIds,
+      start,
+      files: [],
+      elapsedMs: Date.now() - began,
+    };
+  }
+  let wait = 250;
+  for (let poll = 1; ; poll++) {
+    const response = await ctx.http.request({
+      url: resolveLink(location, start.url, 'the Location of POST /exports').href,
+      auth,
+      note: `poll the export (${poll})`,
     });
-    exchangeIds.push(start.exchange.id);
-    const location = start.header('location');
-    if (start.status !== 202 || !location) {
+    exchangeIds.push(response.exchange.id);
+    let job: JsonObject | undefined;
+    try {
+      const body = response.json();
+      job = isObject(body) ? body : undefined;
+    } catch {
+      job = undefined;
+    }
+    if (response.status === 200 && job?.status === 'complete') {
       return {
-        outcome: 'refused',
-        message: `POST /exports answered ${start.status}${location ? '' : ' without a Location header'}`,
+        outcome: 'completed',
+        message: `completed after ${poll} poll(s)`,
+        exchangeIds,
+        start,
+        job,
+        files: manifestFiles(job, response.url),
+        elapsedMs: Date.now() - began,
+      };
+    }
+    if (response.status === 200 && job?.status === 'failed') {
+      return {
+        outcome: 'failed',
+        message: `the export job reports status "failed"`,
+        exchangeIds,
+        start,
+        job,
+        files: [],
+        elapsedMs: Date.now() - began,
+      };
+    }
+    if (response.status !== 200) {
+      return {
+        outcome: 'failed',
+        message: `polling the export answered ${response.status}`,
         exchangeIds,
         start,
         files: [],
         elapsedMs: Date.now() - began,
       };
     }
-    let wait = 250;
-    for (let poll = 1; ; poll++) {
-      const response = await ctx.http.request({
-        url: resolveLink(location, start.url, 'the Location of POST /exports').href,
-        auth: 'primary',
-        note: `poll the export (${poll})`,
-      });
-      exchangeIds.push(response.exchange.id);
-      let job: JsonObject | undefined;
-      try {
-        const body = response.json();
-        job = isObject(body) ? body : undefined;
-      } catch {
-        job = undefined;
-      }
-      if (response.status === 200 && job?.status === 'complete') {
-        return {
-          outcome: 'completed',
-          message: `completed after ${poll} poll(s)`,
-          exchangeIds,
-          start,
-          job,
-          files: manifestFiles(job, response.url),
-          elapsedMs: Date.now() - began,
-        };
-      }
-      if (response.status === 200 && job?.status === 'failed') {
-        return {
-          outcome: 'failed',
-          message: `the export job reports status "failed"`,
-          exchangeIds,
-          start,
-          job,
-          files: [],
-          elapsedMs: Date.now() - began,
-        };
-      }
-      if (response.status !== 200) {
-        return {
-          outcome: 'failed',
-          message: `polling the export answered ${response.status}`,
-          exchangeIds,
-          start,
-          files: [],
-          elapsedMs: Date.now() - began,
-        };
-      }
-      const retryAfter = parseRetryAfter(response.header('retry-after'));
-      wait = Math.min(retryAfter ?? wait * 2, 10_000);
-      if (Date.now() - began + wait > budget) {
-        return {
-          outcome: 'incomplete',
-          message: `the export was still "${String(job?.status ?? 'unknown')}" after ${Math.round((Date.now() - began) / 1000)} s, over the ${Math.round(budget / 1000)} s budget`,
-          exchangeIds,
-          start,
-          ...(job ? { job } : {}),
-          files: [],
-          elapsedMs: Date.now() - began,
-        };
-      }
-      await sleep(wait);
+    const retryAfter = parseRetryAfter(response.header('retry-after'));
+    wait = Math.min(retryAfter ?? wait * 2, 10_000);
+    if (Date.now() - began + wait > budget) {
+      return {
+        outcome: 'incomplete',
+        message: `the export was still "${String(job?.status ?? 'unknown')}" after ${Math.round((Date.now() - began) / 1000)} s, over the ${Math.round(budget / 1000)} s budget`,
+        exchangeIds,
+        start,
+        ...(job ? { job } : {}),
+        files: [],
+        elapsedMs: Date.now() - began,
+      };
     }
-  });
+    await sleep(wait);
+  }
 }
 
 export interface FileAnalysis {

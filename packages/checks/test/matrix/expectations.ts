@@ -1,7 +1,6 @@
 import type { FaultId } from '@council-conform/mocks';
 import type { Expectation } from './expectation.ts';
 import { EASY_EXIT_EXPECTATIONS } from './expectations/easy-exit.ts';
-import { EXPLORATION_EXPECTATIONS } from './expectations/exploration.ts';
 import { NO_ADVERTISING_EXPECTATIONS } from './expectations/no-advertising.ts';
 import { OPEN_API_EXPECTATIONS } from './expectations/open-api.ts';
 import { OPEN_STANDARDS_EXPECTATIONS } from './expectations/open-standards.ts';
@@ -11,6 +10,7 @@ import { RIGHT_TO_DATA_EXPECTATIONS } from './expectations/right-to-data.ts';
 import { SEAMLESS_EXPECTATIONS } from './expectations/seamless.ts';
 import { SECURE_EXPECTATIONS } from './expectations/secure.ts';
 import { TRANSPARENT_EXPECTATIONS } from './expectations/transparent.ts';
+import { WRITE_WORKFLOW_EXPECTATIONS } from './expectations/write-workflows.ts';
 
 export type { Expectation } from './expectation.ts';
 
@@ -30,7 +30,7 @@ export const EXPECTATIONS: Partial<Record<FaultId, Expectation>> = mergeExpectat
   SEAMLESS_EXPECTATIONS,
   RIGHT_TO_DATA_EXPECTATIONS,
   EASY_EXIT_EXPECTATIONS,
-  EXPLORATION_EXPECTATIONS,
+  WRITE_WORKFLOW_EXPECTATIONS,
 );
 
 function mergeExpectations(

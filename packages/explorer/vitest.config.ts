@@ -1,3 +1,0 @@
-import { testConfig } from '@council-conform/test-budgets';
-
-export default testConfig();
