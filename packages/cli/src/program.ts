@@ -3,6 +3,7 @@ import cliPackage from '../package.json' with { type: 'json' };
 import { registerBundle } from './commands/bundle.ts';
 import { registerClauses } from './commands/clauses.ts';
 import { registerContracts } from './commands/contracts.ts';
+import { registerExplore } from './commands/explore.ts';
 import { registerCertificateCommands } from './commands/keys.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerMock } from './commands/mock.ts';
@@ -28,6 +29,7 @@ export const SUPPLIER_COMMANDS: readonly RegisterCommand[] = [
   registerLint,
   registerBundle,
   registerRun,
+  registerExplore,
   registerMock,
   registerCertificateCommands,
   registerPublish,

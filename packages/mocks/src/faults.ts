@@ -1,4 +1,5 @@
 import type { ClauseId } from '@council-conform/clauses';
+import { EXPLORE_FAULT_CATALOGUE } from './explore-faults.ts';
 
 /**
  * The fault catalogue: each fault changes one behaviour of a conformant mock supplier the way real
@@ -274,6 +275,7 @@ const CATALOGUE = [
     clause: 'personal-data',
     story: 'A record one council has just created can be read with another council’s token.',
   },
+  ...EXPLORE_FAULT_CATALOGUE,
 ] as const satisfies readonly { id: string; clause: ClauseId; story: string }[];
 
 export type FaultId = (typeof CATALOGUE)[number]['id'];

@@ -18,6 +18,7 @@ import { http, type RequestHandler } from 'msw';
 import { createClientRateLimits, type RateLimitedClient } from './client-rate-limits.ts';
 import { LEGACY_PREFIX, LEGACY_SUNSET, servedDescription } from './description.ts';
 import { windows1252 } from './encoding.ts';
+import { withExploreFaults } from './explore-faults.ts';
 import {
   buildDatasetExport,
   type ExportFileBody,
@@ -25,15 +26,16 @@ import {
   writeDatasetExportFiles,
 } from './exports.ts';
 import { type FaultId, getFault } from './faults.ts';
+import { withParameterValidation } from './parameter-validation.ts';
 import { PROBLEM, type ProblemInit, problemResponse } from './problems.ts';
 import { createPublicRecords } from './public-records.ts';
 import { buildRoutes, matchRoute, type Route } from './routes.ts';
 import { sampleFromSchema } from './sampler.ts';
 import { freeTextField } from './text-fields.ts';
 import { transformRecord } from './transforms.ts';
+import { fieldDroppedOnCreate, recordFromTemplate, updateRecordedIn, WrittenIds } from './written-records.ts';
 
 type Rec = Record<string, unknown>;
-import { fieldDroppedOnCreate, recordFromTemplate, updateRecordedIn, WrittenIds } from './written-records.ts';
 
 export interface MockTenant {
   readonly id: string;
@@ -265,11 +267,11 @@ export async function createMockSupplier(
   // With cross-tenant-deep-records, the other tenants hold more records, and those after their first
   // DEEP_SAFE ones (migrated from an old system, say) can be read by anyone's token.
   const deepLeaks = new Set<string>();
-  const DEEP_SAFE = 6;
-  if (options.seed !== false) {
   // Records the API created (write faults act on them) and updates recorded as records of their own.
   const createdIds = new WrittenIds();
   const updateIds = new WrittenIds();
+  const DEEP_SAFE = 6;
+  if (options.seed !== false) {
     // Seed only an empty store: a server on a persistent database keeps what it was given across restarts.
     for (const dataset of profile.datasets) {
       const base = (fixtures[dataset.id] ?? []) as Rec[];
@@ -337,7 +339,7 @@ export async function createMockSupplier(
     return path === '/oauth/token' ? { kind: 'token-request', address } : { kind: 'address', address };
   }
 
-  async function handle(request: Request, info: MockClientInfo = {}): Promise<Response> {
+  async function handleRequest(request: Request, info: MockClientInfo = {}): Promise<Response> {
     const url = new URL(request.url);
     const instance = url.pathname;
     const problem = (init: ProblemInit) =>
@@ -1219,8 +1221,6 @@ export async function createMockSupplier(
         if (key in body)
           value = { ...(value as JsonObject), [key]: overlay((value as JsonObject)[key], body[key]) };
     }
-    if (route.method === 'post' && isObject(value)) {
-      const created = await storeCreated(route.entry.path, value, tenant, route.entry.operationId);
     // A one-element acknowledgement (the spec's example, else one item of its schema) for a create.
     const acknowledgement = Array.isArray(value)
       ? (value[0] ??
@@ -1230,6 +1230,8 @@ export async function createMockSupplier(
       const created = await storeAcknowledged(route, acknowledgement, isObject(body) ? body : {}, tenant);
       if (created) return json([created], Number(status), {}, mediaTypeName);
     }
+    if (route.method === 'post' && isObject(value)) {
+      const created = await storeCreated(route.entry.path, value, tenant, route.entry.operationId);
       if (created) {
         const location: Record<string, string> = created.location
           ? { location: `${basePath}${created.location}` }
@@ -1249,15 +1251,15 @@ export async function createMockSupplier(
     path: string,
     answer: JsonObject,
     tenant: string,
+    operationId?: string,
   ): Promise<{ record: JsonObject; location?: string } | undefined> {
     const dataset = datasetByListPath.get(path);
-    operationId?: string,
     if (!dataset) return undefined;
-    const scope = scopeOf(dataset, tenant);
-    const exampleId = String(answer[dataset.idField] ?? '');
     // The baseline `id` mirrors a standard's own id field (Open311's service_request_id): kept in step.
     const mirrorsId =
       dataset.idField !== 'id' && answer.id !== undefined && answer.id === answer[dataset.idField];
+    const scope = scopeOf(dataset, tenant);
+    const exampleId = String(answer[dataset.idField] ?? '');
     let record: JsonObject | undefined;
     for (let attempt = 0; attempt < 1000 && !record; attempt++) {
       createdCount += 1;
@@ -1266,8 +1268,6 @@ export async function createMockSupplier(
         record = { ...answer, [dataset.idField]: id, ...(mirrorsId ? { id } : {}) };
     }
     if (!record) return undefined;
-    const stamp = new Date(now()).toISOString();
-    for (const field of ['modified_at', 'updated_at', 'last_modified'])
     const dropped = faults.has('write-create-drops-field')
       ? fieldDroppedOnCreate(dataset, requiredOfRecord(dataset))
       : undefined;
@@ -1275,6 +1275,8 @@ export async function createMockSupplier(
       const { [dropped]: _lost, ...kept } = record;
       record = kept;
     }
+    const stamp = new Date(now()).toISOString();
+    for (const field of ['modified_at', 'updated_at', 'last_modified'])
       if (typeof record[field] === 'string') record = { ...record, [field]: stamp };
     if (validator.validate(`/components/schemas/${dataset.schema}`, record).length > 0) return undefined;
     const id = String(record[dataset.idField]);
@@ -1282,16 +1284,14 @@ export async function createMockSupplier(
     if (dataset.classification === 'public') {
       if ((await publicRecords.write(dataset.id, [{ id, record }], tenant)).size > 0) return undefined;
     } else await store.upsert(scope, [{ id, record }]);
-    const get = routes.find((r) => r.method === 'get' && r.entry.operationId === dataset.get)?.entry.path;
-    return { record, ...(get ? { location: get.replace(/\{[^}]+\}$/, encodeURIComponent(id)) } : {}) };
     createdIds.add(dataset.id, id);
     // What write-update-not-exported leaves out: an update, or where the profile has none, a new record.
     if (updateRecordedIn(profile, operationId) === dataset.id || (dataset.writes && !dataset.writes.update))
       updateIds.add(dataset.id, id);
+    const get = routes.find((r) => r.method === 'get' && r.entry.operationId === dataset.get)?.entry.path;
+    return { record, ...(get ? { location: get.replace(/\{[^}]+\}$/, encodeURIComponent(id)) } : {}) };
   }
 
-  function resolveSchema(schema: unknown): unknown {
-    return isObject(schema) && typeof schema.$ref === 'string'
   /**
    * A create the standard answers with an acknowledgement (`[{service_request_id}]`): the record is built
    * from the dataset's first fixture with what was sent, stored, and its id given in the acknowledgement.
@@ -1324,6 +1324,8 @@ export async function createMockSupplier(
     return Array.isArray(schema?.required) ? schema.required.map(String) : [];
   }
 
+  function resolveSchema(schema: unknown): unknown {
+    return isObject(schema) && typeof schema.$ref === 'string'
       ? resolvePointer(document, schema.$ref.slice(1))
       : schema;
   }
@@ -1377,6 +1379,13 @@ export async function createMockSupplier(
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 
+  const handle = withExploreFaults(
+    withParameterValidation(handleRequest, document, routes, basePath, faults),
+    faults,
+    document,
+    routes,
+    basePath,
+  );
   const handlers: RequestHandler[] = [http.all('*', ({ request }) => handle(request))];
   return {
     spec,

@@ -9,6 +9,7 @@ import {
   type MockSupplier,
 } from '../src/index.ts';
 import { clientFor, getPath, listPath, readAllPages } from './client.ts';
+import { EXPLORE_FAULT_PROBES } from './explore-fault-probes.ts';
 import { handshake, plainGet, withTlsServer } from './tls-server.ts';
 import { WRITE_FAULT_PROBES } from './write-fault-probes.ts';
 
@@ -350,6 +351,7 @@ const PROBES: Record<FaultId, Probe> = {
     expect(Object.values(description.paths).some((item) => item.get?.operationId === getOp)).toBe(false);
   },
   ...WRITE_FAULT_PROBES,
+  ...EXPLORE_FAULT_PROBES,
 };
 
 describe('the fault catalogue', () => {

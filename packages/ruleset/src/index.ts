@@ -22,6 +22,12 @@ export {
 } from './lint.ts';
 export { lintDescriptions } from './lint-files.ts';
 export {
+  normalisedName,
+  type PersonalKind,
+  type PersonalMatch,
+  personalFieldOf,
+} from './personalVocabulary.ts';
+export {
   COUNCIL_RULES,
   type CouncilRule,
   type CouncilRuleId,

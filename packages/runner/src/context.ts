@@ -57,42 +57,9 @@ export function createRunContext(
   );
   const hasCredentials = Boolean(config.credentials);
 
-  async function readDescription(response: HarnessResponse): Promise<JsonObject | undefined> {
-    if (response.status !== 200) return undefined;
-    try {
-      const parsed = parseDocument(response.text(), response.url).data;
-      return typeof parsed.openapi === 'string' || typeof parsed.swagger === 'string' ? parsed : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
   const supplierDescription = () =>
-    memo<SupplierDescription | undefined>('supplier-description', async () => {
-      const direct = await http.request({ url: '/openapi.json', note: 'discover the OpenAPI description' });
-      const document = await readDescription(direct);
-      if (document) return { url: direct.url, document, exchangeId: direct.exchange.id };
-      // RFC 8631: follow Link rel="service-desc" from the API root or from the failed answer itself.
-      const root = await http.request({ url: '/', note: 'look for Link rel="service-desc"' });
-      // Each link resolves against the answer that carried it.
-      const carrier = [root, direct].find((answer) => linkTarget(answer.header('link'), 'service-desc'));
-      const linked = carrier && linkTarget(carrier.header('link'), 'service-desc');
-      if (!carrier || !linked) return undefined;
-      let described: URL;
-      try {
-        described = resolveLink(linked, carrier.url, 'the Link rel="service-desc"');
-      } catch (error) {
-        if (error instanceof HarnessError) return undefined;
-        throw error;
-      }
-      const viaLink = await http.request({ url: described.href, note: 'follow Link rel="service-desc"' });
-      const linkedDocument = await readDescription(viaLink);
-      return linkedDocument
-        ? { url: viaLink.url, document: linkedDocument, exchangeId: viaLink.exchange.id }
-        : undefined;
-    });
+    memo<SupplierDescription | undefined>('supplier-description', () => discoverSupplierDescription(http));
 
-  const crawls = new Map<string, Promise<CrawledDataset>>();
   const crawl = (dataset: ReferenceDataset) => {
     const crawled = memo<CrawledDataset>(`crawl:${dataset.id}`, () =>
       crawlDataset(
@@ -174,6 +141,48 @@ export function createRunContext(
         }
       : {}),
   };
+}
+
+/** A description's document when the answer is one (OpenAPI or Swagger), else undefined. */
+function readDescription(response: HarnessResponse): JsonObject | undefined {
+  if (response.status !== 200) return undefined;
+  try {
+    const parsed = parseDocument(response.text(), response.url).data;
+    return typeof parsed.openapi === 'string' || typeof parsed.swagger === 'string' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The supplier's own description, where a client would look for it: /openapi.json under the target, else
+ * the Link rel="service-desc" (RFC 8631) of the API root or of that failed answer. Undefined when neither
+ * gives one.
+ */
+export async function discoverSupplierDescription(
+  http: HarnessHttp,
+): Promise<SupplierDescription | undefined> {
+  const direct = await http.request({ url: '/openapi.json', note: 'discover the OpenAPI description' });
+  const document = readDescription(direct);
+  if (document) return { url: direct.url, document, exchangeId: direct.exchange.id };
+  // RFC 8631: follow Link rel="service-desc" from the API root or from the failed answer itself.
+  const root = await http.request({ url: '/', note: 'look for Link rel="service-desc"' });
+  // Each link resolves against the answer that carried it.
+  const carrier = [root, direct].find((answer) => linkTarget(answer.header('link'), 'service-desc'));
+  const linked = carrier && linkTarget(carrier.header('link'), 'service-desc');
+  if (!carrier || !linked) return undefined;
+  let described: URL;
+  try {
+    described = resolveLink(linked, carrier.url, 'the Link rel="service-desc"');
+  } catch (error) {
+    if (error instanceof HarnessError) return undefined;
+    throw error;
+  }
+  const viaLink = await http.request({ url: described.href, note: 'follow Link rel="service-desc"' });
+  const linkedDocument = readDescription(viaLink);
+  return linkedDocument
+    ? { url: viaLink.url, document: linkedDocument, exchangeId: viaLink.exchange.id }
+    : undefined;
 }
 
 /** What a walk over a dataset's pages found out, besides the items it handed on. */

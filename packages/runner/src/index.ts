@@ -25,6 +25,7 @@ export {
   crawlDataset,
   createRunContext,
   type DatasetWalk,
+  discoverSupplierDescription,
   EMPTY_PAGE_LIMIT,
   isLoopback,
   walkDataset,

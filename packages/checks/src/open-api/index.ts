@@ -3,6 +3,7 @@ import { descriptionCoversProfile } from './description-covers-profile.ts';
 import { descriptionDiscoverable } from './description-discoverable.ts';
 import { descriptionLintsClean } from './description-lints-clean.ts';
 import { descriptionValid } from './description-valid.ts';
+import { exploredFromDescription } from './explored-from-description.ts';
 import { openApiWriteWorkflow } from './open-api-write-workflow.ts';
 import { optionalOperationsHonest } from './optional-operations-honest.ts';
 import { responsesMatchDescription } from './responses-match-description.ts';
@@ -17,4 +18,5 @@ export const OPEN_API_CHECKS: readonly Check[] = [
   responsesMatchReference,
   responsesMatchDescription,
   openApiWriteWorkflow,
+  exploredFromDescription,
 ];

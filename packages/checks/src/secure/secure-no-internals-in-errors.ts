@@ -1,3 +1,4 @@
+import { internalsIn, revealingHeaders } from '@council-conform/explorer';
 import {
   type Check,
   type HarnessResponse,
@@ -7,47 +8,6 @@ import {
 import { harnessError, judge, judged } from '../support/outcomes.ts';
 import { badRequestProbe, isPublic, notFoundProbe, topLevelDatasets } from '../support/probes.ts';
 import { writeOperations } from '../support/writes.ts';
-
-/** What an error must not reveal: each pattern is a sign of one kind of internal detail. */
-const LEAKS: readonly { kind: string; pattern: RegExp }[] = [
-  { kind: 'a stack trace', pattern: /\bat [\w$.<>[\] ]+ \([^()\s]+:\d+:\d+\)/ },
-  { kind: 'a stack trace', pattern: /\bat [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)/ },
-  { kind: 'a stack trace', pattern: /Traceback \(most recent call last\)|File "[^"]+", line \d+/ },
-  { kind: 'a stack trace', pattern: /Stack trace:|#\d+ [\w\\/.-]+\.php\(\d+\)/ },
-  { kind: 'a stack trace', pattern: /\bat [\w.`<>]+\([^)]*\) in \S+:line \d+/ },
-  { kind: 'a stack trace', pattern: /[\w/.-]+\.rb:\d+:in [`']|goroutine \d+ \[running\]/ },
-  {
-    kind: 'a server file path',
-    pattern: /(?:\/[\w.@-]+)+\.(?:js|mjs|cjs|ts|py|rb|php|java|cs|go|scala|kt)\b|node_modules|node:internal/,
-  },
-  { kind: 'a server file path', pattern: /\b[A-Za-z]:\\{1,2}(?:[\w .-]+\\{1,2})+/ },
-  {
-    kind: 'SQL or a database error',
-    pattern:
-      /SQLSTATE|syntax error at or near|error in your SQL syntax|\bORA-\d{5}\b|relation "[^"]+" does not exist|SQLITE_ERROR|Unclosed quotation mark|\b(?:Sequelize\w*|QueryFailed|SqlException|PrismaClient\w*|PG::\w+)Error\b|SqlException/,
-  },
-  {
-    kind: 'SQL or a database error',
-    pattern: /\bSELECT [\w*,. "]+ FROM \w+|\bINSERT INTO \w+|\bUPDATE \w+ SET /,
-  },
-  {
-    kind: 'a framework name',
-    pattern:
-      /\b(?:Express|Django|Laravel|Symfony|Hibernate|Rails|Sinatra|Flask|Werkzeug|FastAPI|Starlette|ASP\.NET|Kestrel|Tomcat|Jetty|Struts|CodeIgniter|Sequelize|TypeORM|ActiveRecord|Whoops|Gunicorn|Uvicorn|WebLogic|JBoss|WildFly|NestJS)\b|\bexpress\/lib\b|org\.springframework|java\.lang\.\w+Exception|System\.\w+Exception/,
-  },
-  {
-    kind: 'a connection string',
-    pattern:
-      /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver):\/\/\S+|\bjdbc:\w+:/i,
-  },
-  {
-    kind: 'a connection string',
-    pattern: /\b(?:Server|Data Source|Host)=[^;"]+;\s*(?:Database|Initial Catalog|User ID|Uid|Password)=/i,
-  },
-];
-
-/** Headers that announce the software behind the API. */
-const REVEALING_HEADERS = ['x-powered-by', 'x-aspnet-version', 'x-aspnetmvc-version'];
 
 /** Provoked errors: a missing record, a bad parameter, a quote in an id, no token, and (sandbox) broken JSON. */
 async function provokeErrors(ctx: RunContext): Promise<{ label: string; response: HarnessResponse }[]> {
@@ -111,25 +71,16 @@ export const secureNoInternalsInErrors: Check = {
         exchangeId: response.exchange.id,
       };
       const text = response.body.subarray(0, 256 * 1024).toString('utf8');
-      const seen = new Set<string>();
-      for (const { kind, pattern } of LEAKS) {
-        if (seen.has(kind)) continue;
-        const found = pattern.exec(text);
-        if (!found) continue;
-        seen.add(kind);
+      for (const { kind, excerpt } of internalsIn(text))
         violations.add(`${kind} in an error`, {
-          message: `the answer to ${label} (${response.status}) contains ${kind}: “${found[0].slice(0, 80)}”`,
+          message: `the answer to ${label} (${response.status}) contains ${kind}: “${excerpt}”`,
           ...where,
         });
-      }
-      for (const name of REVEALING_HEADERS) {
-        const value = response.header(name);
-        if (value)
-          violations.add(`a ${name} header`, {
-            message: `the answer to ${label} sends ${name}: ${value}`,
-            ...where,
-          });
-      }
+      for (const { name, value } of revealingHeaders((header) => response.header(header)))
+        violations.add(`a ${name} header`, {
+          message: `the answer to ${label} sends ${name}: ${value}`,
+          ...where,
+        });
     }
     return judge(
       violations,

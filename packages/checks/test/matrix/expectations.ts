@@ -1,6 +1,7 @@
 import type { FaultId } from '@council-conform/mocks';
 import type { Expectation } from './expectation.ts';
 import { EASY_EXIT_EXPECTATIONS } from './expectations/easy-exit.ts';
+import { EXPLORATION_EXPECTATIONS } from './expectations/exploration.ts';
 import { NO_ADVERTISING_EXPECTATIONS } from './expectations/no-advertising.ts';
 import { OPEN_API_EXPECTATIONS } from './expectations/open-api.ts';
 import { OPEN_STANDARDS_EXPECTATIONS } from './expectations/open-standards.ts';
@@ -31,6 +32,7 @@ export const EXPECTATIONS: Partial<Record<FaultId, Expectation>> = mergeExpectat
   RIGHT_TO_DATA_EXPECTATIONS,
   EASY_EXIT_EXPECTATIONS,
   WRITE_WORKFLOW_EXPECTATIONS,
+  EXPLORATION_EXPECTATIONS,
 );
 
 function mergeExpectations(

@@ -1,0 +1,167 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createMockSupplier,
+  type FaultId,
+  mockRunTarget,
+  type RunningMockServer,
+  startMockServer,
+} from '@council-conform/mocks';
+import { createHarnessHttp, Redactor, TokenManager } from '@council-conform/runner';
+import { BUDGET } from '@council-conform/test-budgets';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ExploreError, explore, exploreTarget, internalsIn } from '../src/index.ts';
+
+const SPEC = 'council-tax';
+const BUDGET_REQUESTS = 250;
+let server: RunningMockServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(faults: readonly FaultId[] = []) {
+  // The mock's own rate limit is lifted: these tests are about what exploration finds, not about 429s.
+  const supplier = await createMockSupplier(SPEC, { faults, rateLimit: { limit: 100_000, windowMs: 1000 } });
+  server = await startMockServer(supplier);
+  return { url: server.url, credentials: mockRunTarget(supplier, server.url).credentials };
+}
+
+async function exploreMock(faults: readonly FaultId[], seed = 1) {
+  const { url, credentials } = await serve(faults);
+  return exploreTarget({
+    target: url,
+    seed,
+    mode: 'readonly',
+    budget: { requests: BUDGET_REQUESTS, timeMs: BUDGET.realRun },
+    requestsPerSecond: Number.POSITIVE_INFINITY,
+    credentials,
+  });
+}
+
+describe('exploring a mock supplier from its own description', { timeout: BUDGET.realRun }, () => {
+  it('finds nothing wrong with the conformant mock, within its budget, and says what it tried', async () => {
+    const report = await exploreMock([]);
+    expect(report.findings.map((f) => `${f.kind}: ${f.message}`)).toEqual([]);
+    expect(report.used.requests).toBeLessThanOrEqual(BUDGET_REQUESTS);
+    expect(report.judged).toBeGreaterThan(BUDGET_REQUESTS / 2);
+    expect(report.seed).toBe(1);
+    expect(report.description).toMatch(/\/openapi\.json$/);
+    const explored = report.operations.filter((o) => o.requests > 0);
+    expect(explored.length).toBeGreaterThan(10);
+    expect(explored.some((o) => o.byIntent.invalid > 0 && o.byIntent.valid > 0)).toBe(true);
+    // Readonly: writes are listed as not explored, with why.
+    expect(report.operations.find((o) => o.operation === 'POST /exports')?.skipped).toMatch(/sandbox/);
+  });
+
+  it('catches a 500 at a documented maximum, shrunk to the one parameter at its edge', async () => {
+    const report = await exploreMock(['explore-500-on-boundary']);
+    const errors = report.findings.filter((f) => f.kind === 'server-error');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const finding of errors) {
+      expect(finding.request.path).toMatch(/\?limit=1000$/);
+      expect(finding.status).toBe(500);
+      expect(finding.curl).toMatch(/^curl .*limit=1000/);
+    }
+  });
+
+  it('catches invalid input accepted, shrunk to the smallest value past the maximum', async () => {
+    const report = await exploreMock(['explore-accepts-invalid-parameter']);
+    const accepted = report.findings.filter((f) => f.kind === 'invalid-input-accepted');
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(accepted.map((f) => f.request.path)).toContainEqual(expect.stringMatching(/\?limit=1001$/));
+    expect(accepted[0]?.how).toBe('limit above maximum');
+  });
+
+  it('catches a stack trace in the answer to a wrong type, with a curl that reads the token from the environment', async () => {
+    const report = await exploreMock(['explore-stack-trace-on-wrong-type']);
+    const leak = report.findings.find((f) => f.kind === 'internals-in-error');
+    expect(leak?.message).toMatch(/a stack trace/);
+    expect(leak?.request.path).toMatch(/\?limit=[^&]+$/);
+    const secured = report.findings.find((f) => f.curl.includes('authorization'));
+    expect(secured?.curl).toContain('$CONFORM_TOKEN');
+    expect(JSON.stringify(report)).not.toMatch(/Bearer [A-Za-z0-9_-]{16,}/);
+  });
+
+  it('replays a run with its seed: the same requests, the same findings', async () => {
+    const first = await exploreMock(['explore-500-on-boundary'], 42);
+    await server?.close();
+    const again = await exploreMock(['explore-500-on-boundary'], 42);
+    const shape = (report: typeof first) => ({
+      operations: report.operations,
+      findings: report.findings.map((f) => [f.kind, f.operation, f.request.path, f.replay.seed]),
+    });
+    expect(shape(again)).toEqual(shape(first));
+  });
+
+  it('sends only GET in readonly mode, and only to the target', async () => {
+    const { url, credentials } = await serve([]);
+    const redactor = new Redactor(new Set());
+    const tokens = new TokenManager(credentials, `${url}/oauth/token`, (s) => redactor.addSecret(s));
+    const http = createHarnessHttp({
+      target: new URL(url),
+      requestsPerSecond: 1000,
+      requestTimeoutMs: BUDGET.request,
+      maxResponseBytes: 1024 * 1024,
+      maxRetryAfterMs: 1000,
+      redactor,
+      signal: new AbortController().signal,
+      tokenFor: (_which, refresh) => tokens.token(refresh),
+    });
+    const description = (await http.request({ url: '/openapi.json' })).json() as Record<string, unknown>;
+    const report = await explore({
+      http,
+      document: description,
+      descriptionSource: 'test',
+      seed: 7,
+      mode: 'readonly',
+      budget: { requests: 60, timeMs: BUDGET.realRun },
+      hasCredentials: true,
+    });
+    expect(report.used.requests).toBeLessThanOrEqual(60);
+    expect(new Set(http.exchanges.map((e) => e.request.method))).toEqual(new Set(['GET']));
+    expect(http.exchanges.every((e) => e.request.url.startsWith(url))).toBe(true);
+  });
+
+  it('explores from a description file, and names what is wrong with one it cannot read', async () => {
+    const { url, credentials } = await serve([]);
+    const file = join(tmpdir(), `explore-${process.pid}.json`);
+    await writeFile(file, JSON.stringify({ swagger: '1.2', paths: {} }));
+    await expect(
+      exploreTarget({
+        target: url,
+        description: file,
+        seed: 1,
+        mode: 'readonly',
+        budget: { requests: 10, timeMs: BUDGET.request },
+        requestsPerSecond: 100,
+        credentials,
+      }),
+    ).rejects.toThrow(/Swagger version|not an OpenAPI/);
+    await expect(
+      exploreTarget({
+        target: 'not a url',
+        seed: 1,
+        mode: 'readonly',
+        budget: { requests: 1, timeMs: 1000 },
+        requestsPerSecond: 1,
+      }),
+    ).rejects.toBeInstanceOf(ExploreError);
+  });
+});
+
+describe('the internals detector shared with secure-no-internals-in-errors', () => {
+  it('names each kind of detail once, with the text that gave it away', () => {
+    const seen = internalsIn(
+      'TypeError: x\n    at parse (/srv/app/src/lists.js:42:17)\nSQLSTATE[42P01] relation "residents" does not exist',
+    );
+    expect(seen.map((s) => s.kind)).toEqual([
+      'a stack trace',
+      'a server file path',
+      'SQL or a database error',
+    ]);
+    expect(internalsIn('{"title":"Bad Request","detail":"limit must be an integer"}')).toEqual([]);
+  });
+});

@@ -1,0 +1,3 @@
+import { testConfig } from '@council-conform/test-budgets';
+
+export default testConfig();
