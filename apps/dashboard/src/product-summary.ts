@@ -12,6 +12,14 @@ import type { StoredCheckResult, StoredClauseResult } from './store.ts';
 
 /** The one line of a check's message the summary shows; the evidence below holds the rest. */
 const REASON_CHARS = 240;
+/** A title as the summary shows it: a report may carry 4,000 characters, a summary is read at a glance. */
+const TITLE_CHARS = 200;
+/**
+ * Checks the summary lists with their reasons and commands, and check ids it names behind one clause: a report
+ * may fail a thousand checks, and the summary must stay a summary (the evidence, paged, shows every one).
+ */
+export const SUMMARY_CHECKS = 10;
+export const SUMMARY_CHECK_IDS = 5;
 
 export interface LevelBlocker {
   readonly clause: string;
@@ -19,8 +27,10 @@ export interface LevelBlocker {
   readonly title: string;
   /** What stops it, in words: "failed", "could not be judged", "was not judged", "has no attestation". */
   readonly why: string;
-  /** The clause's must checks behind it (failed, could not run, or not judged). */
+  /** The clause's must checks behind it (failed, could not run, or not judged), the first SUMMARY_CHECK_IDS. */
   readonly checkIds: readonly string[];
+  /** How many more there are. */
+  readonly moreCheckIds: number;
 }
 
 export interface FailingCheck {
@@ -50,7 +60,10 @@ export interface ProductSummary {
     readonly level: Exclude<Level, 'none'>;
     readonly blockers: readonly LevelBlocker[];
   } | null;
+  /** The first SUMMARY_CHECKS of them, those stopping the next level first. */
   readonly failingChecks: readonly FailingCheck[];
+  /** How many more failed or could not run. */
+  readonly moreFailingChecks: number;
 }
 
 const LEVEL_NAMES: Record<Level, string> = { gold: 'gold', silver: 'silver', bronze: 'bronze', none: 'no' };
@@ -91,14 +104,17 @@ function blockersOf(
   for (const id of rule.clauses) {
     const clause = clauses.find((c) => c.clause === id);
     const why = clause ? automatedWhy(clause.automatedStatus) : 'is missing from the report';
-    if (why)
+    if (why) {
+      const behind = mustChecksBehind(id);
       blockers.push({
         clause: id,
         number: clause?.number ?? 0,
-        title: clause?.title ?? id,
+        title: clip(clause?.title ?? id, TITLE_CHARS),
         why,
-        checkIds: mustChecksBehind(id),
+        checkIds: behind.slice(0, SUMMARY_CHECK_IDS),
+        moreCheckIds: Math.max(0, behind.length - SUMMARY_CHECK_IDS),
       });
+    }
   }
   if (rule.attestedAll)
     for (const clause of clauses)
@@ -106,9 +122,10 @@ function blockersOf(
         blockers.push({
           clause: clause.clause,
           number: clause.number,
-          title: clause.title,
+          title: clip(clause.title, TITLE_CHARS),
           why: 'has no signed attestation from the supplier',
           checkIds: [],
+          moreCheckIds: 0,
         });
   return blockers.sort((a, b) => a.number - b.number);
 }
@@ -122,7 +139,9 @@ export function productSummary(
   const reached = LEVEL_RULES.findIndex((rule) => rule.level === level);
   const next = LEVEL_RULES[reached + 1];
   const blockers = next ? blockersOf(next, clauses, checks) : [];
-  const blocking = new Set(blockers.flatMap((b) => b.checkIds));
+  // Every must check that fails behind a blocking clause stops the level, named in the blocker or not.
+  const blockingClauses = new Set(blockers.filter((b) => b.checkIds.length > 0).map((b) => b.clause));
+  const blocking = new Set(checks.filter((c) => c.severity === 'must' && blockingClauses.has(c.clause)));
   const clauseOf = new Map(clauses.map((c) => [c.clause, c]));
   const failingChecks = checks
     .filter((c) => FAILING.has(c.status))
@@ -130,16 +149,16 @@ export function productSummary(
       const own = rerunCommands[c.checkId];
       return {
         checkId: c.checkId,
-        title: c.title,
+        title: clip(c.title, TITLE_CHARS),
         clause: c.clause,
         clauseNumber: clauseOf.get(c.clause)?.number ?? null,
-        clauseTitle: clauseOf.get(c.clause)?.title ?? c.clause,
+        clauseTitle: clip(clauseOf.get(c.clause)?.title ?? c.clause, TITLE_CHARS),
         severity: c.severity,
         status: c.status,
         reason: firstLine(c.message),
         rerunCommand: own ?? `conform run --only ${c.checkId}`,
         rerunFromReport: own !== undefined,
-        blocksNextLevel: blocking.has(c.checkId),
+        blocksNextLevel: blocking.has(c),
       };
     })
     // What stops the next level first, then must before should, then the report's order.
@@ -160,5 +179,11 @@ export function productSummary(
     level === 'none'
       ? `This run reached no level. ${failedText}`
       : `This run reached the ${LEVEL_NAMES[level]} level. ${failedText}`;
-  return { level, headline, nextLevel: next ? { level: next.level, blockers } : null, failingChecks };
+  return {
+    level,
+    headline,
+    nextLevel: next ? { level: next.level, blockers } : null,
+    failingChecks: failingChecks.slice(0, SUMMARY_CHECKS),
+    moreFailingChecks: Math.max(0, failingChecks.length - SUMMARY_CHECKS),
+  };
 }
