@@ -254,6 +254,13 @@ export function analyseExport(ctx: RunContext): Promise<FileAnalysis[]> {
 /** Day-first dates kept with where they are; the rest only counted. */
 const DATES_KEPT = 10;
 
+/**
+ * The same text in a string of its own. A CSV cell is a slice of the decoded chunk it came from, and V8 keeps
+ * the whole chunk alive for as long as the slice is held: the 50,000 ids held before each spill to disk kept
+ * about 87 MiB of CSV text alive (a heap of 97 MiB where copies of the ids need 10 MiB).
+ */
+const ownCopy = (text: string): string => ` ${text}`.slice(1);
+
 async function analyseFile(
   ctx: RunContext,
   file: ManifestFile,
@@ -278,10 +285,10 @@ async function analyseFile(
         // A row with more or fewer cells than the header has shifted: no cell of it is where its column
         // says (its "id" may be a resident's name), so it is not read as a record; RFC 4180 judges it.
         else if (cells.length === header.length) {
-          const id = cells[at] ?? '';
+          const id = ownCopy(cells[at] ?? '');
           ids.add(id);
           if (keep?.has(id))
-            sample.set(id, Object.fromEntries(header.map((column, i) => [column, cells[i] ?? ''])));
+            sample.set(id, Object.fromEntries(header.map((column, i) => [column, ownCopy(cells[i] ?? '')])));
         }
         for (const [i, cell] of cells.entries()) {
           if (cell.length < 8 || cell.length > 19) continue;
