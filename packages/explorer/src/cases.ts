@@ -57,19 +57,22 @@ function parameterEdges(parameter: ParameterModel): Mutation[] {
 function parameterBreakages(
   parameter: ParameterModel,
 ): { weight: number; arbitrary: fc.Arbitrary<Mutation> }[] {
-  return invalidValues(parameter.schema).map(({ how, value, weight }) => ({
-    weight,
-    // An empty path segment is another URL (`/items/` is the list), not a bad id: never sent as one.
-    arbitrary: value
-      .filter((bad) => parameter.in !== 'path' || text(bad) !== '')
-      .map(
+  // An empty path segment is another URL (`/items/` is the list), not a bad id: a path parameter is never
+  // broken by making it empty.
+  const isEmptyPath = (how: string) =>
+    parameter.in === 'path' && how === 'shorter than minLength' && parameter.schema.minLength === 1;
+  return invalidValues(parameter.schema)
+    .filter(({ how }) => !isEmptyPath(how))
+    .map(({ how, value, weight }) => ({
+      weight,
+      arbitrary: value.map(
         (bad): Mutation => ({
           intent: 'invalid',
           how: `${parameter.name} ${how}`,
           apply: setParameter(parameter, bad),
         }),
       ),
-  }));
+    }));
 }
 
 function bodyBreakages(schema: Readonly<Record<string, unknown>>): fc.Arbitrary<Mutation>[] {
@@ -129,9 +132,8 @@ export function caseArbitrary(
     pathModel[parameter.name] =
       ids.length > 0
         ? fc.constantFrom(...ids)
-        : validValue(parameter.schema)
-            .map(text)
-            .filter((v) => v !== '');
+        : // An empty segment would be another URL: it is sent as one character instead.
+          validValue(parameter.schema).map((value) => text(value) || 'x');
   }
   const queryModel: Record<string, fc.Arbitrary<unknown>> = {};
   for (const parameter of queryParameters) queryModel[parameter.name] = validValue(parameter.schema);

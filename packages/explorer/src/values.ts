@@ -65,9 +65,12 @@ function stringArbitrary(schema: JsonObject): fc.Arbitrary<string> {
   if (typeof schema.pattern === 'string') {
     try {
       const pattern = new RegExp(schema.pattern, 'u');
+      // Cut to a declared maxLength rather than filtered to it: a filter that refuses everything never ends.
+      // A cut value may no longer match; it is still sent as valid, and a 4xx to it is no finding.
+      const declaredMax = typeof schema.maxLength === 'number' ? schema.maxLength : Number.POSITIVE_INFINITY;
       return fc
         .stringMatching(pattern)
-        .filter((text) => text.length >= minLength && text.length <= maxLength && pattern.test(text));
+        .map((text) => (text.length > declaredMax ? text.slice(0, declaredMax) : text));
     } catch {
       // A pattern JavaScript cannot read is generated around; the server's answer is still judged.
     }
@@ -250,14 +253,16 @@ export function invalidValues(schema: JsonObject): Breakage[] {
   if (type === 'string') {
     if (Array.isArray(schema.enum) && schema.enum.length > 0) {
       const allowed = new Set(schema.enum.map(String));
-      out.push({
-        how: 'not in enum',
-        weight: 2,
-        value: fc
-          .constantFrom(...schema.enum.map(String))
-          .chain((edge) => fc.constantFrom(`${edge}x`, edge.toUpperCase(), ` ${edge}`, edge.slice(0, -1)))
-          .filter((candidate) => !allowed.has(candidate)),
-      });
+      // Near misses of each allowed value, worked out here so that generation never waits on a filter.
+      const nearMisses = [
+        ...new Set(
+          schema.enum
+            .map(String)
+            .flatMap((edge) => [`${edge}x`, edge.toUpperCase(), ` ${edge}`, edge.slice(0, -1)]),
+        ),
+      ].filter((candidate) => !allowed.has(candidate));
+      if (nearMisses.length > 0)
+        out.push({ how: 'not in enum', weight: 2, value: fc.constantFrom(...nearMisses) });
     }
     if (typeof schema.maxLength === 'number')
       out.push({
