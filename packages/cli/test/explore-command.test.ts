@@ -47,15 +47,19 @@ describe('conform explore', { timeout: BUDGET.realRun }, () => {
   it('reports a seeded fault with its smallest request and curl, writes the report, and exits 1', async () => {
     const io = capture();
     const out = join(tmpdir(), `conform-explore-${process.pid}.json`);
-    const code = await runCli([...(await exploreArgs(['explore-500-on-boundary'])), '--out', out], io);
+    const args = await exploreArgs(['explore-500-on-boundary']);
+    const code = await runCli([...args, '--out', out], io);
     expect(code, io.stderr()).toBe(1);
     expect(io.stdout()).toMatch(/server-error: GET \/properties: answered 500/);
     expect(io.stdout()).toMatch(/smallest request .*GET \/properties\?limit=1000/);
     expect(io.stdout()).toMatch(/replay with --seed 1/);
     expect(io.stderr()).toMatch(/seed 1, budget 250 requests/);
-    const report = JSON.parse(await readFile(out, 'utf8')) as { seed: number; findings: { curl: string }[] };
+    const text = await readFile(out, 'utf8');
+    const report = JSON.parse(text) as { seed: number; findings: { curl: string }[] };
     expect(report.seed).toBe(1);
-    expect(report.findings[0]?.curl).toContain('$CONFORM_TOKEN');
+    expect(report.findings[0]?.curl).toMatch(/^curl .*limit=1000/);
+    // The public list is read without credentials; none is written anywhere in the report.
+    expect(text).not.toContain(args[args.indexOf('--client-secret') + 1]);
   });
 
   it('exits 0 on the conformant mock, listing the operations it tried', async () => {

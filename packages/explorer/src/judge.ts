@@ -94,6 +94,9 @@ export function judgeAnswer(
         message: `the ${status} answer (${exploreCase.how}) reveals ${[...leaks, ...headers].join(', ')}`,
       });
   }
+  // 414 and 431: the HTTP server in front refused a URL or headers too long for it, before the API saw the
+  // request. A fair refusal that descriptions rarely list; only what it reveals is judged.
+  if (status === 414 || status === 431) return verdicts;
   if (exploreCase.intent === 'invalid' && status >= 200 && status < 300)
     verdicts.push({
       kind: 'invalid-input-accepted',
