@@ -60,6 +60,7 @@ export function createRunContext(
   const supplierDescription = () =>
     memo<SupplierDescription | undefined>('supplier-description', () => discoverSupplierDescription(http));
 
+  const crawls = new Map<string, Promise<CrawledDataset>>();
   const crawl = (dataset: ReferenceDataset) => {
     const crawled = memo<CrawledDataset>(`crawl:${dataset.id}`, () =>
       crawlDataset(
