@@ -35,7 +35,7 @@ export function measuresOfBody(reportId: string, runFinishedAt: string, body: st
   return {
     reportId,
     runFinishedAt,
-    exchanges: measuredExchanges(fieldOf(report, 'exchanges')),
+    exchanges: measuredExchanges(fieldOf(report, 'exchanges'), fieldOf(fieldOf(report, 'target'), 'url')),
     dataQuality: readDataQuality(fieldOf(report, 'dataQuality')),
     rerunCommands,
   };

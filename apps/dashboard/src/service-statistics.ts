@@ -4,11 +4,14 @@
  * the HTTP exchanges the product's signed reports already record.
  *
  * Definitions (docs/dashboard.md repeats them):
- * - An exchange counts when the harness sent a request to the supplier: it has a response, or it failed for
- *   want of one (a timeout, a network or a TLS failure). Observations that were no HTTP exchange, and requests
- *   the harness never sent (the run's budget spent, a link to another origin refused), do not count; nor does
- *   a response the harness refused to read whole (too large, not JSON), which counts as answered.
- * - Answered: a response with a status below 500. Server error: a 5xx response. Failure: no response.
+ * - An exchange counts when the harness sent an HTTP request to the API at the run's target origin (scheme,
+ *   host and port): it has a response, or it failed for want of one (a timeout, a network or a TLS failure).
+ *   Observations that were no HTTP exchange, requests the harness never sent (the run's budget spent, a link to
+ *   another origin refused), and the probes that knock on another door on purpose (plain http beside an https
+ *   API, a TLS 1.0 handshake), which a sound API refuses, do not count; a response the harness refused to read
+ *   whole (too large, not JSON) counts as answered.
+ * - Answered: a response with a status below 500, or 501 (Not Implemented: the API's definite answer for an
+ *   optional operation it does not offer, not an outage). Server error: any other 5xx. Failure: no response.
  * - Availability: answered ÷ counted. Error rate: (server errors + failures) ÷ counted; the two add up to 1.
  * - Latency: the time to the whole response of every exchange that had one (5xx included, failures not: a
  *   timeout measures the harness's patience, not the API), as the report records it (`durationMs`).
@@ -62,11 +65,30 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.min(rank, sorted.length) - 1] ?? null;
 }
 
-/** The exchanges of one report that count, read defensively: a report is the supplier's JSON. */
-export function measuredExchanges(exchanges: unknown): MeasuredExchange[] {
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+function originOf(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The exchanges of one report that count, read defensively: a report is the supplier's JSON. `targetUrl` is the
+ * report's `target.url`; without one that parses, no exchange can be placed at the API and none counts.
+ */
+export function measuredExchanges(exchanges: unknown, targetUrl: unknown): MeasuredExchange[] {
   const measured: MeasuredExchange[] = [];
+  const target = originOf(targetUrl);
+  if (target === undefined || target === 'null') return measured;
   for (const exchange of listOf(exchanges)) {
     if (!isRecord(exchange)) continue;
+    const method = fieldOf(exchange.request, 'method');
+    if (typeof method !== 'string' || !HTTP_METHODS.has(method.toUpperCase())) continue;
+    if (originOf(fieldOf(exchange.request, 'url')) !== target) continue;
     const duration = Number(exchange.durationMs);
     const durationMs = Number.isFinite(duration) && duration >= 0 ? duration : 0;
     const status = fieldOf(exchange.response, 'status');
@@ -97,7 +119,7 @@ export function serviceStatistics(runs: readonly MeasuredRun[], now: Date, days:
     for (const exchange of run.exchanges) {
       if (exchange.status === null) failures += 1;
       else {
-        if (exchange.status >= 500) serverErrors += 1;
+        if (exchange.status >= 500 && exchange.status !== 501) serverErrors += 1;
         else answered += 1;
         durations.push(exchange.durationMs);
       }

@@ -15,9 +15,10 @@ export interface ProductStatistics {
 export const STATISTICS_DEFINITIONS = {
   runs: 'Every listed signed report of the product whose run finished within the window (certified and self-assessed alike: a report does not say whether a run was scheduled).',
   exchanges:
-    'HTTP requests the harness sent to the supplier: those answered, plus those that got no answer (timeout, network or TLS failure). Requests never sent (run budget spent, another origin refused) and observations do not count.',
-  availability: 'answered (a response with a status below 500) ÷ exchanges.',
-  error_rate: '(5xx responses + failures with no answer) ÷ exchanges; availability + error_rate = 1.',
+    "HTTP requests the harness sent to the API at the run's target origin: those answered, plus those that got no answer (timeout, network or TLS failure). Requests never sent (run budget spent, another origin refused), observations, and probes of another scheme or protocol that a sound API refuses (plain http, TLS 1.0) do not count.",
+  availability: 'answered (a response with a status below 500, or 501 Not Implemented) ÷ exchanges.',
+  error_rate:
+    '(5xx responses other than 501 + failures with no answer) ÷ exchanges; availability + error_rate = 1.',
   latency:
     'Time to the whole response of each exchange that got one (5xx included, failures not), in milliseconds; percentiles by nearest rank.',
   window: 'Runs that finished no more than window_days × 24 hours before generated_at.',

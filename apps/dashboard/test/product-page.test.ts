@@ -94,8 +94,13 @@ function withoutDataQuality(report: RunReport): RunReport {
   return rest;
 }
 
+/** The exchanges as the report's own, at its target (only requests to the target's origin are counted). */
 function withExchanges(report: RunReport, exchanges: readonly unknown[]): RunReport {
-  return { ...report, exchanges: exchanges as Exchange[] };
+  return {
+    ...report,
+    target: { ...report.target, url: 'https://api.example' },
+    exchanges: exchanges as Exchange[],
+  };
 }
 
 const get = (path: string) => request(http).get(path);

@@ -107,18 +107,21 @@ describe('service statistics over a window', () => {
 describe('reading a report’s exchanges', () => {
   it('counts responses and failures for want of an answer, and nothing the harness never sent', () => {
     const request = { method: 'GET', url: 'https://api.example/x', headers: {} };
-    const measured = measuredExchanges([
-      { id: 'a', durationMs: 12, request, response: { status: 200 } },
-      { id: 'b', durationMs: 40, request, response: { status: 503 } },
-      { id: 'c', durationMs: 5000, request, error: { code: 'TIMEOUT', message: '' } },
-      { id: 'd', durationMs: 3, request, error: { code: 'TLS', message: '' } },
-      { id: 'e', durationMs: 0, request, error: { code: 'BUDGET_EXHAUSTED', message: '' } },
-      { id: 'f', durationMs: 0, request, error: { code: 'OTHER_ORIGIN', message: '' } },
-      { id: 'g', durationMs: 0, request, observation: 'export finished' },
-      { id: 'h', durationMs: 'slow', request, response: { status: 200 } },
-      { id: 'i', durationMs: 1, request, response: { status: 'ok' } },
-      'not an exchange',
-    ]);
+    const measured = measuredExchanges(
+      [
+        { id: 'a', durationMs: 12, request, response: { status: 200 } },
+        { id: 'b', durationMs: 40, request, response: { status: 503 } },
+        { id: 'c', durationMs: 5000, request, error: { code: 'TIMEOUT', message: '' } },
+        { id: 'd', durationMs: 3, request, error: { code: 'TLS', message: '' } },
+        { id: 'e', durationMs: 0, request, error: { code: 'BUDGET_EXHAUSTED', message: '' } },
+        { id: 'f', durationMs: 0, request, error: { code: 'OTHER_ORIGIN', message: '' } },
+        { id: 'g', durationMs: 0, request, observation: 'export finished' },
+        { id: 'h', durationMs: 'slow', request, response: { status: 200 } },
+        { id: 'i', durationMs: 1, request, response: { status: 'ok' } },
+        'not an exchange',
+      ],
+      'https://api.example/api',
+    );
     expect(measured).toEqual([
       { status: 200, durationMs: 12 },
       { status: 503, durationMs: 40 },
@@ -126,14 +129,67 @@ describe('reading a report’s exchanges', () => {
       { status: null, durationMs: 3 },
       { status: 200, durationMs: 0 },
     ]);
-    expect(measuredExchanges(undefined)).toEqual([]);
+    expect(measuredExchanges(undefined, 'https://api.example')).toEqual([]);
+  });
+
+  it('leaves out the probes a sound API refuses on purpose, and counts a 501 as an answer', () => {
+    // As a real conformant run records them: plain http beside the https API, and a TLS 1.0 handshake.
+    const exchanges = [
+      {
+        id: 'plain',
+        durationMs: 46,
+        request: { method: 'GET', url: 'http://api.example/street-reports/', headers: {} },
+        error: { code: 'NETWORK', message: 'other side closed' },
+      },
+      {
+        id: 'old-tls',
+        durationMs: 0,
+        request: { method: 'TLS', url: 'tls://api.example:443', headers: {} },
+        error: { code: 'NETWORK', message: 'refused: ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' },
+      },
+      {
+        id: 'elsewhere',
+        durationMs: 9,
+        request: { method: 'GET', url: 'https://files.example/export.ndjson', headers: {} },
+        response: { status: 200 },
+      },
+      {
+        id: 'not-offered',
+        durationMs: 4,
+        request: { method: 'POST', url: 'https://api.example/street-reports/imports', headers: {} },
+        response: { status: 501 },
+      },
+      {
+        id: 'down',
+        durationMs: 7,
+        request: { method: 'GET', url: 'https://api.example/street-reports/requests.json', headers: {} },
+        response: { status: 502 },
+      },
+    ];
+    const measured = measuredExchanges(exchanges, 'https://api.example/street-reports');
+    expect(measured).toEqual([
+      { status: 501, durationMs: 4 },
+      { status: 502, durationMs: 7 },
+    ]);
+    const run = { reportId: 'r', runFinishedAt: ago(DAY), exchanges: measured };
+    const figures = serviceStatistics([run], NOW, 30);
+    expect(figures).toMatchObject({ exchanges: 2, answered: 1, serverErrors: 1, failures: 0 });
+    expect(figures.availability).toBe(0.5);
+    expect(measuredExchanges(exchanges, 'not a url')).toEqual([]);
   });
 
   it('takes re-run commands and data quality from a stored body, and survives one that is not JSON', () => {
     const body = JSON.stringify({
       report: {
         checks: [{ id: 'x-failed', rerunCommand: 'conform run --only x-failed' }, { id: 'x-passed' }],
-        exchanges: [{ durationMs: 9, response: { status: 200 } }],
+        target: { url: 'https://api.example/api' },
+        exchanges: [
+          {
+            durationMs: 9,
+            request: { method: 'GET', url: 'https://api.example/api/x' },
+            response: { status: 200 },
+          },
+        ],
         dataQuality: {
           datasets: [
             {
