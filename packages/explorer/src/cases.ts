@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isObject, type OperationModel, type ParameterModel } from './model.ts';
-import { edgeValues, hostileText, invalidValues, validValue } from './values.ts';
+import { edgeValues, hostileText, invalidValues, justPastEdges, validValue } from './values.ts';
 
 /**
  * What a generated request is meant to be. `valid`: everything as the description allows. `invalid`: one
@@ -198,22 +198,64 @@ export function caseArbitrary(
     mutations.push({ weight: 4, arbitrary: fc.oneof(...bodyBreakages(schema)) });
   }
 
-  return fc.tuple(base, fc.oneof(...mutations)).map(([draft, mutation]) => {
-    const done = mutation.apply(draft);
-    const query: [string, string][] = [];
-    for (const [name, value] of Object.entries(done.query)) {
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const item of value) query.push([name, text(item)]);
-      else query.push([name, text(value)]);
-    }
-    return {
-      intent: mutation.intent,
-      how: mutation.how,
-      pathValues: done.pathValues,
-      query,
-      ...(done.body !== undefined ? { body: done.body } : {}),
-    };
-  });
+  return fc
+    .tuple(base, fc.oneof(...mutations))
+    .map(([draft, mutation]) => finish(mutation.intent, mutation.how, mutation.apply(draft)));
+}
+
+function finish(intent: CaseIntent, how: string, done: Draft): ExploreCase {
+  const query: [string, string][] = [];
+  for (const [name, value] of Object.entries(done.query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) query.push([name, text(item)]);
+    else query.push([name, text(value)]);
+  }
+  return {
+    intent,
+    how,
+    pathValues: done.pathValues,
+    query,
+    ...(done.body !== undefined ? { body: done.body } : {}),
+  };
+}
+
+/**
+ * The fixed requests tried for an operation before any random one: for each parameter, each documented
+ * edge and the value just past it (and a value of the wrong type), on a plain valid request (path ids from
+ * list answers, required query parameters only). Off-by-one mistakes live at documented edges, so they are
+ * reached whatever the seed; the seed only picks the plain request's own values where nothing was seen.
+ */
+export function edgeCases(
+  operation: OperationModel,
+  seen: SeenIds,
+  withBody: boolean,
+  seed: number,
+): ExploreCase[] {
+  const sample = (schema: Readonly<Record<string, unknown>>) =>
+    fc.sample(validValue(schema), { seed, numRuns: 1 })[0];
+  const base: Draft = { pathValues: {}, query: {} };
+  for (const parameter of operation.parameters) {
+    if (parameter.in === 'path')
+      base.pathValues[parameter.name] =
+        seen.forParameter(operation, parameter)[0] ?? (text(sample(parameter.schema)) || 'x');
+    else if (parameter.required) base.query[parameter.name] = sample(parameter.schema);
+  }
+  if (withBody && operation.body) base.body = sample(operation.body.schema);
+  const out: ExploreCase[] = [];
+  for (const parameter of operation.parameters) {
+    const edges = edgeValues(parameter.schema);
+    const past = justPastEdges(parameter.schema).filter(
+      // An empty path segment is another URL, not a bad id (as in parameterBreakages).
+      ({ value }) => !(parameter.in === 'path' && value === ''),
+    );
+    for (const edge of edges)
+      out.push(finish('valid', `${parameter.name} ${edge.how}`, setParameter(parameter, edge.value)(base)));
+    for (const beyond of past)
+      out.push(
+        finish('invalid', `${parameter.name} ${beyond.how}`, setParameter(parameter, beyond.value)(base)),
+      );
+  }
+  return out;
 }
 
 /** The request line of a case: the path with its values filled in, and its query string. */

@@ -7,7 +7,7 @@ import {
   type RunMode,
 } from '@council-conform/runner';
 import fc from 'fast-check';
-import { caseArbitrary, type ExploreCase, requestPath, type SeenIds } from './cases.ts';
+import { caseArbitrary, type ExploreCase, edgeCases, requestPath, type SeenIds } from './cases.ts';
 import { type FindingKind, judgeAnswer, type Verdict } from './judge.ts';
 import { isObject, type OperationModel, operationModels, READ_METHODS } from './model.ts';
 import { edgeValues, invalidValues } from './values.ts';
@@ -83,6 +83,8 @@ export interface ExploreReport {
 const ROUNDS_PER_OPERATION = 4;
 /** Requests a shrink may send past an operation's share (the whole budget still bounds it). */
 const SHRINK_REQUESTS = 30;
+/** The part of the budget the fixed edge cases may take before random generation starts. */
+const EDGE_SHARE = 0.6;
 const ID_FIELD = /^(id|.*_id|.*Id)$/;
 const MAX_IDS = 20;
 
@@ -216,6 +218,121 @@ export async function explore(options: ExploreOptions): Promise<ExploreReport> {
     },
   };
 
+  interface OperationState {
+    requests: number;
+    byIntent: { valid: number; invalid: number; neutral: number };
+    found: number;
+    notOffered: boolean;
+    readonly foundKinds: Set<FindingKind>;
+  }
+  const states = new Map<string, OperationState>(
+    explorable.map((operation) => [
+      operation.key,
+      {
+        requests: 0,
+        byIntent: { valid: 0, invalid: 0, neutral: 0 },
+        found: 0,
+        notOffered: false,
+        foundKinds: new Set<FindingKind>(),
+      },
+    ]),
+  );
+  const stateOf = (operation: OperationModel) => states.get(operation.key) as OperationState;
+  const withBodyFor = (operation: OperationModel) =>
+    options.mode === 'sandbox' && !READ_METHODS.has(operation.method);
+
+  /** Sends a case and judges its answer; the verdicts of kinds not yet found for the operation. */
+  async function tryCase(
+    operation: OperationModel,
+    exploreCase: ExploreCase,
+  ): Promise<{ verdicts: Verdict[]; response: HarnessResponse } | undefined> {
+    const state = stateOf(operation);
+    const response = await send(
+      operation,
+      exploreCase,
+      `exploration (seed ${options.seed}): ${exploreCase.how}`,
+    );
+    state.requests += 1;
+    state.byIntent[exploreCase.intent] += 1;
+    if (!response || response.status === 429) return undefined;
+    if (response.status === 501) {
+      state.notOffered = true;
+      return undefined;
+    }
+    judged += 1;
+    exchangeIds.push(response.exchange.id);
+    const anonymous = operation.isPublic || !options.hasCredentials;
+    const verdicts = judgeAnswer(operation, exploreCase, response, validator, anonymous).filter(
+      (candidate) => !state.foundKinds.has(candidate.kind),
+    );
+    return { verdicts, response };
+  }
+
+  /** Keeps each new kind of defect an answer showed (a 5xx that leaks a stack trace is both). */
+  function record(
+    operation: OperationModel,
+    exploreCase: ExploreCase,
+    verdicts: readonly Verdict[],
+    response: HarnessResponse,
+    replay: ExploreFinding['replay'],
+    shrinks: number,
+  ): void {
+    const state = stateOf(operation);
+    for (const verdict of verdicts) {
+      if (state.foundKinds.has(verdict.kind)) continue;
+      state.foundKinds.add(verdict.kind);
+      state.found += 1;
+      findings.push({
+        kind: verdict.kind,
+        operation: operation.key,
+        message: `${operation.key}: ${verdict.message}`,
+        how: exploreCase.how,
+        request: {
+          method: operation.method.toUpperCase(),
+          path: requestPath(operation, exploreCase),
+          ...(exploreCase.body !== undefined ? { body: exploreCase.body } : {}),
+        },
+        status: response.status,
+        exchangeId: response.exchange.id,
+        curl: curlCommand(response.exchange) ?? '',
+        replay,
+        shrinks,
+      });
+    }
+  }
+
+  // Fixed cases first, whatever the seed: every documented edge and the value just past it, taken in turn
+  // across operations (each operation's first case, then each one's second…), so that a budget too small
+  // for them all is still shared fairly. Up to EDGE_SHARE of what is left; random generation has the rest.
+  const edgeStop = sent + Math.floor((options.budget.requests - sent) * EDGE_SHARE);
+  const queues = explorable.map((operation) => ({
+    operation,
+    cases: edgeCases(
+      operation,
+      seen,
+      withBodyFor(operation),
+      seedOf(`${options.seed}:${operation.key}:edges`),
+    ),
+  }));
+  for (let index = 0; queues.some(({ cases }) => index < cases.length); index++) {
+    for (const { operation, cases } of queues) {
+      const exploreCase = cases[index];
+      if (!exploreCase || stateOf(operation).notOffered) continue;
+      if (sent >= edgeStop || spent()) break;
+      const answer = await tryCase(operation, exploreCase);
+      if (answer)
+        record(
+          operation,
+          exploreCase,
+          answer.verdicts,
+          answer.response,
+          { seed: options.seed, path: 'edges' },
+          0,
+        );
+    }
+    if (sent >= edgeStop || exhausted) break;
+  }
+
   // Operations with more to vary (bounded parameters, enums, bodies) get more of the budget: that is where
   // more can go wrong. Each gets a few requests at least.
   const weights = explorable.map((operation) => 1 + variety(operation, options.mode));
@@ -225,46 +342,28 @@ export async function explore(options: ExploreOptions): Promise<ExploreReport> {
     const share = Math.max(3, Math.floor(((options.budget.requests - sent) * weight) / weightLeft));
     weightLeft -= weight;
     const stopAt = sent + share;
-    const byIntent = { valid: 0, invalid: 0, neutral: 0 };
-    let requests = 0;
-    let found = 0;
-    let notOffered = false;
-    const foundKinds = new Set<FindingKind>();
-    const withBody = options.mode === 'sandbox' && !READ_METHODS.has(operation.method);
-    const arbitrary = caseArbitrary(operation, seen, withBody);
-    const anonymous = operation.isPublic || !options.hasCredentials;
-    for (let round = 0; round < ROUNDS_PER_OPERATION && sent < stopAt && !notOffered && !spent(); round++) {
+    const state = stateOf(operation);
+    const arbitrary = caseArbitrary(operation, seen, withBodyFor(operation));
+    for (
+      let round = 0;
+      round < ROUNDS_PER_OPERATION && sent < stopAt && !state.notOffered && !spent();
+      round++
+    ) {
       const seed = seedOf(`${options.seed}:${operation.key}:${round}`);
       // The last answer that showed a new defect, by the case's text: fast-check reports the case, the
       // answer that showed it is kept here.
-      const failures = new Map<string, { verdict: Verdict; response: HarnessResponse }>();
+      const failures = new Map<string, { verdicts: Verdict[]; response: HarnessResponse }>();
       let shrinks = 0;
       let failing = false;
       let shrinkStop = stopAt;
       const property = fc.asyncProperty(arbitrary, async (exploreCase) => {
-        if (sent >= (failing ? shrinkStop : stopAt) || notOffered || spent()) return true;
+        if (sent >= (failing ? shrinkStop : stopAt) || state.notOffered || spent()) return true;
         if (failing) shrinks += 1;
-        const response = await send(
-          operation,
-          exploreCase,
-          `exploration (seed ${options.seed}): ${exploreCase.how}`,
-        );
-        requests += 1;
-        byIntent[exploreCase.intent] += 1;
-        if (!response || response.status === 429) return true;
-        if (response.status === 501) {
-          notOffered = true;
-          return true;
-        }
-        judged += 1;
-        exchangeIds.push(response.exchange.id);
-        const verdict = judgeAnswer(operation, exploreCase, response, validator, anonymous).find(
-          (candidate) => !foundKinds.has(candidate.kind),
-        );
-        if (!verdict) return true;
+        const answer = await tryCase(operation, exploreCase);
+        if (!answer || answer.verdicts.length === 0) return true;
         if (!failing) shrinkStop = Math.max(stopAt, sent + SHRINK_REQUESTS);
         failing = true;
-        failures.set(JSON.stringify(exploreCase), { verdict, response });
+        failures.set(JSON.stringify(exploreCase), answer);
         return false;
       });
       const details = await fc.check(property, { seed, numRuns: Math.max(1, stopAt - sent) });
@@ -272,32 +371,21 @@ export async function explore(options: ExploreOptions): Promise<ExploreReport> {
       const [minimal] = details.counterexample;
       const seenFailure = failures.get(JSON.stringify(minimal));
       if (!seenFailure) continue;
-      const { verdict, response } = seenFailure;
-      foundKinds.add(verdict.kind);
-      found += 1;
-      findings.push({
-        kind: verdict.kind,
-        operation: operation.key,
-        message: `${operation.key}: ${verdict.message}`,
-        how: minimal.how,
-        request: {
-          method: operation.method.toUpperCase(),
-          path: requestPath(operation, minimal),
-          ...(minimal.body !== undefined ? { body: minimal.body } : {}),
-        },
-        status: response.status,
-        exchangeId: response.exchange.id,
-        curl: curlCommand(response.exchange) ?? '',
-        replay: { seed, path: details.counterexamplePath ?? '' },
+      record(
+        operation,
+        minimal,
+        seenFailure.verdicts,
+        seenFailure.response,
+        { seed, path: details.counterexamplePath ?? '' },
         shrinks,
-      });
+      );
     }
     const summary = {
       operation: operation.key,
-      requests,
-      byIntent,
-      findings: found,
-      ...(notOffered ? { skipped: 'answers 501 Not Implemented: the supplier does not offer it' } : {}),
+      requests: state.requests,
+      byIntent: state.byIntent,
+      findings: state.found,
+      ...(state.notOffered ? { skipped: 'answers 501 Not Implemented: the supplier does not offer it' } : {}),
     };
     summaries.push(summary);
     options.onOperation?.(summary);

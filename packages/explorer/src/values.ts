@@ -296,3 +296,38 @@ export function hostileText(): fc.Arbitrary<string> {
     fc.integer({ min: 1_000, max: 16_000 }).map((length) => 'a'.repeat(length)),
   );
 }
+
+/**
+ * The value just past each of a schema's declared edges, and a value of the wrong type: one of each, fixed,
+ * so that exploration tries them whatever its seed (the random breakages above reach them only by luck).
+ */
+export function justPastEdges(schema: JsonObject): Edge[] {
+  const type = typeOf(schema);
+  const out: Edge[] = [];
+  if (type === 'integer' || type === 'number') {
+    const step = type === 'integer' ? 1 : 0.5;
+    if (typeof schema.maximum === 'number') out.push({ how: 'above maximum', value: schema.maximum + step });
+    else if (typeof schema.exclusiveMaximum === 'number')
+      out.push({ how: 'above maximum', value: schema.exclusiveMaximum });
+    if (typeof schema.minimum === 'number') out.push({ how: 'below minimum', value: schema.minimum - step });
+    else if (typeof schema.exclusiveMinimum === 'number')
+      out.push({ how: 'below minimum', value: schema.exclusiveMinimum });
+    out.push({ how: 'wrong type', value: 'abc' });
+  }
+  if (type === 'boolean') out.push({ how: 'wrong type', value: 'maybe' });
+  if (type === 'string') {
+    if (Array.isArray(schema.enum) && schema.enum.length > 0) {
+      const allowed = new Set(schema.enum.map(String));
+      const miss = schema.enum
+        .map(String)
+        .flatMap((edge) => [`${edge}x`, edge.toUpperCase(), ` ${edge}`])
+        .find((candidate) => !allowed.has(candidate));
+      if (miss !== undefined) out.push({ how: 'not in enum', value: miss });
+    }
+    if (typeof schema.maxLength === 'number')
+      out.push({ how: 'longer than maxLength', value: 'x'.repeat(schema.maxLength + 1) });
+    if (typeof schema.minLength === 'number' && schema.minLength > 0)
+      out.push({ how: 'shorter than minLength', value: 'x'.repeat(schema.minLength - 1) });
+  }
+  return out;
+}

@@ -41,6 +41,23 @@ async function exploreMock(faults: readonly FaultId[], seed = 1) {
   });
 }
 
+/** Makes harness clients on the mock, each with exchanges of its own, sharing one token. */
+function harnessClientFor(url: string, credentials: Awaited<ReturnType<typeof serve>>['credentials']) {
+  const redactor = new Redactor(new Set());
+  const tokens = new TokenManager(credentials, `${url}/oauth/token`, (s) => redactor.addSecret(s));
+  return () =>
+    createHarnessHttp({
+      target: new URL(url),
+      requestsPerSecond: 1000,
+      requestTimeoutMs: BUDGET.request,
+      maxResponseBytes: 1024 * 1024,
+      maxRetryAfterMs: 1000,
+      redactor,
+      signal: new AbortController().signal,
+      tokenFor: (_which, refresh) => tokens.token(refresh),
+    });
+}
+
 describe('exploring a mock supplier from its own description', { timeout: BUDGET.realRun }, () => {
   it('finds nothing wrong with the conformant mock, within its budget, and says what it tried', async () => {
     const report = await exploreMock([]);
@@ -101,18 +118,7 @@ describe('exploring a mock supplier from its own description', { timeout: BUDGET
 
   it('sends only GET in readonly mode, and only to the target', async () => {
     const { url, credentials } = await serve([]);
-    const redactor = new Redactor(new Set());
-    const tokens = new TokenManager(credentials, `${url}/oauth/token`, (s) => redactor.addSecret(s));
-    const http = createHarnessHttp({
-      target: new URL(url),
-      requestsPerSecond: 1000,
-      requestTimeoutMs: BUDGET.request,
-      maxResponseBytes: 1024 * 1024,
-      maxRetryAfterMs: 1000,
-      redactor,
-      signal: new AbortController().signal,
-      tokenFor: (_which, refresh) => tokens.token(refresh),
-    });
+    const http = harnessClientFor(url, credentials)();
     const description = (await http.request({ url: '/openapi.json' })).json() as Record<string, unknown>;
     const report = await explore({
       http,
@@ -126,6 +132,45 @@ describe('exploring a mock supplier from its own description', { timeout: BUDGET
     expect(report.used.requests).toBeLessThanOrEqual(60);
     expect(new Set(http.exchanges.map((e) => e.request.method))).toEqual(new Set(['GET']));
     expect(http.exchanges.every((e) => e.request.url.startsWith(url))).toBe(true);
+  });
+
+  it('sends writes with generated bodies in sandbox mode only, and only to the target', async () => {
+    const { url, credentials } = await serve([]);
+    const httpFor = harnessClientFor(url, credentials);
+    const description = (await httpFor().request({ url: '/openapi.json' })).json() as Record<string, unknown>;
+    const runIn = async (mode: 'readonly' | 'sandbox') => {
+      const http = httpFor();
+      const report = await explore({
+        http,
+        document: description,
+        descriptionSource: 'test',
+        seed: 11,
+        mode,
+        budget: { requests: 120, timeMs: BUDGET.realRun },
+        hasCredentials: true,
+      });
+      return { report, exchanges: http.exchanges };
+    };
+    const readonly = await runIn('readonly');
+    const sandbox = await runIn('sandbox');
+    expect(new Set(readonly.exchanges.map((e) => e.request.method))).toEqual(new Set(['GET']));
+    expect(readonly.report.operations.find((o) => o.operation === 'POST /exports')?.skipped).toMatch(
+      /sandbox/,
+    );
+    const writes = sandbox.exchanges.filter((e) => e.request.method === 'POST');
+    expect(writes.length).toBeGreaterThan(0);
+    // Every write sent is one of the description's POST operations, counted in its summary.
+    const posts = sandbox.report.operations.filter((o) => o.operation.startsWith('POST '));
+    expect(posts.reduce((sum, o) => sum + o.requests, 0)).toBe(writes.length);
+    expect(posts.find((o) => o.operation === 'POST /exports')?.requests).toBeGreaterThan(0);
+    expect(
+      readonly.report.operations
+        .filter((o) => o.operation.startsWith('POST '))
+        .every((o) => o.requests === 0),
+    ).toBe(true);
+    // Writes, like reads, go to the target's origin and nowhere else.
+    expect(sandbox.exchanges.every((e) => new URL(e.request.url).origin === new URL(url).origin)).toBe(true);
+    expect(sandbox.report.used.requests).toBeLessThanOrEqual(120);
   });
 
   it('explores from a description file, and names what is wrong with one it cannot read', async () => {
