@@ -59,15 +59,20 @@ export async function screenshotAtWidths(page: Page, name: string): Promise<stri
   return paths;
 }
 
+/** How wide the page's content is now: wider than the viewport means the page scrolls sideways. */
+function pageScrollWidth(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth,
+  );
+}
+
 /** How wide the page's content is at `width` px: more than `width` means the page scrolls sideways. */
 export async function contentWidthAt(page: Page, width: number): Promise<number> {
   await page.setViewportSize({ width, height: VIEWPORT_HEIGHT });
   try {
-    return await page.evaluate(
-      () =>
-        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-          .documentElement.scrollWidth,
-    );
+    return await pageScrollWidth(page);
   } finally {
     await page.setViewportSize({ width: DESKTOP_WIDTH, height: VIEWPORT_HEIGHT });
   }
@@ -131,7 +136,7 @@ export interface DashboardTab {
   expectAccessible(name: string): Promise<void>;
   /**
    * Screenshots the page as `name` at 1280 px and as `name-375` at 375 px, and expects no WCAG 2.2 AA
-   * violation at either width; the page is left at 1280 px.
+   * violation and no sideways scrolling of the page at either width; the page is left at 1280 px.
    */
   expectAccessibleAtWidths(name: string): Promise<void>;
   /** Shows the page at `width` px (the height stays): for assertions about a small screen. */
@@ -167,6 +172,11 @@ export async function openDashboardTab(base: string): Promise<DashboardTab> {
           await screenshot(page, screenshotName(name, width));
           const violations = await axeViolations(page);
           expect(violations, `${name} at ${width} px:\n${describeViolations(violations)}`).toEqual([]);
+          // A wide table or chart scrolls in its own box; the page itself never scrolls sideways.
+          const contentWidth = await pageScrollWidth(page);
+          expect(contentWidth, `${name} at ${width} px is ${contentWidth} px wide`).toBeLessThanOrEqual(
+            width,
+          );
         }
       } finally {
         await page.setViewportSize({ width: DESKTOP_WIDTH, height: VIEWPORT_HEIGHT });
