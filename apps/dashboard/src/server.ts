@@ -12,7 +12,7 @@ import {
   verifySignedReport,
 } from '@council-conform/certificates';
 import { CHECKS } from '@council-conform/checks';
-import { CLAUSES, getClause, isClauseId } from '@council-conform/clauses';
+import { CLAUSES, type ClauseId, getClause, isClauseId } from '@council-conform/clauses';
 import { LEVEL_RULES } from '@council-conform/runner';
 import { listenHttp } from '@council-conform/service';
 import { permits } from './access.ts';
@@ -583,12 +583,14 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     const dueReason = dueFor(summary, latestSpecVersion);
     const badgeAlt = `Council Conform: level ${summary.level}, ${listing}`;
     const pageOf = evidence.pages.length > 1 ? ` (page ${evidencePage} of ${evidence.pages.length})` : '';
+    const typeNames = await profileSystemTypes();
     return page('product.njk', `${product.name}${pageOf}`, url.pathname, {
       breadcrumbs: [
         { text: 'League table', href: '/' },
         { text: product.supplierName, href: `/suppliers/${product.supplierId}` },
       ],
       product,
+      systemTypeName: systemTypeName(typeNames, product.systemType),
       report: {
         ...summary,
         listingStatus: listing,
@@ -673,14 +675,19 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
   async function supplierPage(url: URL, id: string): Promise<Reply> {
     const supplier = await store.supplier(id);
     if (!supplier) return notFoundPage(url.pathname);
-    const [rows, keys] = await Promise.all([
+    const [rows, keys, typeNames] = await Promise.all([
       store.leagueTable({ supplierId: id, now: now() }),
       store.keys('supplier'),
+      profileSystemTypes(),
     ]);
     return page('supplier.njk', supplier.name, url.pathname, {
       breadcrumbs: [{ text: 'League table', href: '/' }],
       supplier,
-      products: rows.map((row) => ({ ...row, listingStatus: listingStatus(row) })),
+      products: rows.map((row) => ({
+        ...row,
+        listingStatus: listingStatus(row),
+        systemTypeName: systemTypeName(typeNames, row.systemType),
+      })),
       keys: keys.filter((key) => key.owner === supplier.name),
       supplierContracts: await procurement.forSupplier(id),
     });
@@ -694,6 +701,15 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         checkCount: CHECKS.filter((check) => check.clause === clause.id).length,
       })),
     });
+  }
+
+  /** A clause's standings with each product's system type by name. */
+  async function clauseStandingsView(id: ClauseId) {
+    const [standings, typeNames] = await Promise.all([
+      store.clauseStandings(id, now()),
+      profileSystemTypes(),
+    ]);
+    return standings.map((row) => ({ ...row, systemTypeName: systemTypeName(typeNames, row.systemType) }));
   }
 
   async function clausePage(url: URL, id: string): Promise<Reply> {
@@ -711,7 +727,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
         severity,
         description,
       })),
-      standings: await store.clauseStandings(id, now()),
+      standings: await clauseStandingsView(id),
     });
   }
 

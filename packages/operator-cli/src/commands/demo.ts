@@ -1,4 +1,5 @@
-import { join, relative, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { CLAUSES } from '@council-conform/clauses';
 import {
   type CliIo,
@@ -70,12 +71,25 @@ export async function withDemoMock<T>(
       runBudgetMs: 60_000,
       maxRetryAfterMs: 2_000,
     });
-    return await use((attestationPath, outputs) =>
-      conformRun({ profile: DEMO_SPEC, config, attestationPath, outputs, dryRun: false }, io, {
-        progress: false,
-        summary: false,
-      }),
-    );
+    return await use((attestationPath, outputs) => {
+      // The demo's CA beside its reports, so each failed check's re-run command (in every report and on the
+      // product page) names a file that exists: the command is the one a supplier would type.
+      const reportDir = outputs.json === undefined ? userCwd() : dirname(outputs.json);
+      const caFile = join(reportDir, 'demo-ca.pem');
+      writeFileSync(caFile, ca.certificatePem);
+      return conformRun(
+        {
+          profile: DEMO_SPEC,
+          config,
+          attestationPath,
+          outputs,
+          dryRun: false,
+          rerunOrigin: { profile: DEMO_SPEC, config, cwd: userCwd(), caFile },
+        },
+        io,
+        { progress: false, summary: false },
+      );
+    });
   } finally {
     await served.close();
   }
