@@ -51,7 +51,7 @@ const decodeExchanges = (text: string): MeasuredExchange[] =>
 export interface ReportMeasuresStore {
   /** The measures of one stored report (held ones included: the page that shows it decides). */
   forReport(reportId: string): Promise<ReportMeasures | undefined>;
-  /** The measures of a product's listed runs that finished at or after `since`, oldest first. */
+  /** The measures of a product's listed runs a certifier signed that finished at or after `since`, oldest first. */
   forProduct(productId: string, since: Date): Promise<ReportMeasures[]>;
 }
 
@@ -105,7 +105,11 @@ export function createReportMeasuresStore(sql: SqlClient): ReportMeasuresStore {
 
     async forProduct(productId, since) {
       const rows = await sql.query<MeasureRow>(
+        // Only runs a certifier signed (LOTI's scheduled runs, certificates and the sweep's evidence of runs that
+        // proved no level): a supplier's own runs could be made against a warmed-up server at a quiet hour, and
+        // would let it choose its figures.
         `${SELECT} WHERE r.product_id = $1 AND r.held_reason IS NULL AND r.run_finished_at >= $2
+           AND EXISTS (SELECT 1 FROM dashboard_report_signatures s WHERE s.report_id = r.id AND s.role = 'certifier')
          ORDER BY r.run_finished_at, r.id`,
         [productId, since.toISOString()],
       );

@@ -13,7 +13,7 @@ export interface ProductStatistics {
 
 /** How the figures are defined, as the JSON states it for anyone reusing them (docs/dashboard.md too). */
 export const STATISTICS_DEFINITIONS = {
-  runs: 'Every listed signed report of the product whose run finished within the window (certified and self-assessed alike: a report does not say whether a run was scheduled).',
+  runs: "Every listed report of the product signed by a certifier (LOTI's scheduled runs and certification runs) whose run finished within the window; runs signed by the supplier alone are left out, as a supplier could choose when to make them.",
   exchanges:
     "HTTP requests the harness sent to the API at the run's target origin: those answered, plus those that got no answer (timeout, network or TLS failure). Requests never sent (run budget spent, another origin refused), observations, and probes of another scheme or protocol that a sound API refuses (plain http, TLS 1.0) do not count.",
   availability: 'answered (a response with a status below 500, or 501 Not Implemented) ÷ exchanges.',

@@ -16,6 +16,8 @@ import {
   ranAt,
   runAgainstMock,
   SPEC,
+  selfAssess,
+  supplierToken,
   testDashboard,
   withFailedCheck,
 } from './support.ts';
@@ -24,6 +26,8 @@ const DAY = 24 * 60 * 60 * 1000;
 const SUPPLIER = 'Stats Civic Ltd';
 const PRODUCT = 'Stats Street';
 const productId = productIdOf(SUPPLIER, PRODUCT, SPEC);
+const SELF_ASSESSED_SUPPLIER = 'Own Figures Ltd';
+const SELF_ASSESSED_PRODUCT = 'Own Street';
 /** The dashboard's clock: fixed, so that the windows hold exactly the runs placed in them. */
 const clock = Date.now();
 const daysAgo = (days: number) => new Date(clock - days * DAY).toISOString();
@@ -115,7 +119,10 @@ const decode = (html: string) =>
 beforeAll(async () => {
   run = asProduct(await runAgainstMock(), SUPPLIER, PRODUCT);
   store = await openResultsStore();
-  ({ http } = await testDashboard(store, keys, { now: () => new Date(clock) }));
+  ({ http } = await testDashboard(store, keys, {
+    now: () => new Date(clock),
+    suppliers: [SELF_ASSESSED_SUPPLIER],
+  }));
   const publish = async (signed: SignedReport) => {
     const answer = await request(http)
       .post('/api/reports')
@@ -139,6 +146,30 @@ beforeAll(async () => {
     certify(withExchanges(ranAt(withoutDataQuality(failing), daysAgo(40)), EXCHANGES.older), keys),
   );
   await publish(certify(withExchanges(ranAt(latest, daysAgo(5)), EXCHANGES.recent), keys));
+  // A run its supplier signed alone, with its own exchanges: listed, but no evidence of the API's service.
+  const ownToken = bearer(supplierToken(SELF_ASSESSED_SUPPLIER));
+  const registered = await request(http)
+    .post('/api/suppliers/keys')
+    .set('authorization', ownToken)
+    .send({ publicKeyPem: keys.supplier.publicKeyPem });
+  expect(registered.status, registered.text).toBe(202);
+  const approved = await request(http)
+    .post('/api/keys/review')
+    .set('authorization', bearer(CERTIFIER_TOKEN))
+    .send({ keyId: keys.supplier.keyId, approve: true });
+  expect(approved.status, approved.text).toBe(200);
+  const own = await request(http)
+    .post('/api/reports')
+    .set('authorization', ownToken)
+    .send(
+      selfAssess(
+        withExchanges(ranAt(asProduct(run, SELF_ASSESSED_SUPPLIER, SELF_ASSESSED_PRODUCT), daysAgo(3)), [
+          exchange(200, 5),
+        ]),
+        keys.supplier,
+      ),
+    );
+  expect(own.status, own.text).toBe(201);
 }, BUDGET.realRun);
 
 afterAll(async () => {
@@ -265,7 +296,21 @@ describe('service statistics', () => {
     expect(row90[columns.indexOf('server_errors')]).toBe('2');
     // Every listed product without the filter; a malformed filter is refused, naming the parameter.
     const all = await get('/data/service-statistics.json');
-    expect((all.body as { statistics: unknown[] }).statistics).toHaveLength(2);
+    expect((all.body as { statistics: unknown[] }).statistics).toHaveLength(4);
+    // The run its supplier signed alone is listed, and counts for nothing: a supplier cannot choose its figures.
+    const own = await get(
+      `/data/service-statistics.json?product=${productIdOf(SELF_ASSESSED_SUPPLIER, SELF_ASSESSED_PRODUCT, SPEC)}`,
+    );
+    expect(
+      (own.body as { statistics: Record<string, unknown>[] }).statistics.map((s) => [
+        s.window_days,
+        s.runs,
+        s.exchanges,
+      ]),
+    ).toEqual([
+      [30, 0, 0],
+      [90, 0, 0],
+    ]);
     const bad = await get('/data/service-statistics.json?product=%3Cx%3E');
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('product');
