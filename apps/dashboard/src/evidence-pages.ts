@@ -22,8 +22,14 @@ export const EVIDENCE_CHARS_PER_PAGE = 400_000;
 export const EVIDENCE_CHARS_PER_CHECK = 100_000;
 /** Examples shown for one kind: as many as the runner keeps. */
 export const SHOWN_EXAMPLES_PER_GROUP = 5;
-/** A title, message or example longer than this is cut short on the page (real runs: at most 307). */
+/** A title, message or kind longer than this is cut short on the page (real runs: at most 307). */
 export const SHOWN_TEXT_CHARS = 500;
+/**
+ * An example longer than this is cut short. Examples are paginated evidence, unlike titles and messages, which
+ * the summary of failing checks also shows; an exploration finding's example carries its smallest request as
+ * a curl command, no use cut short, and past 500 characters once a generated value nears its maxLength.
+ */
+export const SHOWN_EXAMPLE_CHARS = 2_000;
 /** A regression's description, which names every must check that failed twice, is cut short past this. */
 export const SHOWN_REGRESSION_CHARS = 2_000;
 
@@ -84,7 +90,7 @@ function showGroup(group: unknown): ShownViolationGroup {
     examples: examples.slice(0, SHOWN_EXAMPLES_PER_GROUP).map((example) => {
       const location = fieldOf(example, 'location');
       return {
-        message: clip(String(fieldOf(example, 'message') ?? '')),
+        message: clip(String(fieldOf(example, 'message') ?? ''), SHOWN_EXAMPLE_CHARS),
         ...(typeof location === 'string' ? { location: clip(location) } : {}),
       };
     }),

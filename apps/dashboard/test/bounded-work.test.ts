@@ -12,6 +12,7 @@ import {
   CHECKS_PER_PAGE,
   EVIDENCE_CHARS_PER_CHECK,
   EVIDENCE_CHARS_PER_PAGE,
+  SHOWN_EXAMPLE_CHARS,
   SHOWN_EXAMPLES_PER_GROUP,
   SHOWN_REGRESSION_CHARS,
   SHOWN_TEXT_CHARS,
@@ -479,7 +480,12 @@ function limitsSection(): string {
     [
       '`SHOWN_TEXT_CHARS`',
       n(SHOWN_TEXT_CHARS),
-      'characters of a title, message or example shown before it is cut short',
+      'characters of a title, message or kind shown before it is cut short',
+    ],
+    [
+      '`SHOWN_EXAMPLE_CHARS`',
+      n(SHOWN_EXAMPLE_CHARS),
+      'characters of an example shown before it is cut short (an exploration finding’s curl command)',
     ],
     ['`SHOWN_REGRESSION_CHARS`', n(SHOWN_REGRESSION_CHARS), 'characters of a regression’s description shown'],
     [

@@ -46,7 +46,8 @@ export const exploredFromDescription: Check = {
     const violations = new ViolationCollector();
     for (const finding of report.findings)
       violations.add(KIND_TITLES[finding.kind], {
-        message: `${finding.message}; smallest request: ${finding.request.method} ${finding.request.path} — ${finding.curl}`,
+        // The curl holds the request already; the method and path stand alone only when there is no curl.
+        message: `${finding.message}; smallest request: ${finding.curl || `${finding.request.method} ${finding.request.path}`}`,
         location: finding.operation,
         exchangeId: finding.exchangeId,
       });
