@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ContractRecord, Council, ParsedRegister, RowProblem } from '@council-conform/contracts';
 import type { SqlClient } from '@council-conform/storage';
+import { isoTimestamp } from './timestamps.ts';
 
 /** How a contract came to be tied to a supplier: its Companies House number, or a person's review. */
 export type MatchMethod = 'companies-house' | 'reviewed' | 'reviewed-name';
@@ -120,16 +121,16 @@ interface ClaimRow {
   reviewed_at: unknown;
   review_reason: string | null;
 }
-const isoOf = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
 const claimOf = (row: ClaimRow): CompanyNumberClaim => ({
   companyNumber: row.company_number,
   supplierId: row.supplier_id,
   supplierName: row.supplier_name,
   state: row.state,
   claimedBy: row.claimed_by,
-  claimedAt: isoOf(row.claimed_at),
+  claimedAt: isoTimestamp(row.claimed_at),
   reviewedBy: row.reviewed_by,
-  reviewedAt: row.reviewed_at === null || row.reviewed_at === undefined ? null : isoOf(row.reviewed_at),
+  reviewedAt:
+    row.reviewed_at === null || row.reviewed_at === undefined ? null : isoTimestamp(row.reviewed_at),
   reviewReason: row.review_reason,
 });
 const CLAIM_SELECT = `SELECT c.*, s.name AS supplier_name FROM dashboard_company_number_claims c
@@ -267,7 +268,6 @@ interface ContractRow {
   needs_review: boolean;
 }
 
-const iso = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
 const numberOrNull = (value: string | number | null) => (value === null ? null : Number(value));
 
 const storedContract = (row: ContractRow): StoredContract => ({
@@ -286,7 +286,7 @@ const storedContract = (row: ContractRow): StoredContract => ({
   sme: row.sme,
   vcse: row.vcse,
   source: row.source,
-  importedAt: iso(row.imported_at),
+  importedAt: isoTimestamp(row.imported_at),
   line: Number(row.line),
   supplierId: row.supplier_id,
   supplierDisplayName: row.supplier_display_name,
@@ -605,7 +605,8 @@ export function createContractsStore(sql: SqlClient): ContractsStore {
         code: row.code,
         name: row.name,
         contracts: Number(row.contracts),
-        lastImport: row.source === null ? null : { source: row.source, importedAt: iso(row.imported_at) },
+        lastImport:
+          row.source === null ? null : { source: row.source, importedAt: isoTimestamp(row.imported_at) },
       }));
     },
 
@@ -631,7 +632,7 @@ export function createContractsStore(sql: SqlClient): ContractsStore {
         importId: row.id,
         council: { code: row.council_code, name: row.name },
         source: row.source,
-        importedAt: iso(row.imported_at),
+        importedAt: isoTimestamp(row.imported_at),
         rowsRead: Number(row.rows_read),
         created: Number(row.created),
         updated: Number(row.updated),

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SqlClient } from '@council-conform/storage';
 import { supplierIdOf } from './ids.ts';
+import { isoTimestamp } from './timestamps.ts';
 
 /**
  * Who may act on the dashboard. LOTI's administrators issue credentials and review claims; certifiers decide
@@ -115,21 +116,20 @@ interface CredentialRow {
   revoked_reason: string | null;
 }
 
-const iso = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
 const principal = (row: PrincipalRow): Principal => ({
   id: row.id,
   kind: row.kind,
   name: row.name,
   supplierId: row.supplier_id,
   councilCode: row.council_code,
-  createdAt: iso(row.created_at),
+  createdAt: isoTimestamp(row.created_at),
 });
 const credential = (row: CredentialRow): Credential => ({
   id: row.id,
   principalId: row.principal_id,
   label: row.label,
-  issuedAt: iso(row.issued_at),
-  revokedAt: row.revoked_at === null || row.revoked_at === undefined ? null : iso(row.revoked_at),
+  issuedAt: isoTimestamp(row.issued_at),
+  revokedAt: row.revoked_at === null || row.revoked_at === undefined ? null : isoTimestamp(row.revoked_at),
   revokedReason: row.revoked_reason,
 });
 

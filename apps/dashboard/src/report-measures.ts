@@ -8,6 +8,7 @@
 import type { SqlClient } from '@council-conform/storage';
 import { type DataQuality, readDataQuality } from './data-quality.ts';
 import { type MeasuredExchange, type MeasuredRun, measuredExchanges } from './service-statistics.ts';
+import { isoTimestamp } from './timestamps.ts';
 import { fieldOf, listOf } from './unknown-value.ts';
 
 export interface ReportMeasures extends MeasuredRun {
@@ -63,11 +64,9 @@ interface MeasureRow {
   rerun_commands: string | null;
 }
 
-const iso = (value: unknown) => new Date(value as string | Date).toISOString();
-
 export function createReportMeasuresStore(sql: SqlClient): ReportMeasuresStore {
   async function measures(row: MeasureRow): Promise<ReportMeasures> {
-    const runFinishedAt = iso(row.run_finished_at);
+    const runFinishedAt = isoTimestamp(row.run_finished_at);
     if (row.exchanges !== null)
       return {
         reportId: row.id,

@@ -15,6 +15,7 @@ import { DASHBOARD_MIGRATIONS, DASHBOARD_MIGRATIONS_TABLE } from './migrations.t
 import { createPrincipalsStore, type PrincipalsStore } from './principals-store.ts';
 import { type Regression, recordRegressions, regressionsOf } from './regressions.ts';
 import { createReportMeasuresStore, type ReportMeasuresStore } from './report-measures.ts';
+import { isoTimestamp, isoTimestampOrNull } from './timestamps.ts';
 
 export type ReportStatus = 'certified' | 'self-assessed';
 /** How a product is listed: a certificate past its expiry counts for nothing, whoever signed it. */
@@ -404,13 +405,6 @@ export async function createResultsStore(
   return sqlResultsStore(sql, kind);
 }
 
-/** PGlite and node-postgres both give timestamptz as a Date; a string is taken as what it says. */
-function iso(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  return new Date(String(value)).toISOString();
-}
-const isoOrNull = (value: unknown) => (value === null || value === undefined ? null : iso(value));
-
 function jsonList<T>(text: unknown): T[] {
   if (typeof text !== 'string') return [];
   const value = JSON.parse(text) as unknown;
@@ -445,11 +439,11 @@ const reportSummary = (row: ReportRow): ReportSummary => ({
   level: row.level,
   status: row.status,
   clausesMet: Number(row.clauses_met),
-  issuedAt: iso(row.issued_at),
-  expiresAt: iso(row.expires_at),
-  runStartedAt: iso(row.run_started_at),
-  runFinishedAt: iso(row.run_finished_at),
-  receivedAt: iso(row.received_at),
+  issuedAt: isoTimestamp(row.issued_at),
+  expiresAt: isoTimestamp(row.expires_at),
+  runStartedAt: isoTimestamp(row.run_started_at),
+  runFinishedAt: isoTimestamp(row.run_finished_at),
+  receivedAt: isoTimestamp(row.received_at),
   heldReason: row.held_reason ?? null,
   heldDetail: row.held_detail ?? null,
 });
@@ -472,12 +466,12 @@ const registeredKey = (row: KeyRow): RegisteredKey => ({
   publicKeyPem: row.public_key_pem,
   role: row.role,
   owner: row.owner,
-  registeredAt: iso(row.registered_at),
+  registeredAt: isoTimestamp(row.registered_at),
   state: row.state,
   registeredBy: row.registered_by ?? null,
   reviewedBy: row.reviewed_by ?? null,
-  reviewedAt: isoOrNull(row.reviewed_at),
-  revokedAt: isoOrNull(row.revoked_at),
+  reviewedAt: isoTimestampOrNull(row.reviewed_at),
+  revokedAt: isoTimestampOrNull(row.revoked_at),
   revokedReason: row.revoked_reason ?? null,
 });
 
@@ -510,10 +504,10 @@ const dispute = (row: DisputeRow): Dispute => ({
   checkStatus: row.check_status,
   reason: row.reason,
   state: row.state,
-  openedAt: iso(row.opened_at),
+  openedAt: isoTimestamp(row.opened_at),
   decisionReason: row.decision_reason,
-  decidedAt: isoOrNull(row.decided_at),
-  waiverExpiresAt: isoOrNull(row.waiver_expires_at),
+  decidedAt: isoTimestampOrNull(row.decided_at),
+  waiverExpiresAt: isoTimestampOrNull(row.waiver_expires_at),
 });
 
 // Each product's listed report: its latest run among reports not held, and of two with the same run time the
@@ -561,7 +555,7 @@ async function liveCertificateHold(tx: SqlClient, productId: string, at: Date): 
     `${CURRENT_REPORTS} SELECT id, status, expires_at FROM current_reports WHERE product_id = $1`,
     [productId],
   );
-  if (listed && listed.status === 'certified' && Date.parse(iso(listed.expires_at)) > at.getTime())
+  if (listed && listed.status === 'certified' && Date.parse(isoTimestamp(listed.expires_at)) > at.getTime())
     return `a self-assessed run would replace the certified listing ${listed.id}: an administrator reviews it first`;
   return undefined;
 }
@@ -586,7 +580,7 @@ async function recordRegressionsOf(tx: SqlClient, reportId: string): Promise<Reg
     level: row.level,
     levelRank: LEVEL_RANK[row.level],
     status: row.status,
-    runFinishedAt: iso(row.run_finished_at),
+    runFinishedAt: isoTimestamp(row.run_finished_at),
     failingMustChecks: failing.map((f) => f.check_id),
   });
 }
@@ -822,7 +816,7 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
         if (row.revoked_at !== null && row.revoked_at !== undefined)
           throw new ResultsStoreError(
             'KEY_REVOKED',
-            `${keyId} was revoked already, at ${iso(row.revoked_at)}`,
+            `${keyId} was revoked already, at ${isoTimestamp(row.revoked_at)}`,
           );
         const [updated] = await tx.query<KeyRow>(
           `UPDATE dashboard_keys SET revoked_at = $2, revoked_reason = $3, revoked_by = $4 WHERE key_id = $1
@@ -975,9 +969,9 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
         clausesMet: Number(row.clauses_met),
         status: row.status,
         expired: row.expired,
-        issuedAt: iso(row.issued_at),
-        expiresAt: iso(row.expires_at),
-        runFinishedAt: iso(row.run_finished_at),
+        issuedAt: isoTimestamp(row.issued_at),
+        expiresAt: isoTimestamp(row.expires_at),
+        runFinishedAt: isoTimestamp(row.run_finished_at),
         regressed: row.regressed === true,
       }));
     },
@@ -1092,9 +1086,9 @@ function sqlResultsStore(sql: SqlClient, kind: 'pglite' | 'postgresql'): Results
           keyId: s.key_id,
           role: s.role,
           signerName: s.signer_name,
-          signedAt: iso(s.signed_at),
+          signedAt: isoTimestamp(s.signed_at),
           publicKeyPem: s.public_key_pem,
-          keyRevokedAt: isoOrNull(s.revoked_at),
+          keyRevokedAt: isoTimestampOrNull(s.revoked_at),
           keyRevokedReason: s.revoked_reason ?? null,
         })),
       };
