@@ -443,7 +443,7 @@ const report = {
   },
   method: {
     streaming:
-      'runExport + analyseExport (packages/checks/src/support/export.ts) on the runner HTTP client, over loopback HTTP from a server in the parent process; analyseExport alone is timed, in a fresh child process per size and run after the validator has judged the first 20,000 records (as a crawl of the API has it judge records first)',
+      'runExport + analyseExport (packages/checks/src/support/export.ts) on the runner HTTP client, over loopback HTTP from a server in the parent process; analyseExport alone is timed (once the API listing of its fidelity sample has been read, as earlier checks of a run read it), in a fresh child process per size and run after the validator has judged the first 20,000 records (as a crawl of the API has it judge records first)',
     bytesBound:
       'in the same process, just before and just after the streaming path (the mean of the two): the same NDJSON bytes in memory (read from disk in 16 MiB blocks outside the timed loop), SHA-256 of every byte, strict UTF-8 (isUtf8) over the whole lines, each line found and decoded, JSON.parse + the same compiled Ajv validator (ctx.referenceValidator), nothing else',
     recordsBound:
@@ -523,7 +523,8 @@ const section = [
   'dates in its bytes, then decoding, parsing and validating each record, keeping a 200-record sample, and',
   `keeping every id for \`right-to-data-export-complete\`: ids are held ${SPILL_RUN_SIZE.toLocaleString('en-GB')} at a time, then sorted and`,
   `written to the run's scratch directory (${last.ndjson.idRunsOnDisk} runs at ${count(last.records)} records), so that the completeness check merges sorted`,
-  'streams and no size of export is held in memory.',
+  'streams and no size of export is held in memory. The API listing the fidelity sample is drawn from is',
+  "read before the timing starts, as a run's listing checks have read it by the time the export is analysed.",
   '',
   'The two lower bounds work on the same file in memory, read from disk in 16 MiB blocks outside the timed',
   'loops. The first (SHA-256 + UTF-8) does what the checks must do to every byte, as cheaply as this machine',
