@@ -69,6 +69,7 @@ import {
   type LeagueRow,
   type ListingStatus,
   NATURAL_ORDER,
+  type RegisteredKey,
   type ReportSummary,
   type ResultsStore,
   ResultsStoreError,
@@ -267,9 +268,13 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
    * supplier key is trusted to verify (a report it signed is stored and held until the key is approved); a
    * rejected or revoked key is not trusted at all.
    */
-  async function trustList(): Promise<TrustedKey[]> {
-    const registered = (await store.keys('supplier')).filter(
-      (key) => !configuredIds.has(key.keyId) && key.state !== 'rejected' && key.revokedAt === null,
+  function trustList(register: readonly RegisteredKey[]): TrustedKey[] {
+    const registered = register.filter(
+      (key) =>
+        key.role === 'supplier' &&
+        !configuredIds.has(key.keyId) &&
+        key.state !== 'rejected' &&
+        key.revokedAt === null,
     );
     return [
       ...configured.map(({ publicKeyPem, role, name }) => ({
@@ -881,14 +886,14 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
   }
 
   /** Why a body is signed with a revoked key, or undefined. Read from the raw value, before verification. */
-  async function revokedSignature(value: unknown): Promise<string | undefined> {
+  function revokedSignature(value: unknown, register: readonly RegisteredKey[]): string | undefined {
     const signatures = (value as { signatures?: unknown } | null)?.signatures;
     if (!Array.isArray(signatures)) return undefined;
     const ids = new Set(
       signatures.map((s) => (s as { keyId?: unknown } | null)?.keyId).filter((id) => typeof id === 'string'),
     );
     if (ids.size === 0) return undefined;
-    const revoked = (await store.keys()).filter((key) => key.revokedAt !== null && ids.has(key.keyId));
+    const revoked = register.filter((key) => key.revokedAt !== null && ids.has(key.keyId));
     const [first] = revoked;
     if (!first) return undefined;
     return `signed with ${first.keyId} (${first.owner}), revoked from ${first.revokedAt}: ${first.revokedReason ?? 'no reason given'}. Sign with a key that is not revoked`;
@@ -898,12 +903,13 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
    * The supplier's pending keys, when they are all that vouch for a report: no certifier signed and no approved
    * key of the supplier did. Such a report is stored and held until LOTI approves the key.
    */
-  async function pendingSupplierKeys(
+  function pendingSupplierKeys(
     signatures: readonly ValidSignature[],
     supplier: string,
-  ): Promise<string[]> {
+    register: readonly RegisteredKey[],
+  ): string[] {
     if (signatures.some((s) => s.role === 'certifier')) return [];
-    const keys = new Map((await store.keys('supplier')).map((key) => [key.keyId, key]));
+    const keys = new Map(register.filter((key) => key.role === 'supplier').map((key) => [key.keyId, key]));
     const own = signatures.filter((s) => s.role === 'supplier' && s.name === supplier);
     if (own.some((s) => keys.get(s.keyId)?.state === 'approved' || configuredIds.has(s.keyId))) return [];
     return own.filter((s) => keys.get(s.keyId)?.state === 'pending').map((s) => s.keyId);
@@ -919,10 +925,12 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
     const overLimits = reportLimitExcesses(body.value);
     if (overLimits.length > 0) return refuseOverLimits(path, overLimits);
     const at = now();
+    // The key register read once: revocation, trust and pending approval are all judged on the same keys.
+    const register = await store.keys();
     // A key's thief could claim any signing time, so once a key is revoked nothing new signed with it is taken.
-    const revoked = await revokedSignature(body.value);
+    const revoked = revokedSignature(body.value, register);
     if (revoked) return refuse(path, 'revoked-key', revoked);
-    const verdict = verifySignedReport(body.value, { trustedKeys: await trustList(), now: at });
+    const verdict = verifySignedReport(body.value, { trustedKeys: trustList(register), now: at });
     if (!verdict.ok) return refuse(path, verdict.reason, verdict.message);
     const signed = verdict.signedReport;
     const problems = reportShapeProblems(signed.report);
@@ -952,7 +960,7 @@ export async function createDashboardServer(options: DashboardOptions): Promise<
           .map((s) => `"${s.name ?? s.keyId}"`)
           .join(', ')}: a supplier may self-assess only its own products`,
       );
-    const pendingKeys = await pendingSupplierKeys(verdict.validSignatures, supplier);
+    const pendingKeys = pendingSupplierKeys(verdict.validSignatures, supplier, register);
     const stored = await store.ingest({
       signedReport: signed,
       // The canonical form of what was verified is what is kept and served: bytes that verify exactly, with
