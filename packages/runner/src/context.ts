@@ -7,7 +7,7 @@ import {
   listOperations,
   parseDocument,
 } from '@council-conform/openapi';
-import { HarnessError, type HarnessHttp, type HarnessResponse, requestUrl } from './http.ts';
+import { HarnessError, type HarnessHttp, type HarnessResponse, isLoopback, requestUrl } from './http.ts';
 import { linkTarget, resolveLink } from './links.ts';
 import type {
   CrawledDataset,
@@ -30,10 +30,6 @@ export const CRAWL_RECORD_CAP = 5_000;
  */
 export const EMPTY_PAGE_LIMIT = 20;
 const PAGE_SIZE = 100;
-
-export function isLoopback(url: URL): boolean {
-  return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
-}
 
 export function createRunContext(
   config: ResolvedRunConfig,

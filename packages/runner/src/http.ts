@@ -199,6 +199,24 @@ const LOOPBACK = blockList([
   ['::1', 128, 'ipv6'],
   ['::', 128, 'ipv6'],
 ]);
+
+/** Host name without brackets or a final dot, lower case: how the address rules compare it. */
+const bareHost = (url: URL) =>
+  url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+const typeOf = (address: string) => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
+
+/** Whether a URL names this machine: localhost (or a name under it), a loopback or unspecified address. */
+export function isLoopback(url: URL): boolean {
+  const host = bareHost(url);
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    (isIP(host) !== 0 && LOOPBACK.check(host, typeOf(host)))
+  );
+}
 /**
  * Deeper JSON than any API needs: every recursive walk over a parsed body (a schema validator, redaction,
  * JSON.stringify) overflows the stack somewhere past a few thousand levels, so a body is refused here, by name.
@@ -569,21 +587,7 @@ export function createHarnessHttp(options: HttpOptions): HarnessHttp {
     }
   }
 
-  /** Host name without brackets or a final dot, lower case: how the address rules compare it. */
-  const bareHost = (url: URL) =>
-    url.hostname
-      .replace(/^\[|\]$/g, '')
-      .replace(/\.$/, '')
-      .toLowerCase();
-  const typeOf = (address: string) => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
-  const targetOnLoopback = (() => {
-    const host = bareHost(options.target);
-    return (
-      host === 'localhost' ||
-      host.endsWith('.localhost') ||
-      (isIP(host) !== 0 && LOOPBACK.check(host, typeOf(host)))
-    );
-  })();
+  const targetOnLoopback = isLoopback(options.target);
 
   /** Why an address may not be reached by a followed redirect, or undefined when it may. */
   function forbiddenAddress(address: string): string | undefined {

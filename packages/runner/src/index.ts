@@ -27,7 +27,6 @@ export {
   type DatasetWalk,
   discoverSupplierDescription,
   EMPTY_PAGE_LIMIT,
-  isLoopback,
   walkDataset,
 } from './context.ts';
 export { CREDENTIAL_VARIABLES, curlCommand } from './curl.ts';
@@ -43,6 +42,7 @@ export {
   type HarnessHttp,
   type HarnessRequest,
   type HarnessResponse,
+  isLoopback,
   MAX_JSON_DEPTH,
   type Observation,
   parseRetryAfter,
