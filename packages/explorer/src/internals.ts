@@ -4,17 +4,23 @@
  * secure-no-internals-in-errors and by exploration, so that both judge an error body the same way.
  */
 
-/** What an error must not reveal: each pattern is a sign of one kind of internal detail. */
+/**
+ * What an error must not reveal: each pattern is a sign of one kind of internal detail. Every body a supplier
+ * sends is searched with them, so none may backtrack without bound: a run of path or name characters is only
+ * tried from its start (a lookbehind), or a repeat is capped. Unbounded, `[\w/.-]+\.rb:` took 4 s over 40 KB
+ * of letters and would take hours over a megabyte, a hostile supplier's way to stall a run.
+ */
 export const LEAKS: readonly { kind: string; pattern: RegExp }[] = [
-  { kind: 'a stack trace', pattern: /\bat [\w$.<>[\] ]+ \([^()\s]+:\d+:\d+\)/ },
+  { kind: 'a stack trace', pattern: /\bat [\w$.<>[\] ]{1,200} \([^()\s]+:\d+:\d+\)/ },
   { kind: 'a stack trace', pattern: /\bat [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)/ },
   { kind: 'a stack trace', pattern: /Traceback \(most recent call last\)|File "[^"]+", line \d+/ },
   { kind: 'a stack trace', pattern: /Stack trace:|#\d+ [\w\\/.-]+\.php\(\d+\)/ },
   { kind: 'a stack trace', pattern: /\bat [\w.`<>]+\([^)]*\) in \S+:line \d+/ },
-  { kind: 'a stack trace', pattern: /[\w/.-]+\.rb:\d+:in [`']|goroutine \d+ \[running\]/ },
+  { kind: 'a stack trace', pattern: /(?<![\w/.-])[\w/.-]+\.rb:\d+:in [`']|goroutine \d+ \[running\]/ },
   {
     kind: 'a server file path',
-    pattern: /(?:\/[\w.@-]+)+\.(?:js|mjs|cjs|ts|py|rb|php|java|cs|go|scala|kt)\b|node_modules|node:internal/,
+    pattern:
+      /(?<![\w.@-])(?:\/[\w.@-]+)+\.(?:js|mjs|cjs|ts|py|rb|php|java|cs|go|scala|kt)\b|node_modules|node:internal/,
   },
   { kind: 'a server file path', pattern: /\b[A-Za-z]:\\{1,2}(?:[\w .-]+\\{1,2})+/ },
   {

@@ -212,4 +212,27 @@ describe('the internals detector shared with secure-no-internals-in-errors', () 
     ]);
     expect(internalsIn('{"title":"Bad Request","detail":"limit must be an integer"}')).toEqual([]);
   });
+
+  it.for([
+    ["/srv/app/models/user.rb:12:in `find'", 'a stack trace', '/srv/app/models/user.rb:12:in `'],
+    ['goroutine 7 [running]:', 'a stack trace', 'goroutine 7 [running]'],
+    ['    at Object.<anonymous> (/srv/x.js:1:2)', 'a stack trace', 'at Object.<anonymous> (/srv/x.js:1:2)'],
+    ['{"detail":"failed in /srv/app/lists.py"}', 'a server file path', '/srv/app/lists.py'],
+    ['see https://host/app/server.js', 'a server file path', '/host/app/server.js'],
+  ] as const)('finds %s', ([text, kind, excerpt], { expect }) => {
+    expect(internalsIn(text)).toContainEqual({ kind, excerpt });
+  });
+
+  // Backtracking without bound made these hours long at a megabyte (4 s at 40 KB): a supplier could stall a
+  // run with one large answer. Each is a megabyte; searched in linear time, all of them take well under a second.
+  it.for([
+    ['letters', 'a'.repeat(1_000_000), []],
+    ['a long path', '/a'.repeat(500_000), []],
+    ['dotted names', 'a.'.repeat(500_000), []],
+    ['words after "at"', 'at '.repeat(333_333), []],
+    ['a SELECT with no FROM', `SELECT ${'a, '.repeat(333_333)}`, []],
+    ['a Windows path', `C:\\${'a\\'.repeat(333_333)}`, ['a server file path']],
+  ] as const)('searches a megabyte of %s without backtracking on it', ([, text, kinds], { expect }) => {
+    expect(internalsIn(text).map((seen) => seen.kind)).toEqual(kinds);
+  });
 });
