@@ -78,6 +78,30 @@ describe('values the API itself holds as personal data', () => {
     expect(held.find('Ms Patel runs the bar; call the council on 020 8356 3000')).toBeUndefined();
     expect(held.find('Hannah')).toBeUndefined();
   });
+
+  it('finds a name within quotes and after a capitalised prefix, from the word’s first capital', () => {
+    const held = new PersonalValueIndex();
+    held.add('Hannah Nguyen', 'premises_licences.name');
+    expect(held.find("signed '-Hannah Nguyen, for the firm")).toBe('premises_licences.name');
+    expect(held.find('the NHSHannah Nguyen trust')).toBeUndefined(); // the run is "NHSHannah Nguyen"
+  });
+
+  // Tried from every character, these backtracked without bound: 40 KB took a second, a megabyte hours,
+  // and a supplier could stall a run with one large answer. Searched in linear time, each is quick.
+  it.for([
+    ['letters', 'a'.repeat(1_000_000)],
+    ['capitals', 'A'.repeat(1_000_000)],
+    ['an address with no dot in its domain', `a@${'a'.repeat(1_000_000)}`],
+    ['capitalised words', 'Ab '.repeat(333_333)],
+  ] as const)('searches a megabyte of %s without backtracking on it', ([, text], { expect }) => {
+    const held = new PersonalValueIndex();
+    held.add('Hannah Nguyen', 'premises_licences.name');
+    held.add('hannah.nguyen81@example.com', 'premises_licences.email');
+    expect(held.find(text)).toBeUndefined();
+    expect(personalPatternsIn(text)).toEqual([]);
+    expect(held.find(`${text} Hannah Nguyen`)).toBe('premises_licences.name');
+    expect(held.find(`${text} hannah.nguyen81@example.com`)).toBe('premises_licences.email');
+  });
 });
 
 describe('id shapes', () => {

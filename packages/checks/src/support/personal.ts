@@ -19,6 +19,13 @@ export function isNhsNumber(digits: string): boolean {
 }
 
 /**
+ * An e-mail address within text, tried only from the start of a run of the characters its local part may
+ * hold (the lookbehind): tried from each of them, a long run without an `@` was rescanned from every one,
+ * quadratic in its length.
+ */
+const EMAIL_ANYWHERE = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/;
+
+/**
  * Patterns of personal data as it leaks into free text. `unambiguous` ones identify a person whoever
  * wrote them (a National Insurance or NHS number, a date of birth) and fail a check; an e-mail address or a
  * phone number may as well be the council's switchboard or a role mailbox (`enquiries@…`), which is not
@@ -32,7 +39,7 @@ export const PERSONAL_PATTERNS: readonly {
 }[] = [
   {
     kind: 'an e-mail address',
-    pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/,
+    pattern: EMAIL_ANYWHERE,
     unambiguous: false,
   },
   {
@@ -161,9 +168,15 @@ export class PersonalValueIndex {
 }
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
-const EMAILS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+// One change from trying every character: an address run straight on from the one before
+// (`a@b.org_c@d.org`) is not found, as its run of local-part characters began inside the first.
+const EMAILS = new RegExp(EMAIL_ANYWHERE, 'g');
 const PHONE_DIGITS = /^\d{10,13}$/;
 const PHONES = /(?<![\d])(?:\+44\s?|0)\d[\d\s-]{8,14}\d(?![\d])/g;
-const CAPITALISED_RUNS = /\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)+/gu;
+// Tried only from the first capital of a word (the lookbehind reads back no further than the capital before):
+// tried from each capital, a long word of capitals was rescanned from every one, quadratic in its length.
+// A later capital of the word could only fail where the first did, so what is found is unchanged.
+const CAPITALISED_RUNS =
+  /(?<!\p{Lu}[\p{Ll}\p{Lt}\p{Lm}\p{Lo}'’-]*)\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)+/gu;
 const phoneKey = (text: string) => text.replace(/\D/g, '').replace(/^44/, '0');
 const normaliseText = (text: string) => text.trim().toLowerCase().replace(/\s+/g, ' ');
