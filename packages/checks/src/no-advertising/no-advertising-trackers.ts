@@ -52,10 +52,21 @@ const MARKUP: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'an iframe', pattern: /<iframe\b/i },
   {
     kind: 'a tracking pixel (a 1×1 image)',
-    pattern: /<img\b[^>]*\b(?:width|height)\s*=\s*["']?[01]["'\s>/]/i,
+    // Tried only from the first `<img` since the last `>` (the lookbehind reads back no further than the
+    // `<img` or `>` before): tried from each, a run of `<img` with no `>` was rescanned from every one,
+    // quadratic. A later one could only fail where the first did, so what is found is unchanged.
+    pattern: /(?<!<img\b(?:(?!<img\b)[^>])*)<img\b[^>]*\b(?:width|height)\s*=\s*["']?[01]["'\s>/]/i,
   },
   { kind: 'tracking code', pattern: /\b(?:gtag|fbq|_paq\.push|_gaq\.push|dataLayer\.push)\s*\(/ },
 ];
+
+/** The tracker host a text links to (the first, lower-cased) and the kinds of tracking markup it holds. */
+export function trackingIn(text: string): { host: string | undefined; markup: string[] } {
+  return {
+    host: TRACKER_HOST.exec(text)?.[1]?.toLowerCase(),
+    markup: MARKUP.filter(({ pattern }) => pattern.test(text)).map(({ kind }) => kind),
+  };
+}
 
 export const noAdvertisingTrackers: Check = {
   id: 'no-advertising-trackers',
@@ -74,16 +85,14 @@ export const noAdvertisingTrackers: Check = {
       walkJson(value, (pointer, key, leaf) => {
         if (typeof leaf !== 'string' || leaf.length < 6) return;
         const location = `${at}#${pointer}`;
-        const host = TRACKER_HOST.exec(leaf)?.[1]?.toLowerCase();
+        const { host, markup } = trackingIn(leaf);
         if (host)
           violations.add(`a link to ${host}`, {
             message: `${at}: ${key ?? 'value'} refers to ${host}`,
             location,
           });
-        for (const { kind, pattern } of MARKUP) {
-          if (pattern.test(leaf))
-            violations.add(kind, { message: `${at}: ${key ?? 'value'} contains ${kind}`, location });
-        }
+        for (const kind of markup)
+          violations.add(kind, { message: `${at}: ${key ?? 'value'} contains ${kind}`, location });
       });
     };
     for (const dataset of topLevelDatasets(ctx)) {
