@@ -9,8 +9,18 @@ export const VERSION_HEADERS = ['api-version', 'x-api-version', 'x-version', 've
 
 const CHANGELOG_WORDS = /change[\s-]?log|release[\s-]?notes|what['’]?s[\s-]new|\bchanges\b|history/i;
 
+/**
+ * A Markdown link (its text and target) or a bare web address. Searched in linear time, as the description
+ * is the supplier's: unbounded, a run of `[`, or a link target with no `)` after it, was rescanned from every
+ * `[` (and the target's end from every split of it), quadratic to cubic in its length. So the link text is
+ * read as CommonMark reads it, its brackets in pairs (one deep), and a target or title stops before a `](`,
+ * where the next link starts: `[a [b](c)` is the link `b`, not `a [b`.
+ */
+const LINK_OR_ADDRESS =
+  /\[((?:[^[\]]|\[[^[\]]*\])*)\]\(((?:(?!\]\()[^)\s])+)(?:\s(?:(?!\]\()[^)])*)?\)|(https?:\/\/\S+)/g;
+
 /** Where the description links a changelog: info.x-changelog, externalDocs, or a link in info.description. */
-function changelogLink(document: Record<string, unknown>): string | undefined {
+export function changelogLink(document: Record<string, unknown>): string | undefined {
   const info = isObject(document.info) ? document.info : {};
   if (typeof info['x-changelog'] === 'string' && info['x-changelog'].trim() !== '') return 'info.x-changelog';
   const docs = isObject(document.externalDocs) ? document.externalDocs : undefined;
@@ -21,7 +31,7 @@ function changelogLink(document: Record<string, unknown>): string | undefined {
   )
     return 'externalDocs';
   const text = typeof info.description === 'string' ? info.description : '';
-  for (const m of text.matchAll(/\[([^\]]*)\]\(([^)\s]+)[^)]*\)|(https?:\/\/\S+)/g)) {
+  for (const m of text.matchAll(LINK_OR_ADDRESS)) {
     if (CHANGELOG_WORDS.test(`${m[1] ?? ''} ${m[2] ?? m[3] ?? ''}`)) return 'a link in info.description';
   }
   return undefined;
