@@ -11,7 +11,7 @@ import {
   pointerTokens,
   resolvePointer,
 } from '@council-conform/openapi';
-import { personalFieldOf } from './personalVocabulary.ts';
+import { CAPITALS_BEFORE_A_WORD, personalFieldOf } from './personalVocabulary.ts';
 
 export type { JsonObject };
 export type JsonPath = (string | number)[];
@@ -342,7 +342,7 @@ export function listCutShort(items: readonly string[], shown: number): string {
 export function snakeName(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(CAPITALS_BEFORE_A_WORD, '$1_$2')
     .replace(/[-\s.]+/g, '_')
     .toLowerCase();
 }

@@ -183,18 +183,26 @@ const TERMS: readonly Term[] = [
 ];
 
 /**
+ * An acronym and the word after it (`HTTPServer`: `HTTP`, `Server`), tried only from the acronym's first
+ * capital: tried from each, a long run of capitals in a supplier's name was rescanned from every one, quadratic.
+ */
+export const CAPITALS_BEFORE_A_WORD = /(?<![A-Z])([A-Z]+)([A-Z][a-z])/g;
+
+/**
  * A name as the vocabulary reads it: snake_case, with the numbering that tells household members or
  * repeated fields apart taken off (`sex1`, `illness_type_10`, `age_2` read as `sex`, `illness_type`, `age`).
+ * The numbering is only tried from its first `_` (the lookbehind): tried from each, a long one in a
+ * supplier's name was rescanned from every `_`, quadratic.
  */
 export function normalisedName(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(CAPITALS_BEFORE_A_WORD, '$1_$2')
     .toLowerCase()
     .replace(/([a-z])(\d+)/g, '$1_$2')
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
-    .replace(/(_\d+)+$/, '');
+    .replace(/(?<!_\d+)(_\d+)+$/, '');
 }
 
 /** What the field name says it holds about a person, if anything. */

@@ -21,7 +21,9 @@ const SHOWN = 8;
 function listedFields(names: readonly string[]): string {
   const series = new Map<string, string[]>();
   for (const name of names) {
-    const stem = /^(.*?)\d+$/.exec(name)?.[1] ?? name;
+    // The digits are only tried from the start of a run of them: tried from each, a long run in a
+    // supplier's field name was rescanned from every digit, quadratic.
+    const stem = /^(.*?)(?<!\d)\d+$/.exec(name)?.[1] ?? name;
     series.set(stem, [...(series.get(stem) ?? []), name]);
   }
   const entries = [...series.values()].map((members) =>
