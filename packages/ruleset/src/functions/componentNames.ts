@@ -39,7 +39,9 @@ export const componentNames = createRulesetFunction<unknown, null>(
         if (VALID_NAME.test(name)) continue;
         const suggestion = name
           .trim()
-          .replace(/\s*-\s*/g, '-')
+          // The white space beside a `-`, each run tried only from its start (`\s*-` tried from every
+          // space rescanned a long run of them from each, quadratic).
+          .replace(/(?<!\s)\s+(?=-)|(?<=-)\s+/g, '')
           .replace(/[^a-zA-Z0-9.\-_]+/g, '_');
         results.push({
           message: `Component name "${name}" (components.${map}) is not allowed: OpenAPI requires names of letters, digits, ".", "-" and "_" only (for example "${suggestion}").`,
