@@ -7,15 +7,17 @@
 /**
  * What an error must not reveal: each pattern is a sign of one kind of internal detail. Every body a supplier
  * sends is searched with them, so none may backtrack without bound: a run of path or name characters is only
- * tried from its start (a lookbehind), or a repeat is capped. Unbounded, `[\w/.-]+\.rb:` took 4 s over 40 KB
- * of letters and would take hours over a megabyte, a hostile supplier's way to stall a run.
+ * tried from its start (a lookbehind), or a repeat is capped, or stops where the next try would start (a
+ * .NET frame's parameters at the next `at `, a SELECT's columns at the next SELECT, a connection string's
+ * value at the next key). Unbounded, `[\w/.-]+\.rb:` took 4 s over 40 KB of letters and would take hours
+ * over a megabyte, a hostile supplier's way to stall a run.
  */
 export const LEAKS: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'a stack trace', pattern: /\bat [\w$.<>[\] ]{1,200} \([^()\s]+:\d+:\d+\)/ },
   { kind: 'a stack trace', pattern: /\bat [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)/ },
   { kind: 'a stack trace', pattern: /Traceback \(most recent call last\)|File "[^"]+", line \d+/ },
   { kind: 'a stack trace', pattern: /Stack trace:|#\d+ [\w\\/.-]+\.php\(\d+\)/ },
-  { kind: 'a stack trace', pattern: /\bat [\w.`<>]+\([^)]*\) in \S+:line \d+/ },
+  { kind: 'a stack trace', pattern: /\bat [\w.`<>]+\((?:(?!\bat )[^)])*\) in \S+:line \d+/ },
   { kind: 'a stack trace', pattern: /(?<![\w/.-])[\w/.-]+\.rb:\d+:in [`']|goroutine \d+ \[running\]/ },
   {
     kind: 'a server file path',
@@ -30,7 +32,7 @@ export const LEAKS: readonly { kind: string; pattern: RegExp }[] = [
   },
   {
     kind: 'SQL or a database error',
-    pattern: /\bSELECT [\w*,. "]+ FROM \w+|\bINSERT INTO \w+|\bUPDATE \w+ SET /,
+    pattern: /\bSELECT (?:(?!\bSELECT )[\w*,. "])+ FROM \w+|\bINSERT INTO \w+|\bUPDATE \w+ SET /,
   },
   {
     kind: 'a framework name',
@@ -44,7 +46,8 @@ export const LEAKS: readonly { kind: string; pattern: RegExp }[] = [
   },
   {
     kind: 'a connection string',
-    pattern: /\b(?:Server|Data Source|Host)=[^;"]+;\s*(?:Database|Initial Catalog|User ID|Uid|Password)=/i,
+    pattern:
+      /\b(?:Server|Data Source|Host)=(?:(?!\b(?:Server|Data Source|Host)=)[^;"])+;\s*(?:Database|Initial Catalog|User ID|Uid|Password)=/i,
   },
 ];
 

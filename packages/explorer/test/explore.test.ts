@@ -219,6 +219,17 @@ describe('the internals detector shared with secure-no-internals-in-errors', () 
     ['    at Object.<anonymous> (/srv/x.js:1:2)', 'a stack trace', 'at Object.<anonymous> (/srv/x.js:1:2)'],
     ['{"detail":"failed in /srv/app/lists.py"}', 'a server file path', '/srv/app/lists.py'],
     ['see https://host/app/server.js', 'a server file path', '/host/app/server.js'],
+    [
+      '   at App.Home.Index(String id) in C:\\src\\Home.cs:line 42',
+      'a stack trace',
+      'at App.Home.Index(String id) in C:\\src\\Home.cs:line 42',
+    ],
+    [
+      'query: SELECT id, "name" FROM residents',
+      'SQL or a database error',
+      'SELECT id, "name" FROM residents',
+    ],
+    ['Server=db1;Database=app', 'a connection string', 'Server=db1;Database='],
   ] as const)('finds %s', ([text, kind, excerpt], { expect }) => {
     expect(internalsIn(text)).toContainEqual({ kind, excerpt });
   });
@@ -232,6 +243,9 @@ describe('the internals detector shared with secure-no-internals-in-errors', () 
     ['words after "at"', 'at '.repeat(333_333), []],
     ['a SELECT with no FROM', `SELECT ${'a, '.repeat(333_333)}`, []],
     ['a Windows path', `C:\\${'a\\'.repeat(333_333)}`, ['a server file path']],
+    ['SELECTs with no FROM', 'SELECT '.repeat(142_857), []],
+    ['connection string keys with no ;', 'Host='.repeat(200_000), []],
+    ['.NET frames with no )', 'at a('.repeat(200_000), []],
   ] as const)('searches a megabyte of %s without backtracking on it', ([, text, kinds], { expect }) => {
     expect(internalsIn(text).map((seen) => seen.kind)).toEqual(kinds);
   });
