@@ -133,7 +133,7 @@ const csvRow = (n: number) => {
 };
 
 {
-  const validator = createSchemaValidator(spec.document);
+  const validator = createSchemaValidator(spec.document, { patterns: 'trusted' });
   const pointer = `/components/schemas/${dataset.schema}`;
   for (const n of [0, ...templates.map((_, i) => 999_999 - i)]) {
     const errors = validator.validate(pointer, JSON.parse(ndjsonLine(n)));

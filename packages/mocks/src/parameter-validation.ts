@@ -70,7 +70,7 @@ export function withParameterValidation(
   basePath: string,
   faults: ReadonlySet<FaultId>,
 ): (request: Request, info?: MockClientInfo) => Promise<Response> {
-  const validator = createSchemaValidator(document);
+  const validator = createSchemaValidator(document, { patterns: 'trusted' });
   return async (request, info) => {
     const response = await handle(request, info);
     if (response.status < 200 || response.status >= 300 || request.method !== 'GET') return response;

@@ -209,7 +209,7 @@ export async function createMockSupplier(
   const rate = options.rateLimit ?? { limit: 50, windowMs: 1000 };
   const ttl = options.tokenTtlSeconds ?? 3600;
   const { document, profile } = spec;
-  const validator: SchemaValidator = createSchemaValidator(document);
+  const validator: SchemaValidator = createSchemaValidator(document, { patterns: 'trusted' });
   const features =
     options.features ??
     profile.operations.optional.filter((id) => id !== 'startImport' && id !== 'getImport');

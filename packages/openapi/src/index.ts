@@ -8,6 +8,12 @@ export {
 export { DocumentError, type DocumentErrorCode } from './errors.ts';
 export { assertWithinLimits, DOCUMENT_LIMITS, type DocumentLimits, describeBytes } from './limits.ts';
 export {
+  type LinearRegExp,
+  linearRegExp,
+  repeatsARepeatingGroup,
+  UnsafePatternError,
+} from './linear-regexp.ts';
+export {
   effectiveSecurity,
   HTTP_METHODS,
   type HttpMethod,
@@ -33,4 +39,9 @@ export {
 } from './references.ts';
 export { type StructureProblem, validateOpenApiStructure } from './structure.ts';
 export { type ConvertedSwagger, convertSwagger2, isSwagger2 } from './swagger2.ts';
-export { createSchemaValidator, type InstanceError, type SchemaValidator } from './validate.ts';
+export {
+  createSchemaValidator,
+  type InstanceError,
+  type SchemaValidator,
+  type SchemaValidatorOptions,
+} from './validate.ts';

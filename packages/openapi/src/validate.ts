@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
+import { linearRegExp } from './linear-regexp.ts';
 import type { JsonObject } from './parse.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -41,17 +42,35 @@ function formatErrors(errors: ErrorObject[] | null | undefined): InstanceError[]
   }));
 }
 
+export interface SchemaValidatorOptions {
+  /**
+   * Whose `pattern`s the document holds. A supplier's (the default) are matched in linear time (RE2), since a
+   * pattern such as `^(a+)+$` would let one answer stall a run; the project's own reference documents are
+   * trusted, and keep JavaScript's faster engine for the millions of values an export holds.
+   */
+  readonly patterns?: 'supplier' | 'trusted';
+}
+
+/** What Ajv calls to compile a pattern; `code` names it in generated code, which is never used standalone. */
+const linearRegExpEngine = Object.assign((pattern: string, flags: string) => linearRegExp(pattern, flags), {
+  code: 'linearRegExp',
+});
+
 /**
  * One Ajv instance per document: the whole document is registered as a schema resource so that local
  * `#/components/schemas/…` references resolve. Compiled validators are cached per pointer.
  */
-export function createSchemaValidator(document: JsonObject): SchemaValidator {
+export function createSchemaValidator(
+  document: JsonObject,
+  options: SchemaValidatorOptions = {},
+): SchemaValidator {
   const ajv = new Ajv2020({
     strict: false,
     allErrors: true,
     validateFormats: true,
     logger: false,
     unicodeRegExp: true,
+    ...(options.patterns === 'trusted' ? {} : { code: { regExp: linearRegExpEngine } }),
   });
   addFormats(ajv);
   for (const keyword of OPENAPI_KEYWORDS) {

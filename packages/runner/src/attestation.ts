@@ -93,7 +93,7 @@ export async function readAttestation(path: string): Promise<Attestation> {
   } catch (error) {
     throw new AttestationError(error instanceof DocumentError ? error.message : String(error));
   }
-  const errors = createSchemaValidator({}).validateWith(
+  const errors = createSchemaValidator({}, { patterns: 'trusted' }).validateWith(
     ATTESTATION_JSON_SCHEMA as unknown as JsonObject,
     data,
   );

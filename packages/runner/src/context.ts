@@ -112,7 +112,8 @@ export function createRunContext(
       if (scratch) rmSync(scratch, { recursive: true, force: true });
       scratch = undefined;
     },
-    referenceValidator: createSchemaValidator(reference.document),
+    // The reference is the project's own: its patterns are trusted (see SchemaValidatorOptions).
+    referenceValidator: createSchemaValidator(reference.document, { patterns: 'trusted' }),
     supplierDescription,
     crawl,
     recordsRead,
