@@ -1,3 +1,4 @@
+import { createSchemaValidator, type SchemaValidator, UnsafePatternError } from '@council-conform/openapi';
 import traverse from 'json-schema-traverse';
 import { isObject } from '../model.ts';
 import type { IFunctionResult, RulesetFunction, RulesetFunctionContext } from '../spectral.ts';
@@ -127,15 +128,40 @@ function canonicalText(schema: Schema): string {
   });
 }
 
+/**
+ * A schema as Spectral's validator gets it, and, when it has patterns, as ours does. Spectral's Ajv matches
+ * with JavaScript's RegExp, which backtracks: `pattern: ^(a+)+$` and a long example would stall the lint (and
+ * the run's description-lints-clean), so patterns and pattern properties are taken out of what Spectral gets
+ * and judged by @council-conform/openapi's validator, which matches a supplier's patterns in linear time.
+ */
+interface PreparedSchema {
+  readonly forSpectral: Schema;
+  readonly withPatterns: Schema | undefined;
+}
+
 /** Prepared schemas by canonical text, one table per document linted. */
-const prepared = new WeakMap<object, Map<string, Schema>>();
+const prepared = new WeakMap<object, Map<string, PreparedSchema>>();
+
+/** Takes `pattern` and `patternProperties` out of every schema object (never out of data or names). */
+function withoutPatterns(schema: Schema): { stripped: Schema; had: boolean } {
+  const stripped = JSON.parse(JSON.stringify(schema)) as Schema;
+  let had = false;
+  traverse(stripped, {}, (fragment) => {
+    if (typeof fragment.pattern === 'string' || isObject(fragment.patternProperties)) {
+      had = true;
+      delete fragment.pattern;
+      delete fragment.patternProperties;
+    }
+  });
+  return { stripped, had };
+}
 
 function preparedSchema(
   raw: Schema,
   readOnly: boolean,
   writeOnly: boolean,
   context: RulesetFunctionContext,
-): Schema {
+): PreparedSchema {
   let table = prepared.get(context.document);
   if (!table) {
     table = new Map();
@@ -144,12 +170,45 @@ function preparedSchema(
   const key = `${readOnly ? 'r' : '-'}${writeOnly ? 'w' : '-'}${canonicalText(raw)}`;
   let schema = table.get(key);
   if (!schema) {
-    schema = JSON.parse(JSON.stringify(raw)) as Schema;
-    cleanSchema(schema);
-    relaxRequired(schema, readOnly, writeOnly);
+    const cleaned = JSON.parse(JSON.stringify(raw)) as Schema;
+    cleanSchema(cleaned);
+    relaxRequired(cleaned, readOnly, writeOnly);
+    const { stripped, had } = withoutPatterns(cleaned);
+    schema = { forSpectral: stripped, withPatterns: had ? cleaned : undefined };
     table.set(key, schema);
   }
   return schema;
+}
+
+/** One linear-time validator per document linted, so that a schema's `$ref`s into it resolve. */
+const patternValidators = new WeakMap<object, SchemaValidator>();
+
+/** What the patterns of a schema find wrong in a value, worded as Spectral words its own findings. */
+function patternResults(schema: Schema, item: Item, context: RulesetFunctionContext): IFunctionResult[] {
+  let validator = patternValidators.get(context.document);
+  if (!validator) {
+    const data = (context.document as { data?: unknown }).data;
+    validator = createSchemaValidator(isObject(data) ? data : {});
+    patternValidators.set(context.document, validator);
+  }
+  try {
+    return validator
+      .validateWith(schema, item.value)
+      .filter((error) => /\/pattern(?:Properties\/|$)/.test(error.schemaPath))
+      .map((error) => {
+        const segments = error.pointer
+          .split('/')
+          .slice(1)
+          .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+        const path = [...item.path, ...segments];
+        const said = error.message.slice((error.pointer || '(root)').length + 1);
+        return { message: `"${String(path.at(-1))}" property ${said}`, path };
+      });
+  } catch (error) {
+    if (error instanceof UnsafePatternError) return [{ message: error.message, path: item.path }];
+    // A schema our validator cannot compile (a $ref it cannot follow) is Spectral's to report, as before.
+    return [];
+  }
 }
 
 const spectralSchema = oasSchema as RulesetFunction<unknown, { schema: Schema }>;
@@ -179,10 +238,16 @@ export const validExample = createRulesetFunction<Schema, ExampleOptions>(
     );
     let results: IFunctionResult[] | undefined;
     for (const item of media ? mediaItems(target, context.path) : schemaItems(target, context.path)) {
-      const found = spectralSchema(item.value, { schema }, { ...context, path: item.path });
-      if (Array.isArray(found)) {
+      const found = spectralSchema(
+        item.value,
+        { schema: schema.forSpectral },
+        { ...context, path: item.path },
+      );
+      const mismatched = schema.withPatterns ? patternResults(schema.withPatterns, item, context) : [];
+      if (Array.isArray(found) || mismatched.length > 0) {
         results ??= [];
-        results.push(...found);
+        if (Array.isArray(found)) results.push(...found);
+        results.push(...mismatched);
       }
     }
     return results;

@@ -101,4 +101,50 @@ testRule('oas3-valid-schema-example', [
     }),
     errors: [{ path: ['components', 'schemas', 'Record', 'example', 'uprn'], message: /must match pattern/ }],
   },
+  {
+    name: 'every value of an example that breaks a pattern is named, an array item by its index',
+    document: withChange((d) => {
+      d.components.schemas.Codes = {
+        type: 'array',
+        items: { type: 'string', pattern: '^[A-Z]{2}$' },
+        example: ['AB', 'abc', 'CD', '12'],
+      };
+    }),
+    errors: [
+      {
+        path: ['components', 'schemas', 'Codes', 'example', '1'],
+        message: /"1" property must match pattern/,
+      },
+      {
+        path: ['components', 'schemas', 'Codes', 'example', '3'],
+        message: /"3" property must match pattern/,
+      },
+    ],
+  },
+  {
+    // JavaScript's engine takes minutes on forty characters of this; the lint reads fifty thousand at once.
+    name: 'a pattern that backtracks without bound is matched in linear time, and the example still judged',
+    document: withChange((d) => {
+      d.components.schemas.Reference = {
+        type: 'string',
+        pattern: '^(a+)+$',
+        example: `${'a'.repeat(50_000)}!`,
+      };
+    }),
+    errors: [
+      {
+        path: ['components', 'schemas', 'Reference', 'example'],
+        message: /must match pattern "\^\(a\+\)\+\$"/,
+      },
+    ],
+  },
+  {
+    name: 'a pattern that cannot be matched safely is named',
+    document: withChange((d) => {
+      d.components.schemas.Reference = { type: 'string', pattern: '^(?=a)(a+)+$', example: 'aaa' };
+    }),
+    errors: [
+      { path: ['components', 'schemas', 'Reference', 'example'], message: /cannot be matched safely/ },
+    ],
+  },
 ]);
