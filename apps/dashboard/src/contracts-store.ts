@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ContractRecord, Council, ParsedRegister, RowProblem } from '@council-conform/contracts';
 import type { SqlClient } from '@council-conform/storage';
-import { isoTimestamp } from './timestamps.ts';
+import { isoTimestamp, isoTimestampOrNull } from './timestamps.ts';
 
 /** How a contract came to be tied to a supplier: its Companies House number, or a person's review. */
 export type MatchMethod = 'companies-house' | 'reviewed' | 'reviewed-name';
@@ -129,8 +129,7 @@ const claimOf = (row: ClaimRow): CompanyNumberClaim => ({
   claimedBy: row.claimed_by,
   claimedAt: isoTimestamp(row.claimed_at),
   reviewedBy: row.reviewed_by,
-  reviewedAt:
-    row.reviewed_at === null || row.reviewed_at === undefined ? null : isoTimestamp(row.reviewed_at),
+  reviewedAt: isoTimestampOrNull(row.reviewed_at),
   reviewReason: row.review_reason,
 });
 const CLAIM_SELECT = `SELECT c.*, s.name AS supplier_name FROM dashboard_company_number_claims c

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SqlClient } from '@council-conform/storage';
 import { supplierIdOf } from './ids.ts';
-import { isoTimestamp } from './timestamps.ts';
+import { isoTimestamp, isoTimestampOrNull } from './timestamps.ts';
 
 /**
  * Who may act on the dashboard. LOTI's administrators issue credentials and review claims; certifiers decide
@@ -129,7 +129,7 @@ const credential = (row: CredentialRow): Credential => ({
   principalId: row.principal_id,
   label: row.label,
   issuedAt: isoTimestamp(row.issued_at),
-  revokedAt: row.revoked_at === null || row.revoked_at === undefined ? null : isoTimestamp(row.revoked_at),
+  revokedAt: isoTimestampOrNull(row.revoked_at),
   revokedReason: row.revoked_reason,
 });
 

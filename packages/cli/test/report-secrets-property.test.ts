@@ -819,11 +819,7 @@ async function personalValues(supplier: MockSupplier, profile: Profile) {
   const candidates = [...found.personal].filter(
     (value) => value.length >= 6 && !profile.documentText.includes(JSON.stringify(value).slice(1, -1)),
   );
-  const inPublic = new Set(
-    new Needles(candidates.map((value) => ({ text: value, label: value })))
-      .find([...found.other].join('\u0000'))
-      .map((needle) => needle.text),
-  );
+  const inPublic = valuesWithin(candidates, [...found.other].join('\u0000'));
   const values = candidates.filter((value) => !inPublic.has(value));
   const kept = new Set(values);
   return { values, keyed: keyed.filter(({ value }) => kept.has(value)) };
@@ -1040,10 +1036,7 @@ async function runOnce(p: Plan): Promise<Outcome> {
   // Exploration invents its requests' values (a date, a string) from its seed; one of them can equal a
   // personal value by chance (a random `modified_after` on a child's date of birth), and cannot be told apart
   // from it, as with a value the supplier also serves in a public field. Such a value is left out of this run.
-  const invented = explorationRequests(texts.json);
-  const coincident = new Set(
-    new Needles(values.map((value) => ({ text: value, label: value }))).find(invented).map((n) => n.text),
-  );
+  const coincident = valuesWithin(values, explorationRequests(texts.json));
   return {
     exitCode,
     texts,
@@ -1051,6 +1044,15 @@ async function runOnce(p: Plan): Promise<Outcome> {
     personal: values.filter((value) => !coincident.has(value)),
     ms: performance.now() - started,
   };
+}
+
+/** Which of the values occur somewhere in the text. */
+function valuesWithin(values: readonly string[], text: string): Set<string> {
+  return new Set(
+    new Needles(values.map((value) => ({ text: value, label: value })))
+      .find(text)
+      .map((needle) => needle.text),
+  );
 }
 
 /** The requests exploration sent, as the JSON report records them (URL decoded too): values it made up. */

@@ -1,4 +1,9 @@
-import { createSchemaValidator, type SchemaValidator, UnsafePatternError } from '@council-conform/openapi';
+import {
+  createSchemaValidator,
+  pointerTokens,
+  type SchemaValidator,
+  UnsafePatternError,
+} from '@council-conform/openapi';
 import traverse from 'json-schema-traverse';
 import { isObject } from '../model.ts';
 import type { IFunctionResult, RulesetFunction, RulesetFunctionContext } from '../spectral.ts';
@@ -196,11 +201,7 @@ function patternResults(schema: Schema, item: Item, context: RulesetFunctionCont
       .validateWith(schema, item.value)
       .filter((error) => /\/pattern(?:Properties\/|$)/.test(error.schemaPath))
       .map((error) => {
-        const segments = error.pointer
-          .split('/')
-          .slice(1)
-          .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
-        const path = [...item.path, ...segments];
+        const path = [...item.path, ...pointerTokens(error.pointer)];
         const said = error.message.slice((error.pointer || '(root)').length + 1);
         return { message: `"${String(path.at(-1))}" property ${said}`, path };
       });
