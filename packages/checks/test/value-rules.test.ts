@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idShape } from '../src/personal-data/personal-data-tenant-isolation.ts';
-import { CsvStreamChecker } from '../src/support/csv-stream.ts';
+import { CSV_DECODE_PIECE_BYTES, CsvByteReader, CsvStreamChecker } from '../src/support/csv-stream.ts';
 import { judgeDateValue } from '../src/support/dates.ts';
 import { parseHttpDate, parseStructuredDate } from '../src/support/http-dates.ts';
 import { isNhsNumber, PersonalValueIndex, personalPatternsIn } from '../src/support/personal.ts';
@@ -132,5 +132,35 @@ describe('the CSV reader hands each record’s cells on, as RFC 4180 writes them
       ]);
       expect(reader.problems).toEqual([]);
     }
+  });
+});
+
+describe('CSV bytes reach the reader decoded in pieces no larger than a young-generation string', () => {
+  // Names of one, two, three and four UTF-8 bytes a character, so that piece edges fall inside characters.
+  const names = ['Ann', 'Zoë', 'Café €5', 'Dŵr 😀', 'Ōtautahi'];
+  const rows = Array.from({ length: 40_000 }, (_, n) => [`r${n}`, names[n % names.length] as string]);
+  const bytes = Buffer.from(`id,name\r\n${rows.map((row) => row.join(',')).join('\r\n')}\r\n`, 'utf8');
+
+  it.for([
+    ['as one block', bytes.length],
+    ['cut every 7 bytes', 7],
+    ['cut every 100,001 bytes', 100_001],
+  ] as const)('reads every cell whole when the file arrives %s', ([, cut]) => {
+    const read: string[][] = [];
+    const checker = new CsvStreamChecker(10, (cells) => read.push([...cells]));
+    let longest = 0;
+    const write = checker.write.bind(checker);
+    checker.write = (text: string) => {
+      longest = Math.max(longest, text.length);
+      write(text);
+    };
+    const reader = new CsvByteReader(checker);
+    for (let at = 0; at < bytes.length; at += cut) reader.write(bytes.subarray(at, at + cut));
+    reader.end();
+    expect(bytes.length).toBeGreaterThan(8 * CSV_DECODE_PIECE_BYTES);
+    expect(longest).toBeLessThanOrEqual(CSV_DECODE_PIECE_BYTES);
+    expect(checker.header).toEqual(['id', 'name']);
+    expect(read).toEqual(rows);
+    expect(checker.problems).toEqual([]);
   });
 });

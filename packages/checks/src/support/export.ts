@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JsonObject } from '@council-conform/openapi';
 import {
@@ -10,7 +9,7 @@ import {
   resolveLink,
 } from '@council-conform/runner';
 import { ByteTally } from './byte-tally.ts';
-import { CsvStreamChecker } from './csv-stream.ts';
+import { CsvByteReader, CsvStreamChecker } from './csv-stream.ts';
 import { judgeDateValue } from './dates.ts';
 import { isObject } from './json.ts';
 import { listDataset } from './listing.ts';
@@ -301,7 +300,7 @@ async function analyseFile(
         }
       })
     : undefined;
-  const csvText = isCsv ? new StringDecoder('utf8') : undefined;
+  const csvBytes = csv ? new CsvByteReader(csv) : undefined;
   const ndjson = isNdjson
     ? new NdjsonRecordPipeline({
         validator: ctx.referenceValidator,
@@ -334,17 +333,14 @@ async function analyseFile(
       (chunk) => {
         if (ndjson) return ndjson.write(chunk);
         tally.add(chunk);
-        if (csv && csvText) csv.write(csvText.write(chunk));
+        csvBytes?.write(chunk);
       },
     );
     // Ended whatever the status, so that its last bytes reach the tally.
     const ndjsonTotals = ndjson?.end();
     if (result.status === 200) {
       if (ndjsonTotals) totals = ndjsonTotals;
-      else if (csv && csvText) {
-        csv.write(csvText.end());
-        csv.end();
-      }
+      else csvBytes?.end();
     }
     // The checksum reported is of what was read (of nothing, when nothing was).
     const bytes = tally.totals();
