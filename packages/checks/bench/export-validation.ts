@@ -563,7 +563,9 @@ const section = [
   'allocate outside its young generation; a row being read kept each alive through a minor GC, and each',
   'then stayed in the old generation until the next full GC. The heap grew by about 100 MB over a million',
   'rows before one came (seen with `--trace-gc` and v8.getHeapSpaceStatistics: the large-object space',
-  'grew, the rest did not), and peak RSS at 1M was 213 MiB (2026-12-07, before the change).',
+  'grew, the rest did not), and peak RSS at 1M was 213 MiB (2026-12-07, before the change). For the same',
+  'reason the id spill (src/support/sorted-ids.ts) reuses one array for every run of ids after the first:',
+  'grown from empty each run, it passed through ever larger copies, the last few in the large-object space.',
 ].join('\n');
 const written = publishBenchmark({
   repoRoot,
