@@ -11,7 +11,7 @@ import {
   pointerTokens,
   resolvePointer,
 } from '@council-conform/openapi';
-import { CAPITALS_BEFORE_A_WORD, personalFieldOf } from './personalVocabulary.ts';
+import { personalFieldOf, wordBreaksMarked } from './personalVocabulary.ts';
 
 export type { JsonObject };
 export type JsonPath = (string | number)[];
@@ -340,9 +340,7 @@ export function listCutShort(items: readonly string[], shown: number): string {
 
 /** `emailAddress`, `EmailAddress`, `email-address` → `email_address`, so one pattern fits every casing. */
 export function snakeName(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(CAPITALS_BEFORE_A_WORD, '$1_$2')
+  return wordBreaksMarked(name)
     .replace(/[-\s.]+/g, '_')
     .toLowerCase();
 }

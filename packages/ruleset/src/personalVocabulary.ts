@@ -186,7 +186,12 @@ const TERMS: readonly Term[] = [
  * An acronym and the word after it (`HTTPServer`: `HTTP`, `Server`), tried only from the acronym's first
  * capital: tried from each, a long run of capitals in a supplier's name was rescanned from every one, quadratic.
  */
-export const CAPITALS_BEFORE_A_WORD = /(?<![A-Z])([A-Z]+)([A-Z][a-z])/g;
+const CAPITALS_BEFORE_A_WORD = /(?<![A-Z])([A-Z]+)([A-Z][a-z])/g;
+
+/** A camelCase or PascalCase name with `_` where its words meet (`HTTPServerName`: `HTTP_Server_Name`). */
+export function wordBreaksMarked(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(CAPITALS_BEFORE_A_WORD, '$1_$2');
+}
 
 /**
  * A name as the vocabulary reads it: snake_case, with the numbering that tells household members or
@@ -195,9 +200,7 @@ export const CAPITALS_BEFORE_A_WORD = /(?<![A-Z])([A-Z]+)([A-Z][a-z])/g;
  * supplier's name was rescanned from every `_`, quadratic.
  */
 export function normalisedName(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(CAPITALS_BEFORE_A_WORD, '$1_$2')
+  return wordBreaksMarked(name)
     .toLowerCase()
     .replace(/([a-z])(\d+)/g, '$1_$2')
     .replace(/[^a-z0-9]+/g, '_')
