@@ -34,11 +34,21 @@ export {
   pointerOfPath,
   type ReferenceLoader,
   type ReferenceProblem,
+  type ReferenceTarget,
   type ResolvedDocument,
+  type ResolveOptions,
   resolveDocument,
+  type TargetAdapter,
 } from './references.ts';
 export { type StructureProblem, validateOpenApiStructure } from './structure.ts';
-export { type ConvertedSwagger, convertSwagger2, isSwagger2 } from './swagger2.ts';
+export {
+  type ConvertedSwagger,
+  convertSwagger2,
+  fragmentKindAt,
+  isSwagger2,
+  SwaggerFragments,
+  withSharedBodyParameters,
+} from './swagger2.ts';
 export {
   createSchemaValidator,
   type InstanceError,

@@ -32,6 +32,31 @@ export interface FollowedReference {
   readonly ref: string;
 }
 
+/** A target about to be resolved, with the first `$ref` that names it (which says what kind of object it is). */
+export interface ReferenceTarget {
+  /** The file the target is in, and where. */
+  readonly file: string;
+  readonly pointer: string;
+  /** The target as written. */
+  readonly value: unknown;
+  /** The file the `$ref` is written in, and where the object holding it sits there. */
+  readonly from: string;
+  readonly at: readonly string[];
+  /** What a `$ref` written in the target's file names, as written, among the files read (else undefined). */
+  lookup(ref: string): unknown;
+}
+
+/**
+ * What a target is read as, in place of what is written there (a Swagger 2.0 fragment converted to OpenAPI
+ * 3.1, say); undefined to read it as written. Its `$ref`s must still say what they said where they were
+ * written, as they are resolved from the same file.
+ */
+export type TargetAdapter = (target: ReferenceTarget) => Promise<unknown>;
+
+export interface ResolveOptions {
+  readonly adapt?: TargetAdapter;
+}
+
 export interface ResolvedDocument {
   readonly data: unknown;
   readonly followed: readonly FollowedReference[];
@@ -94,6 +119,7 @@ export async function resolveDocument(
   root: unknown,
   source: string,
   load: ReferenceLoader,
+  options: ResolveOptions = {},
 ): Promise<ResolvedDocument> {
   const files = new Map<string, unknown>([[source, root]]);
   const unreadable = new Map<string, string>();
@@ -117,6 +143,8 @@ export async function resolveDocument(
       }
     }
   }
+
+  const adapted = options.adapt ? await adaptTargets(files, options.adapt) : new Map();
 
   const followed: FollowedReference[] = [];
   const problems: ReferenceProblem[] = [];
@@ -188,13 +216,14 @@ export async function resolveDocument(
         `$ref "${ref}" cannot be followed: ${unreadable.get(target.file) ?? `${target.file} was not read`}`,
       );
     }
-    const value = resolvePointer(data, target.pointer);
-    if (value === undefined) {
+    const written = resolvePointer(data, target.pointer);
+    if (written === undefined) {
       const where = target.file === file ? 'this file' : display(target.file) || 'the description';
       return unresolved(
         `$ref "${ref}" points at nothing: ${target.pointer || 'the document'} does not exist in ${where}.`,
       );
     }
+    const value = adapted.has(key) ? adapted.get(key) : written;
     followed.push({ source: file, path: at, ref });
     inProgress.add(key);
     const targetPath = pointerTokens(target.pointer);
@@ -235,10 +264,44 @@ export async function resolveDocument(
   };
 }
 
-/** The `$ref`s naming another file, and the first `$ref` that is not a string, in one walk of the data. */
-function scanReferences(root: unknown): { externalRefs: Set<string>; nonString?: string[] } {
-  const externalRefs = new Set<string>();
-  let nonString: string[] | undefined;
+/**
+ * Every target any read file names, adapted once each, by the first `$ref` that names it (the entry's first:
+ * files are in the order they were read). A target that is itself a `$ref` is left to the one it names.
+ */
+async function adaptTargets(
+  files: ReadonlyMap<string, unknown>,
+  adapt: TargetAdapter,
+): Promise<Map<string, unknown>> {
+  const adapted = new Map<string, unknown>();
+  const seen = new Set<string>();
+  for (const [from, root] of files) {
+    for (const { ref, at } of referencesIn(root)) {
+      const target = targetOf(ref, from);
+      if (target.kind !== 'pointer') continue;
+      const key = `${target.file}#${target.pointer}`;
+      const data = files.get(target.file);
+      if (seen.has(key) || data === undefined) continue;
+      seen.add(key);
+      const value = resolvePointer(data, target.pointer);
+      if (value === undefined || isReference(value)) continue;
+      const lookup = (written: string) => {
+        const named = targetOf(written, target.file);
+        if (named.kind !== 'pointer') return undefined;
+        const file = files.get(named.file);
+        return file === undefined ? undefined : resolvePointer(file, named.pointer);
+      };
+      const read = await adapt({ file: target.file, pointer: target.pointer, value, from, at, lookup });
+      if (read !== undefined) adapted.set(key, read);
+    }
+  }
+  return adapted;
+}
+
+/**
+ * Calls `found` with each `$ref` in a file (whatever its value) and where the object holding it sits. What
+ * is beside or beneath a string `$ref` is not walked: resolving drops it.
+ */
+function eachReference(root: unknown, found: (ref: unknown, at: readonly string[]) => void): void {
   const at: string[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
@@ -251,12 +314,8 @@ function scanReferences(root: unknown): { externalRefs: Set<string>; nonString?:
     }
     if (!isObject(node)) return;
     if ('$ref' in node) {
-      const ref = node.$ref;
-      if (typeof ref === 'string') {
-        if (!ref.startsWith('#')) externalRefs.add(ref);
-        return;
-      }
-      nonString ??= [...at, '$ref'];
+      found(node.$ref, at);
+      if (typeof node.$ref === 'string') return;
     }
     for (const key of Object.keys(node)) {
       at.push(key);
@@ -265,6 +324,25 @@ function scanReferences(root: unknown): { externalRefs: Set<string>; nonString?:
     }
   };
   visit(root);
+}
+
+/** Every string `$ref` in a file, with where the object holding it sits. */
+function referencesIn(root: unknown): { ref: string; at: string[] }[] {
+  const found: { ref: string; at: string[] }[] = [];
+  eachReference(root, (ref, at) => {
+    if (typeof ref === 'string') found.push({ ref, at: [...at] });
+  });
+  return found;
+}
+
+/** The `$ref`s naming another file, and the first `$ref` that is not a string, in one walk of the data. */
+function scanReferences(root: unknown): { externalRefs: Set<string>; nonString?: string[] } {
+  const externalRefs = new Set<string>();
+  let nonString: string[] | undefined;
+  eachReference(root, (ref, at) => {
+    if (typeof ref !== 'string') nonString ??= [...at, '$ref'];
+    else if (!ref.startsWith('#')) externalRefs.add(ref);
+  });
   return { externalRefs, ...(nonString ? { nonString } : {}) };
 }
 

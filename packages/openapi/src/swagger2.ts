@@ -3,9 +3,13 @@
  * every place in the converted document mapped back to the place in the Swagger file it came from, so that
  * findings point at lines the supplier wrote.
  */
-import { upgrade } from '@scalar/openapi-upgrader';
+
+import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { type FragmentKind, type FragmentLocation, upgrade, upgradeFragment } from '@scalar/openapi-upgrader';
 import { DocumentError } from './errors.ts';
-import type { JsonObject } from './parse.ts';
+import { DOCUMENT_LIMITS, describeBytes } from './limits.ts';
+import { type JsonObject, pointerTokens } from './parse.ts';
+import type { ReferenceTarget } from './references.ts';
 
 const isObject = (value: unknown): value is JsonObject =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -21,7 +25,15 @@ export interface ConvertedSwagger {
 
 export const isSwagger2 = (data: unknown): data is JsonObject => isObject(data) && data.swagger !== undefined;
 
-export function convertSwagger2(original: JsonObject, source: string): ConvertedSwagger {
+/**
+ * `asWritten`: the file's data, where `original` has had things written into it (withSharedBodyParameters);
+ * places are mapped back to where they exist in it.
+ */
+export function convertSwagger2(
+  original: JsonObject,
+  source: string,
+  asWritten: JsonObject = original,
+): ConvertedSwagger {
   if (String(original.swagger) !== '2.0') {
     throw new DocumentError(
       'DOCUMENT_SWAGGER_2',
@@ -50,7 +62,7 @@ export function convertSwagger2(original: JsonObject, source: string): Converted
   return {
     document,
     swagger: String(original.swagger),
-    originalPathOf: (path) => nearestExisting(original, swaggerPathOf(original, path.map(String))),
+    originalPathOf: (path) => nearestExisting(asWritten, swaggerPathOf(original, path.map(String))),
   };
 }
 
@@ -153,4 +165,228 @@ function nearestExisting(document: unknown, path: readonly string[]): (string | 
     } else break;
   }
   return out;
+}
+
+/** The file a `$ref` written in `file` names (itself, for a pointer alone); undefined when it is remote. */
+function refFile(ref: string, file: string): string | undefined {
+  const filePart = ref.split('#')[0] ?? '';
+  if (filePart === '') return file;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(filePart) || isAbsolute(filePart) || /^https?:\/\//i.test(file))
+    return undefined;
+  return resolvePath(dirname(file), filePart);
+}
+
+/**
+ * A copy of an object written in file `from` whose `$ref`s say the same when read from file `to`: a body
+ * parameter moved into an operation elsewhere keeps naming the schema it named.
+ */
+export function rebasedReferences(value: unknown, from: string | undefined, to: string): unknown {
+  const copy: unknown = JSON.parse(JSON.stringify(value));
+  if (from === undefined || from === to) return copy;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    if (!isObject(node)) return;
+    if (typeof node.$ref === 'string') {
+      const hash = node.$ref.indexOf('#');
+      const fragment = hash === -1 ? '' : node.$ref.slice(hash);
+      const file = refFile(node.$ref, from);
+      if (file !== undefined) node.$ref = `${file === to ? '' : relative(dirname(to), file)}${fragment}`;
+      return;
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(copy);
+  return copy;
+}
+
+/**
+ * The Swagger 2.0 entry with each body or form parameter that its operations name in another file written
+ * into the operation instead, its `$ref`s rebased: the converter makes the operation's request body of it,
+ * which it cannot do through a `$ref` it cannot follow. `read` gives a `$ref`'s target, or undefined.
+ */
+export async function withSharedBodyParameters(
+  original: JsonObject,
+  source: string,
+  read: (file: string, pointer: string) => Promise<unknown>,
+): Promise<JsonObject> {
+  const paths = original.paths;
+  if (!isObject(paths)) return original;
+  let copy: JsonObject | undefined;
+  for (const [urlPath, pathItem] of Object.entries(paths)) {
+    if (!isObject(pathItem)) continue;
+    for (const holder of [undefined, ...Object.keys(pathItem).filter((m) => HTTP_METHODS.has(m))]) {
+      const list = (holder === undefined ? pathItem : (pathItem[holder] as JsonObject | undefined))
+        ?.parameters;
+      if (!Array.isArray(list)) continue;
+      for (const [index, parameter] of list.entries()) {
+        if (!isObject(parameter) || typeof parameter.$ref !== 'string' || parameter.$ref.startsWith('#'))
+          continue;
+        const file = refFile(parameter.$ref, source);
+        if (file === undefined) continue;
+        const hash = parameter.$ref.indexOf('#');
+        const fragment = hash === -1 ? '' : parameter.$ref.slice(hash + 1);
+        let pointer = fragment;
+        try {
+          pointer = decodeURIComponent(fragment);
+        } catch {
+          // Read as written; the resolver reports it if it names nothing.
+        }
+        const named = await read(file, pointer);
+        if (!isObject(named) || (named.in !== 'body' && named.in !== 'formData')) continue;
+        copy ??= JSON.parse(JSON.stringify(original)) as JsonObject;
+        const item = (copy.paths as JsonObject)[urlPath] as JsonObject;
+        const owner = holder === undefined ? item : (item[holder] as JsonObject);
+        (owner.parameters as unknown[])[index] = rebasedReferences(named, file, source);
+      }
+    }
+  }
+  return copy ?? original;
+}
+
+/** Keys that only a schema has: a `$ref` beneath one stands for a schema, whatever is named around it. */
+const SCHEMA_KEYS = new Set([
+  'schema',
+  'schemas',
+  'definitions',
+  'items',
+  'properties',
+  'additionalProperties',
+  'patternProperties',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+]);
+
+/**
+ * What kind of object a `$ref` stands for, from where it is written: in a Swagger 2.0 file (`responses/X`,
+ * `parameters/X`, `definitions/X`, `…/schema`) or in the converted entry (`components/responses/X`, …). A
+ * schema's property may be called "responses", so a place under a schema key is a schema first.
+ */
+export function fragmentKindAt(at: readonly string[]): FragmentKind | undefined {
+  if (at.slice(0, -1).some((token) => SCHEMA_KEYS.has(token))) return 'schema';
+  switch (at.at(-2)) {
+    case 'responses':
+      return 'response';
+    case 'parameters':
+      return 'parameter';
+    case 'headers':
+      return 'header';
+    case 'paths':
+      return 'path-item';
+  }
+  return at.at(-1) === 'schema' ? 'schema' : undefined;
+}
+
+/** One converted target: where it is in its file, and where each converted place came from within it. */
+interface Conversion {
+  readonly at: readonly string[];
+  readonly locations: readonly FragmentLocation[];
+}
+
+/**
+ * The files a Swagger 2.0 description refers to are Swagger 2.0 too: each target in them is converted to
+ * OpenAPI 3.1 by the kind of object its `$ref` stands for (a response's `schema` becomes its `content`, a
+ * parameter's `type` its `schema`), so that the rules judge what the entry's own objects would be judged as.
+ * Their `$ref`s still say what they said, so they resolve in the file as written; `originalPathIn` gives back
+ * where a place in a converted target was written, for findings.
+ */
+export class SwaggerFragments {
+  readonly #conversions = new Map<string, Conversion[]>();
+  /** Bytes of every target converted so far: targets nested in targets are converted once each. */
+  #convertedBytes = 0;
+  readonly #produces: readonly string[];
+  readonly #consumes: readonly string[];
+
+  /**
+   * `entry`: the Swagger file's own path (already converted whole); `original`: its data as written;
+   * `budgetBytes`: how much may be converted in all before the description is refused as too large.
+   */
+  constructor(
+    private readonly entry: string,
+    original: JsonObject,
+    private readonly budgetBytes: number = DOCUMENT_LIMITS.maxBytes,
+  ) {
+    const mediaTypes = (value: unknown) =>
+      Array.isArray(value) && value.every((type) => typeof type === 'string') && value.length > 0
+        ? (value as string[])
+        : ['application/json'];
+    this.#produces = mediaTypes(original.produces);
+    this.#consumes = mediaTypes(original.consumes);
+  }
+
+  /** resolveDocument's adapter. */
+  readonly adapt = async (target: ReferenceTarget): Promise<unknown> => {
+    if (target.file === this.entry || !isObject(target.value)) return undefined;
+    const kind = fragmentKindAt(target.at);
+    // A body or form parameter becomes the operation's request body, which a parameter list cannot hold.
+    if (!kind || (kind === 'parameter' && (target.value.in === 'body' || target.value.in === 'formData')))
+      return undefined;
+    // A plain copy, as for the entry: parsers' data may be proxies the upgrader cannot clone.
+    const text = JSON.stringify(target.value);
+    this.#convertedBytes += text.length;
+    if (this.#convertedBytes > this.budgetBytes) {
+      throw new DocumentError(
+        'DOCUMENT_TOO_LARGE',
+        `${target.file}: its $ref targets, many inside one another, add up to more than ${describeBytes(this.budgetBytes)} to convert from Swagger 2.0; refer to fewer places inside one another, or convert the description to OpenAPI 3.1 and lint that.`,
+        target.file,
+      );
+    }
+    try {
+      const converted = await upgradeFragment(JSON.parse(text), {
+        from: '2.0',
+        to: '3.1',
+        kind,
+        produces: this.#produces,
+        consumes: this.#consumes,
+        // A path item's operations may name a body parameter in another place: it becomes their request body.
+        resolveSource: async (ref) => {
+          const named = target.lookup(ref);
+          return isObject(named) && (named.in === 'body' || named.in === 'formData')
+            ? rebasedReferences(named, refFile(ref, target.file), target.file)
+            : named;
+        },
+      });
+      const conversions = this.#conversions.get(target.file) ?? [];
+      this.#conversions.set(target.file, conversions);
+      conversions.push({ at: pointerTokens(target.pointer), locations: converted.locations });
+      return converted.value;
+    } catch {
+      // What cannot be converted is judged as written: the rules say what is wrong with it.
+      return undefined;
+    }
+  };
+
+  /**
+   * Where a place in `file` was written, when it lies in a converted target (the innermost); undefined when
+   * it does not, so it was written where it is. `written` says whether a place exists as the file is written:
+   * a place the conversion made (a response's `content`) is where what it was made from was written (its
+   * `schema`).
+   */
+  originalPathIn(
+    file: string,
+    path: readonly string[],
+    written: (path: readonly string[]) => boolean,
+  ): string[] | undefined {
+    const startsWith = (whole: readonly string[], start: readonly string[]) =>
+      start.length <= whole.length && start.every((token, i) => whole[i] === token);
+    let within: Conversion | undefined;
+    for (const conversion of this.#conversions.get(file) ?? [])
+      if (startsWith(path, conversion.at) && conversion.at.length >= (within?.at.length ?? -1))
+        within = conversion;
+    if (!within) return undefined;
+    const rest = path.slice(within.at.length);
+    let best: FragmentLocation | undefined;
+    for (const location of within.locations)
+      if (startsWith(rest, location.output) && location.output.length > (best?.output.length ?? -1))
+        best = location;
+    const mapped = best
+      ? [...within.at, ...best.source, ...rest.slice(best.output.length)]
+      : [...within.at, ...rest];
+    if (written(mapped)) return mapped;
+    const madeFrom = within.locations.find((location) => startsWith(location.output, rest));
+    return madeFrom && written([...within.at, ...madeFrom.source])
+      ? [...within.at, ...madeFrom.source]
+      : mapped;
+  }
 }

@@ -10,6 +10,8 @@ import {
   parseDocument,
   readDocumentText,
   resolvePointer,
+  SwaggerFragments,
+  withSharedBodyParameters,
 } from '@council-conform/openapi';
 import { FastJsonParser } from './fastJson.ts';
 import { countSeverities, type LintFinding, type LintResult, type RuleSummary } from './findings.ts';
@@ -98,14 +100,23 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
   const started = performance.now();
   assertWithinLimits(text, source);
   const written = parse(text, source);
-  const swagger = isSwagger2(written.data) ? convertSwagger2(written.data, source) : undefined;
+  const swagger = isSwagger2(written.data)
+    ? convertSwagger2(
+        await withSharedBodyParameters(written.data, source, sharedTargetReader()),
+        source,
+        written.data,
+      )
+    : undefined;
   const document: SpectralDocument = swagger
     ? new Document(JSON.stringify(swagger.document), FastJsonParser, source)
     : written;
   const openapi = assertOpenApi3(document.data, source);
   let ruleset: InstanceType<typeof Ruleset>;
   let results: IRuleResult[];
-  const resolver = new LinearResolver();
+  // The files a Swagger 2.0 description refers to are Swagger 2.0 too, and are converted as it was.
+  const fragments =
+    swagger && isObject(written.data) ? new SwaggerFragments(source, written.data) : undefined;
+  const resolver = new LinearResolver(fragments?.adapt);
   try {
     ruleset = rulesetFor(options.profile);
     // Spectral's published type names its own resolver class; ours gives it the same two members it uses.
@@ -123,7 +134,10 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
   const cwd = options.cwd ?? process.cwd();
   const findings = toFindings(
     swagger
-      ? [...mapToSwagger(judged, swagger, written), ...swaggerResults(swagger, written, ruleset)]
+      ? [
+          ...mapToSwagger(judged, swagger, written, fragments, resolver.resolution),
+          ...swaggerResults(swagger, written, ruleset),
+        ]
       : judged,
     source,
     swagger ? written.data : document.data,
@@ -138,6 +152,28 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
     counts: countSeverities(findings),
     rules: rulesThatRan(ruleset, document),
     durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * Reads the target of a `$ref` into another file, each file once and within the same limits as the entry;
+ * undefined when it cannot be read (the resolver reports that, once, where the `$ref` is).
+ */
+function sharedTargetReader(): (file: string, pointer: string) => Promise<unknown> {
+  const files = new Map<string, Promise<unknown>>();
+  const readOnce = (file: string) => {
+    let read = files.get(file);
+    if (!read) {
+      read = readDocumentText(file)
+        .then(({ text }) => parseDocument(text, file).data)
+        .catch(() => undefined);
+      files.set(file, read);
+    }
+    return read;
+  };
+  return async (file, pointer) => {
+    const data = await readOnce(file);
+    return data === undefined ? undefined : resolvePointer(data, pointer);
   };
 }
 
@@ -213,19 +249,67 @@ function swaggerResults(
   ];
 }
 
-/** Findings in the converted document, moved to where they came from in the Swagger file. */
+/**
+ * Findings in the converted document, moved to where they came from in the Swagger file; findings in a
+ * converted target of a file it refers to, to where they came from in that file.
+ */
 function mapToSwagger(
   results: readonly IRuleResult[],
   swagger: ConvertedSwagger,
   written: SpectralDocument,
+  fragments: SwaggerFragments | undefined,
+  resolution: Resolution,
 ): IRuleResult[] {
+  // Each referred-to file read once more, as Spectral reads it, for the ranges of places in it.
+  const parsed = new Map<string, SpectralDocument | undefined>();
+  const parsedOnce = (file: string): SpectralDocument | undefined => {
+    if (!parsed.has(file)) {
+      const text = resolution.texts.get(file);
+      let document: SpectralDocument | undefined;
+      try {
+        document = text === undefined ? undefined : parse(text, file);
+      } catch {
+        document = undefined;
+      }
+      parsed.set(file, document);
+    }
+    return parsed.get(file);
+  };
   return results.map((result) => {
-    if ((result.source ?? written.source) !== written.source || result.code === SWAGGER_CONVERTED)
-      return result;
+    if (result.code === SWAGGER_CONVERTED) return result;
+    const file = result.source ?? written.source;
+    if (file !== written.source) {
+      const document = file ? parsedOnce(file) : undefined;
+      const original =
+        file && document
+          ? fragments?.originalPathIn(
+              file,
+              result.path.map(String),
+              (path) => nearestWritten(document.data, path).length === path.length,
+            )
+          : undefined;
+      if (!original || !document) return result;
+      // The nearest place that was written: a converted place may have no line of its own.
+      const path = nearestWritten(document.data, original);
+      return { ...result, path, range: document.getRangeForJsonPath?.(path, true) ?? result.range };
+    }
     const path = swagger.originalPathOf(result.path);
     const range = written.getRangeForJsonPath?.(path, true) ?? result.range;
     return { ...result, path, range };
   });
+}
+
+/** The longest start of `path` that exists in `data`. */
+function nearestWritten(data: unknown, path: readonly string[]): string[] {
+  const out: string[] = [];
+  let node = data;
+  for (const token of path) {
+    const next = Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined;
+    if (next === undefined || (isObject(node) && !Object.hasOwn(node, token))) break;
+    out.push(token);
+    node = next;
+  }
+  return out;
 }
 
 function nonStringReferenceError(

@@ -11,6 +11,7 @@ import {
   type ReferenceProblem,
   readDocumentText,
   resolveDocument,
+  type TargetAdapter,
 } from '@council-conform/openapi';
 
 /** What Spectral's document inventory hands its resolver, and reads back (spectral-core's DocumentInventory). */
@@ -69,6 +70,9 @@ export class LinearResolver {
   readonly uriCache = new Map<string, unknown>();
   #resolution: Resolution = { problems: [], texts: new Map() };
 
+  /** `adapt`: what each target is read as (a Swagger 2.0 description's shared files are converted). */
+  constructor(private readonly adapt?: TargetAdapter) {}
+
   get resolution(): Resolution {
     return this.#resolution;
   }
@@ -85,13 +89,18 @@ export class LinearResolver {
       return (await options.parseResolveResult({ targetAuthority: { href: () => path }, result: text }))
         .result;
     };
-    const resolved = await resolveDocument(data, source, async (path) => {
-      try {
-        return await load(path);
-      } catch (error) {
-        throw new Error(whyUnreadable(error, path));
-      }
-    });
+    const resolved = await resolveDocument(
+      data,
+      source,
+      async (path) => {
+        try {
+          return await load(path);
+        } catch (error) {
+          throw new Error(whyUnreadable(error, path));
+        }
+      },
+      this.adapt ? { adapt: this.adapt } : {},
+    );
     if (resolved.nonStringRef)
       throw new NonStringReference(resolved.nonStringRef.source, resolved.nonStringRef.path);
     const refMaps = new Map<string, Record<string, string>>();

@@ -183,6 +183,132 @@ describe('Swagger 2.0, converted in memory', () => {
   );
 });
 
+describe('Swagger 2.0 split over several files', () => {
+  /** The entry's operations; `produces` and `consumes` are the entry's, as the shared files have none. */
+  const entry = (produces: string, consumes = 'application/json') =>
+    [
+      'swagger: "2.0"',
+      'info: {title: Pets, version: 1.0.0}',
+      'host: api.example.gov.uk',
+      'schemes: [https]',
+      `produces: [${produces}]`,
+      `consumes: [${consumes}]`,
+      'paths:',
+      '  /pets:',
+      '    $ref: "pets.yaml"',
+      '  /pets/{id}:',
+      '    put:',
+      '      operationId: replacePet',
+      '      parameters:',
+      '        - $ref: "common.yaml#/parameters/id"',
+      '        - $ref: "common.yaml#/parameters/PetBody"',
+      '      responses:',
+      '        "200": {description: The pet., schema: {$ref: "common.yaml#/definitions/Pet"}}',
+      '        "404": {$ref: "common.yaml#/responses/NotFound"}',
+      '',
+    ].join('\n');
+  const common = [
+    'parameters:', // 1
+    '  id: {name: id, in: path, required: true, type: string}',
+    '  PetBody:',
+    '    name: body',
+    '    in: body',
+    '    required: true',
+    '    schema: {$ref: "#/definitions/Pet"}',
+    'definitions:', // 8
+    '  Pet:',
+    '    type: object',
+    '    properties:',
+    '      id: {type: string}',
+    '  Problem:',
+    '    type: object',
+    '    properties:',
+    '      title: {type: string}',
+    'responses:', // 17
+    '  NotFound:',
+    '    description: Not found.',
+    '    schema: {$ref: "#/definitions/Problem"}',
+    '',
+  ].join('\n');
+  const pets = [
+    'get:',
+    '  operationId: listPets',
+    '  responses:',
+    '    "200":',
+    '      description: The pets.',
+    '      schema: {type: array, items: {$ref: "common.yaml#/definitions/Pet"}}',
+    '    "500": {$ref: "common.yaml#/responses/NotFound"}',
+    '',
+  ].join('\n');
+  async function lintSplit(produces: string, consumes?: string, commonText = common) {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-swagger-'));
+    await writeFile(join(dir, 'swagger.yaml'), entry(produces, consumes));
+    await writeFile(join(dir, 'common.yaml'), commonText);
+    await writeFile(join(dir, 'pets.yaml'), pets);
+    return lintDescription(join(dir, 'swagger.yaml'), { cwd: dir });
+  }
+
+  it('judges a shared response by the body its `schema` describes, not as a response with none', async () => {
+    // Converted as the entry's own responses are, the shared 404 and 500 are problem details.
+    const clean = await lintSplit('application/problem+json');
+    expect(clean.findings.filter((f) => f.checkId === 'open-standards-problem-details')).toEqual([]);
+    const json = await lintSplit('application/json');
+    const errors = json.findings.filter((f) => f.checkId === 'open-standards-problem-details');
+    expect(errors.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^The 500 response is application\/json:/),
+      expect.stringMatching(/^The 404 response is application\/json:/),
+    ]);
+    for (const finding of errors)
+      expect(finding.location).toMatchObject({
+        source: 'common.yaml',
+        line: 18,
+        jsonPath: '$.responses.NotFound',
+      });
+  });
+
+  it('reports a broken $ref inside a converted shared response at the line it is written on', async () => {
+    const broken = common.replace(
+      'schema: {$ref: "#/definitions/Problem"}',
+      'schema: {$ref: "#/definitions/Gone"}',
+    );
+    const result = await lintSplit('application/problem+json', undefined, broken);
+    const invalid = result.findings.filter((f) => f.checkId === 'invalid-ref');
+    expect(invalid.map((f) => f.location)).toEqual([
+      expect.objectContaining({
+        source: 'common.yaml',
+        line: 20,
+        jsonPath: '$.responses.NotFound.schema.$ref',
+      }),
+    ]);
+  });
+
+  it('makes a body parameter written in a shared file the request body of the operation naming it', async () => {
+    const result = await lintSplit('application/problem+json', 'application/xml');
+    const xml = result.findings.filter((f) => f.checkId === 'open-standards-media-types');
+    expect(xml.map((f) => f.message)).toEqual([expect.stringMatching(/application\/xml is XML/)]);
+    // At the `$ref` that names it, the line the supplier wrote.
+    expect(xml[0]?.location).toMatchObject({
+      source: 'swagger.yaml',
+      line: 15,
+      jsonPath: "$.paths['/pets/{id}'].put.parameters[1]",
+    });
+  });
+
+  it('converts a path item written in another file, and maps its findings back to the lines there', async () => {
+    const result = await lintSplit('application/xml');
+    const xml = result.findings.filter(
+      (f) => f.checkId === 'open-standards-media-types' && f.location.source === 'pets.yaml',
+    );
+    // The 200's `schema` became `content` for each type the entry produces; as in the entry, a media type
+    // the conversion made is reported at the response it was made for.
+    expect(xml.map((f) => f.location)).toEqual([
+      expect.objectContaining({ line: 4, jsonPath: "$.get.responses['200']" }),
+    ]);
+    for (const finding of result.findings)
+      expect(finding.location.jsonPath, finding.checkId).not.toMatch(/components|requestBody|content/);
+  });
+});
+
 describe('every $ref followed', () => {
   it('follows references to non-standard places and reports a broken one there', async () => {
     const document = withChange((d) => {
