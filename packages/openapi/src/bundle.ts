@@ -35,11 +35,17 @@ export function resolvePointer(document: unknown, pointer: string): unknown {
   return node;
 }
 
+/** Where Swagger 2.0 keeps what OpenAPI 3 keeps under `components`. */
+const SWAGGER_SECTIONS = new Set(['definitions', 'parameters', 'responses']);
+
 /**
  * Bundles a multi-file description (our reference specs $ref the Council API Baseline) into one document.
  * Unlike generic bundlers, components referenced in another file are hoisted under the same component name,
- * so the result reads like a hand-written single-file spec. A component the entry file declares itself
- * wins over one of the same name elsewhere: that is how a spec narrows the baseline's OAuth scopes.
+ * so the result reads like a hand-written single-file spec; a name already taken (by the entry's own
+ * component or another file's) gets the first free `<name>_2`, `<name>_3`…, so that no `$ref` ever lands
+ * on a different definition than the one it named. A Swagger 2.0 description's `definitions`, `parameters`
+ * and `responses` in other files are hoisted into its own sections of those names. A path item taken by
+ * `$ref` from another file (all of it, or a place in it that is not a component) is written in place.
  * Only relative file references are followed; a remote $ref is reported, never fetched. Path items taken by
  * $ref are written in place (see inlinePathItemRefs), so the bundle is what the Spectral CLI reads clean.
  */
@@ -48,10 +54,14 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
   const entry = parseDocument(text, source);
   const files = new Map<string, ParsedDocument>([[source, entry]]);
   const output = structuredClone(entry.data);
-  // Components hoisted from other files, kept apart so the entry's own are never rewritten twice.
-  const components: Record<string, JsonObject> = {};
+  const swagger2 = output.swagger !== undefined;
+  // Components hoisted from other files, per section (`components/schemas`, or Swagger's `definitions`),
+  // kept apart so the entry's own are never rewritten twice.
+  const hoistedSections = new Map<string, { path: string[]; entries: JsonObject; names: Set<string> }>();
   // file#pointer → local ref, for components already hoisted (also breaks cycles between files).
   const hoisted = new Map<string, string>();
+  // Path items being written in place, by file#pointer: one that comes back to itself is refused.
+  const inlining = new Set<string>();
 
   const loadFile = async (path: string, from: string): Promise<ParsedDocument> => {
     const existing = files.get(path);
@@ -74,7 +84,8 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
     return parsed;
   };
 
-  const rewrite = async (node: unknown, file: string, trail: string): Promise<unknown> => {
+  /** `pathItem`: the node sits where a path item does (under the entry's `paths` or `webhooks`). */
+  const rewrite = async (node: unknown, file: string, trail: string, pathItem = false): Promise<unknown> => {
     if (Array.isArray(node)) {
       const out: unknown[] = [];
       for (let i = 0; i < node.length; i++) out.push(await rewrite(node[i], file, `${trail}/${i}`));
@@ -83,15 +94,34 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
     if (!isObject(node)) return node;
     const ref = node.$ref;
     if (typeof ref === 'string') {
+      if (pathItem) {
+        const inPlace = await pathItemInPlace(node, ref, file, trail);
+        if (inPlace) return inPlace;
+      }
       const rewritten = await rewriteRef(ref, file, trail);
       return { ...node, $ref: rewritten };
     }
+    const holdsPathItems =
+      file === source && trail === '' ? (key: string) => key === 'paths' || key === 'webhooks' : () => false;
     const out: JsonObject = {};
-    for (const [key, value] of Object.entries(node)) out[key] = await rewrite(value, file, `${trail}/${key}`);
+    for (const [key, value] of Object.entries(node)) {
+      if (holdsPathItems(key) && isObject(value)) {
+        const items: JsonObject = {};
+        for (const [name, item] of Object.entries(value))
+          items[name] = await rewrite(
+            item,
+            file,
+            `/${key}/${escapePointerToken(name)}`,
+            !name.startsWith('x-'),
+          );
+        out[key] = items;
+      } else out[key] = await rewrite(value, file, `${trail}/${key}`);
+    }
     return out;
   };
 
-  const rewriteRef = async (ref: string, file: string, trail: string): Promise<string> => {
+  /** Where a `$ref` written in `file` points: the file and the pointer in it (remote ones refused by name). */
+  const targetOf = async (ref: string, file: string, trail: string) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
       throw new DocumentError(
         'REF_UNRESOLVED',
@@ -113,35 +143,90 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
         lineFor(files.get(file), trail),
       );
     }
+    return { targetFile, pointer, value };
+  };
+
+  /** Where a component of another file goes in the bundle, or undefined when the pointer is no component's. */
+  const sectionOf = (pointer: string): { path: string[]; name: string } | undefined => {
+    const tokens = pointerTokens(pointer);
+    if (!swagger2 && tokens.length === 3 && tokens[0] === 'components')
+      return { path: ['components', tokens[1] as string], name: tokens[2] as string };
+    if (swagger2 && tokens.length === 2 && SWAGGER_SECTIONS.has(tokens[0] as string))
+      return { path: [tokens[0] as string], name: tokens[1] as string };
+    return undefined;
+  };
+
+  /** A path item another file holds, written in place with the referring item's own fields over it. */
+  const pathItemInPlace = async (node: JsonObject, ref: string, file: string, trail: string) => {
+    if (ref.startsWith('#') && file === source) return undefined;
+    const { targetFile, pointer, value } = await targetOf(ref, file, trail);
+    if (sectionOf(pointer) && !swagger2) return undefined;
+    if (!isObject(value)) {
+      throw new DocumentError(
+        'REF_UNRESOLVED',
+        `${file}#${trail}: the path item $ref ${ref} is not a path item`,
+        file,
+      );
+    }
+    const key = `${targetFile}#${pointer}`;
+    if (inlining.has(key)) {
+      throw new DocumentError(
+        'REF_UNRESOLVED',
+        `${file}#${trail}: the path item $ref ${ref} leads back to itself`,
+        file,
+      );
+    }
+    inlining.add(key);
+    const item = (await rewrite(value, targetFile, pointer, true)) as JsonObject;
+    inlining.delete(key);
+    const { $ref: _ref, ...own } = node;
+    // The referring item's own fields win: OAS leaves a clash undefined, and the nearer one is what was meant.
+    return { ...item, ...((await rewrite(own, file, trail)) as JsonObject) };
+  };
+
+  const rewriteRef = async (ref: string, file: string, trail: string): Promise<string> => {
+    const { targetFile, pointer, value } = await targetOf(ref, file, trail);
     if (targetFile === source) return `#${pointer}`;
     const key = `${targetFile}#${pointer}`;
     const already = hoisted.get(key);
     if (already) return already;
-    const tokens = pointerTokens(pointer);
-    if (tokens.length === 3 && tokens[0] === 'components') {
-      const [, kind, name] = tokens as [string, string, string];
-      const local = `#/components/${kind}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const section = sectionOf(pointer);
+    if (section) {
+      const sectionKey = section.path.join('/');
+      const own = resolvePointer(output, `/${section.path.map(escapePointerToken).join('/')}`);
+      const bucket = hoistedSections.get(sectionKey) ?? { path: section.path, entries: {}, names: new Set() };
+      hoistedSections.set(sectionKey, bucket);
+      const taken = (name: string) => bucket.names.has(name) || (isObject(own) && Object.hasOwn(own, name));
+      let name = section.name;
+      for (let n = 2; taken(name); n++) name = `${section.name}_${n}`;
+      const local = `#/${[...section.path, name].map(escapePointerToken).join('/')}`;
       hoisted.set(key, local);
-      const bucket = components[kind] ?? {};
-      components[kind] = bucket;
-      if (!(name in bucket)) bucket[name] = await rewrite(value, targetFile, pointer);
+      // Claimed before its own references are followed, which may hoist another of the same name; written
+      // after them, so that what it uses comes first.
+      bucket.names.add(name);
+      bucket.entries[name] = await rewrite(value, targetFile, pointer);
       return local;
     }
     throw new DocumentError(
       'REF_UNRESOLVED',
-      `${file}#${trail}: $ref ${ref} points into the middle of another file; reference a component (#/components/<kind>/<name>) instead`,
+      `${file}#${trail}: $ref ${ref} points into the middle of another file; reference a component (${swagger2 ? '#/definitions/<name>, #/parameters/<name> or #/responses/<name>' : '#/components/<kind>/<name>'}) instead`,
       file,
     );
   };
 
   const rewrittenEntry = (await rewrite(output, source, '')) as JsonObject;
-  const finalComponents = (rewrittenEntry.components ?? {}) as Record<string, JsonObject>;
-  for (const [kind, bucket] of Object.entries(components)) {
-    finalComponents[kind] = { ...bucket, ...(finalComponents[kind] ?? {}) };
+  for (const { path, entries } of hoistedSections.values()) {
+    let holder = rewrittenEntry;
+    for (const token of path.slice(0, -1)) {
+      if (!isObject(holder[token])) holder[token] = {};
+      holder = holder[token] as JsonObject;
+    }
+    const last = path.at(-1) as string;
+    holder[last] = { ...entries, ...(isObject(holder[last]) ? holder[last] : {}) };
   }
-  rewrittenEntry.components = finalComponents;
+  if (!swagger2 && !isObject(rewrittenEntry.components)) rewrittenEntry.components = {};
   assertLocalRefsResolve(rewrittenEntry, source);
-  inlinePathItemRefs(rewrittenEntry, source);
+  if (!swagger2) inlinePathItemRefs(rewrittenEntry, source);
   return { document: rewrittenEntry, entry, files: [...files.keys()] };
 }
 

@@ -1,3 +1,5 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -44,13 +46,160 @@ describe('parseDocument', () => {
 });
 
 describe('bundleDocument', () => {
-  it('hoists components from other files under their own names and keeps the entry’s own', async () => {
+  it('hoists components from other files under their own names, the entry’s own kept as they are', async () => {
     const { document, files } = await bundleDocument(fixture('entry.yaml'));
     expect(files).toHaveLength(2);
-    const components = document.components as Record<string, Record<string, unknown>>;
-    expect(Object.keys(components.schemas ?? {}).sort()).toEqual(['Job', 'Problem', 'Thing', 'Uprn']);
+    const components = document.components as Record<string, Record<string, JsonObject>>;
+    // shared.yaml's Problem is another schema than the entry's own: it comes in as Problem_2, and what
+    // named it (the shared NotFound response, the shared Job) names Problem_2.
+    expect(Object.keys(components.schemas ?? {}).sort()).toEqual([
+      'Job',
+      'Problem',
+      'Problem_2',
+      'Thing',
+      'Uprn',
+    ]);
     expect(JSON.stringify(components.schemas?.Problem)).toContain('local');
+    expect(JSON.stringify(components.schemas?.Problem_2)).not.toContain('local');
+    expect(JSON.stringify(components.responses?.NotFound)).toContain('"#/components/schemas/Problem_2"');
+    expect(JSON.stringify(components.schemas?.Job)).toContain('"#/components/schemas/Problem_2"');
     expect(JSON.stringify(document)).not.toContain('shared.yaml');
+  });
+
+  it('never lets a $ref land on another definition of the same name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-bundle-'));
+    const schemaOf = (field: string) => ({ type: 'object', properties: { [field]: { type: 'string' } } });
+    await writeFile(
+      join(dir, 'a.json'),
+      JSON.stringify({ components: { schemas: { Pet: schemaOf('fromA') } } }),
+    );
+    await writeFile(
+      join(dir, 'b.json'),
+      JSON.stringify({ components: { schemas: { Pet: schemaOf('fromB') } } }),
+    );
+    const answer = (ref: string) => ({
+      responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: ref } } } } },
+    });
+    const entry = {
+      openapi: '3.1.0',
+      info: { title: 'T', version: '1.0.0' },
+      paths: {
+        '/a': { get: answer('a.json#/components/schemas/Pet') },
+        '/b': { get: answer('b.json#/components/schemas/Pet') },
+        '/c': { get: answer('#/components/schemas/Pet') },
+        '/a-again': { get: answer('./a.json#/components/schemas/Pet') },
+      },
+      components: { schemas: { Pet: schemaOf('fromEntry') } },
+    };
+    await writeFile(join(dir, 'openapi.json'), JSON.stringify(entry));
+    const { document } = await bundleDocument(join(dir, 'openapi.json'));
+    const schemas = (document.components as Record<string, JsonObject>).schemas as JsonObject;
+    const landsOn = (path: string) => {
+      const ref = (
+        ((document.paths as JsonObject)[path] as { get: ReturnType<typeof answer> }).get.responses['200']
+          .content['application/json'].schema as { $ref: string }
+      ).$ref;
+      return Object.keys(
+        (schemas[ref.split('/').at(-1) as string] as JsonObject).properties as JsonObject,
+      )[0];
+    };
+    expect(['/a', '/b', '/c', '/a-again'].map(landsOn)).toEqual(['fromA', 'fromB', 'fromEntry', 'fromA']);
+    expect(Object.keys(schemas).sort()).toEqual(['Pet', 'Pet_2', 'Pet_3']);
+  });
+
+  it('writes in place a path item taken from another file, all of it or a place in it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-bundle-'));
+    await mkdir(join(dir, 'paths'));
+    const listThings = {
+      operationId: 'listThings',
+      responses: { '200': { $ref: '../shared.json#/components/responses/Ok' } },
+    };
+    await writeFile(join(dir, 'paths', 'things.json'), JSON.stringify({ get: listThings }));
+    await writeFile(
+      join(dir, 'paths', 'more.json'),
+      JSON.stringify({ items: { other: { get: { ...listThings, operationId: 'listOthers' } } } }),
+    );
+    await writeFile(
+      join(dir, 'shared.json'),
+      JSON.stringify({ components: { responses: { Ok: { description: 'ok' } } } }),
+    );
+    const entry = {
+      openapi: '3.1.0',
+      info: { title: 'T', version: '1.0.0' },
+      paths: {
+        '/things': { $ref: 'paths/things.json', summary: 'Things' },
+        '/others': { $ref: 'paths/more.json#/items/other' },
+      },
+    };
+    await writeFile(join(dir, 'openapi.json'), JSON.stringify(entry));
+    const { document } = await bundleDocument(join(dir, 'openapi.json'));
+    expect(document.paths).toEqual({
+      '/things': {
+        summary: 'Things',
+        get: { ...listThings, responses: { '200': { $ref: '#/components/responses/Ok' } } },
+      },
+      '/others': {
+        get: {
+          ...listThings,
+          operationId: 'listOthers',
+          responses: { '200': { $ref: '#/components/responses/Ok' } },
+        },
+      },
+    });
+    await writeFile(join(dir, 'loop.json'), JSON.stringify({ $ref: 'loop.json' }));
+    await writeFile(
+      join(dir, 'looping.json'),
+      JSON.stringify({ ...entry, paths: { '/loop': { $ref: 'loop.json' } } }),
+    );
+    await expect(bundleDocument(join(dir, 'looping.json'))).rejects.toMatchObject({
+      code: 'REF_UNRESOLVED',
+      message: expect.stringMatching(/path item \$ref loop\.json leads back to itself/),
+    });
+  });
+
+  it('bundles a Swagger 2.0 description into its own definitions, parameters and responses', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-bundle-'));
+    await writeFile(
+      join(dir, 'common.json'),
+      JSON.stringify({
+        parameters: { Body: { name: 'body', in: 'body', schema: { $ref: '#/definitions/Pet' } } },
+        definitions: { Pet: { type: 'object', properties: { id: { type: 'string' } } } },
+        responses: { NotFound: { description: 'Not found', schema: { $ref: '#/definitions/Pet' } } },
+      }),
+    );
+    const entry = {
+      swagger: '2.0',
+      info: { title: 'T', version: '1.0.0' },
+      paths: {
+        '/pets': {
+          post: {
+            parameters: [{ $ref: 'common.json#/parameters/Body' }],
+            responses: { '404': { $ref: 'common.json#/responses/NotFound' } },
+          },
+        },
+      },
+      definitions: { Pet: { type: 'string' } },
+    };
+    await writeFile(join(dir, 'swagger.json'), JSON.stringify(entry));
+    const { document } = await bundleDocument(join(dir, 'swagger.json'));
+    expect(document.components).toBeUndefined();
+    expect(document.parameters).toEqual({
+      Body: { name: 'body', in: 'body', schema: { $ref: '#/definitions/Pet_2' } },
+    });
+    expect(document.responses).toEqual({
+      NotFound: { description: 'Not found', schema: { $ref: '#/definitions/Pet_2' } },
+    });
+    expect(Object.keys(document.definitions as JsonObject).sort()).toEqual(['Pet', 'Pet_2']);
+    expect(JSON.stringify(document.paths)).toBe(
+      JSON.stringify({
+        '/pets': {
+          post: {
+            parameters: [{ $ref: '#/parameters/Body' }],
+            responses: { '404': { $ref: '#/responses/NotFound' } },
+          },
+        },
+      }),
+    );
   });
 
   it('writes a path item taken by $ref in place and drops the component nothing refers to any more', async () => {
