@@ -55,6 +55,10 @@ export function docOf(data: unknown, context: { documentInventory: object }): Do
 const toPointer = (at: JsonPath) =>
   at.map((token) => `/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
+/** A `$ref` to another file (whose target only Spectral's resolved copy holds). */
+const isInOtherFile = (node: unknown): boolean =>
+  isObject(node) && typeof node.$ref === 'string' && !node.$ref.startsWith('#');
+
 /** What a node is once its `$ref`s are followed, and where that is (at most 32 hops, so cycles end). */
 export function follow(doc: Doc, node: unknown, at: JsonPath): { node: unknown; at: JsonPath } {
   let current = node;
@@ -215,18 +219,26 @@ export function walkSchema(
   start: unknown,
   startAt: JsonPath,
   visit: (v: SchemaVisit) => void,
-  options: { follow?: boolean; name?: string; skip?: (schema: JsonObject) => boolean } = {},
+  options: {
+    follow?: boolean;
+    name?: string;
+    skip?: (schema: JsonObject) => boolean;
+    /** Schemas already visited, shared between walks that must judge each schema once. */
+    seen?: Set<unknown>;
+  } = {},
 ): void {
   const doc = asDoc(source);
   const following = options.follow ?? true;
-  const seen = new Set<unknown>();
+  const seen = options.seen ?? new Set<unknown>();
   const go = (node: unknown, at: JsonPath, propertyName?: string): void => {
     if (!isObject(node) || seen.has(node)) return;
     seen.add(node);
     if (options.skip?.(node)) return;
     visit({ schema: node, at, ...(propertyName === undefined ? {} : { propertyName }) });
     if (typeof node.$ref === 'string') {
-      if (!following) return;
+      // A schema in another file has no definition in this one to be judged at: it is judged where it is
+      // first referred to, so that splitting a description over files hides nothing from the rules.
+      if (!following && !isInOtherFile(node)) return;
       const target = follow(doc, node, at);
       if (target.node !== node) go(target.node, target.at, propertyName);
       return;
@@ -261,6 +273,9 @@ export function walkAllSchemas(
   const doc = asDoc(source);
   const document = doc.data;
   if (!isObject(document)) return;
+  // A parameter, response, body or path item written in another file, as its `$ref` here resolves.
+  const written = (node: unknown, at: JsonPath): unknown =>
+    isInOtherFile(node) ? follow(doc, node, at).node : node;
   const roots: { schema: unknown; at: JsonPath; propertyName?: string }[] = [];
   const components = isObject(document.components) ? document.components : {};
   // `definitions` is not an OpenAPI 3 location (Swagger 2.0 habit, kept by some generators), but `$ref`s
@@ -271,7 +286,8 @@ export function walkAllSchemas(
     for (const [name, schema] of Object.entries(schemas))
       roots.push({ schema, at: ['components', key, name] });
   }
-  const addParameter = (parameter: unknown, at: JsonPath) => {
+  const addParameter = (reference: unknown, at: JsonPath) => {
+    const parameter = written(reference, at);
     if (isObject(parameter) && isObject(parameter.schema)) {
       roots.push({
         schema: parameter.schema,
@@ -284,7 +300,8 @@ export function walkAllSchemas(
     for (const [name, parameter] of Object.entries(components.parameters))
       addParameter(parameter, ['components', 'parameters', name]);
   }
-  const addContent = (holder: unknown, at: JsonPath) => {
+  const addContent = (reference: unknown, at: JsonPath) => {
+    const holder = written(reference, at);
     if (!isObject(holder)) return;
     for (const { media, at: mediaAt } of contentOf(holder, at))
       roots.push({ schema: media.schema, at: [...mediaAt, 'schema'] });
@@ -298,10 +315,11 @@ export function walkAllSchemas(
       addContent(body, ['components', 'requestBodies', name]);
   }
   if (isObject(document.paths)) {
-    for (const [urlPath, pathItem] of Object.entries(document.paths)) {
-      // Path items as written: one that is a `$ref` is judged where it is defined.
-      if (!isObject(pathItem) || typeof pathItem.$ref === 'string') continue;
+    for (const [urlPath, reference] of Object.entries(document.paths)) {
       const base: JsonPath = ['paths', urlPath];
+      // Path items as written: one that is a `$ref` into this file is judged where it is defined.
+      const pathItem = written(reference, base);
+      if (!isObject(pathItem) || typeof pathItem.$ref === 'string') continue;
       if (Array.isArray(pathItem.parameters)) {
         for (const [i, p] of pathItem.parameters.entries()) addParameter(p, [...base, 'parameters', i]);
       }
@@ -320,12 +338,12 @@ export function walkAllSchemas(
       }
     }
   }
+  // One set for every root: a schema in another file that several places refer to is judged once.
   const seen = new Set<unknown>();
   for (const root of roots) {
-    if (seen.has(root.schema)) continue;
-    seen.add(root.schema);
     walkSchema(doc, root.schema, root.at, visit, {
       ...options,
+      seen,
       ...(root.propertyName === undefined ? {} : { name: root.propertyName }),
     });
   }

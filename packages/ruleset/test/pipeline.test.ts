@@ -4,12 +4,12 @@
  * one run, and URL inputs whose refusals say what came back.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readDocumentText } from '@council-conform/openapi';
+import { bundleDocument, readDocumentText } from '@council-conform/openapi';
 import { listSpecIds, specDir } from '@council-conform/specs';
 import { BUDGET } from '@council-conform/test-budgets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -240,13 +240,33 @@ describe('Swagger 2.0 split over several files', () => {
     '    "500": {$ref: "common.yaml#/responses/NotFound"}',
     '',
   ].join('\n');
-  async function lintSplit(produces: string, consumes?: string, commonText = common) {
+  async function writeSplit(produces: string, consumes?: string, commonText = common) {
     const dir = await mkdtemp(join(tmpdir(), 'conform-swagger-'));
     await writeFile(join(dir, 'swagger.yaml'), entry(produces, consumes));
     await writeFile(join(dir, 'common.yaml'), commonText);
     await writeFile(join(dir, 'pets.yaml'), pets);
+    return dir;
+  }
+  async function lintSplit(produces: string, consumes?: string, commonText = common) {
+    const dir = await writeSplit(produces, consumes, commonText);
     return lintDescription(join(dir, 'swagger.yaml'), { cwd: dir });
   }
+
+  it('finds what `conform bundle`’s one file of it finds', async () => {
+    const dir = await writeSplit('application/json', 'application/xml');
+    const split = await lintDescription(join(dir, 'swagger.yaml'), { cwd: dir });
+    const { document } = await bundleDocument(join(dir, 'swagger.yaml'));
+    expect(document.swagger).toBe('2.0');
+    const bundled = await lintText(JSON.stringify(document), join(dir, 'bundle.json'), { cwd: dir });
+    const judged = (result: typeof split) => result.findings.map((f) => `${f.checkId}: ${f.message}`).sort();
+    expect(judged(split)).toEqual(judged(bundled));
+    expect(judged(split)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^open-standards-problem-details: The 404 response is application\/json/),
+        expect.stringMatching(/^open-standards-media-types: Media type application\/xml is XML/),
+      ]),
+    );
+  });
 
   it('judges a shared response by the body its `schema` describes, not as a response with none', async () => {
     // Converted as the entry's own responses are, the shared 404 and 500 are problem details.
@@ -306,6 +326,88 @@ describe('Swagger 2.0 split over several files', () => {
     ]);
     for (const finding of result.findings)
       expect(finding.location.jsonPath, finding.checkId).not.toMatch(/components|requestBody|content/);
+  });
+});
+
+describe('a description split over files is judged as the same description in one file', () => {
+  /** Lints the entry as written, then `conform bundle`'s one file of it: the findings must be the same. */
+  async function splitAndBundled(files: Record<string, string>, entry: string) {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-split-'));
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(join(dir, name, '..'), { recursive: true });
+      await writeFile(join(dir, name), text);
+    }
+    const split = await lintDescription(join(dir, entry), { cwd: dir });
+    const { document } = await bundleDocument(join(dir, entry));
+    const bundled = await lintText(JSON.stringify(document, null, 2), join(dir, 'bundle.json'), { cwd: dir });
+    const judged = (result: typeof split) => result.findings.map((f) => `${f.checkId}: ${f.message}`).sort();
+    return { split: judged(split), bundled: judged(bundled), splitResult: split };
+  }
+
+  it('OpenAPI 3.1: schemas, parameters, responses and a path item in other files hide nothing', async () => {
+    const { split, bundled, splitResult } = await splitAndBundled(
+      {
+        'openapi.yaml': [
+          'openapi: 3.1.0',
+          'info: {title: Split, version: 1.0.0}',
+          'paths:',
+          '  /things:',
+          '    $ref: "paths/things.yaml"',
+          '  /things/{id}:',
+          '    get:',
+          '      operationId: getThing',
+          '      parameters: [{$ref: "shared.yaml#/components/parameters/Id"}]',
+          '      responses:',
+          '        "200":',
+          '          description: The thing.',
+          '          content: {application/json: {schema: {$ref: "shared.yaml#/components/schemas/Thing"}}}',
+          '        "404": {$ref: "shared.yaml#/components/responses/NotFound"}',
+          '',
+        ].join('\n'),
+        'paths/things.yaml': [
+          'get:',
+          '  operationId: listThings',
+          '  responses:',
+          '    "200":',
+          '      description: Things.',
+          '      content:',
+          '        application/json:',
+          '          schema: {type: array, items: {$ref: "../shared.yaml#/components/schemas/Thing"}}',
+          '',
+        ].join('\n'),
+        'shared.yaml': [
+          'components:',
+          '  parameters:',
+          '    Id: {name: id, in: path, required: true, schema: {type: string}}',
+          '  schemas:',
+          '    Thing:',
+          '      type: object',
+          '      properties:',
+          '        id: {type: string}',
+          '        uprn: {type: string}',
+          '        created_date: {type: string}',
+          '  responses:',
+          '    NotFound: {description: Not found., content: {application/json: {schema: {type: object}}}}',
+          '',
+        ].join('\n'),
+      },
+      'openapi.yaml',
+    );
+    expect(split).toEqual(bundled);
+    // The faults seeded in the shared file are found in the split description, not only in the bundle.
+    for (const seeded of [
+      'open-standards-identifiers',
+      'open-standards-dates',
+      'open-standards-problem-details',
+    ])
+      expect(
+        split.some((finding) => finding.startsWith(`${seeded}: `)),
+        seeded,
+      ).toBe(true);
+    // A schema rule's finding about a schema in another file lands where this file first takes it in:
+    // the path item /things, whose own file refers to the schema.
+    const uprn = splitResult.findings.find((f) => f.checkId === 'open-standards-identifiers');
+    expect(uprn?.location).toMatchObject({ source: 'openapi.yaml', line: 4, jsonPath: "$.paths['/things']" });
   });
 });
 

@@ -1,4 +1,4 @@
-import { classificationOf, looksPersonal, schemaTarget, walkAllSchemas } from '../model.ts';
+import { classificationOf, docOf, looksPersonal, schemaTarget, walkAllSchemas } from '../model.ts';
 import { personalFieldOf } from '../personalVocabulary.ts';
 import type { IFunctionResult } from '../spectral.ts';
 import { createRulesetFunction } from '../spectral.ts';
@@ -12,7 +12,7 @@ export const personalFieldsClassified = createRulesetFunction<unknown, null>(
   { input: { type: 'object' }, options: null },
   function personalFieldsClassified(document, _options, context) {
     const results: IFunctionResult[] = [];
-    walkAllSchemas(document, ({ schema, at, propertyName }) => {
+    walkAllSchemas(docOf(document, context), ({ schema, at, propertyName }) => {
       if (!propertyName || at.at(-2) !== 'properties') return;
       const target = schemaTarget(context, schema, at);
       if (!looksPersonal(propertyName, target)) return;

@@ -1,4 +1,5 @@
 import {
+  docOf,
   isObject,
   type JsonObject,
   type JsonPath,
@@ -68,7 +69,7 @@ export const sharedIdentifiers = createRulesetFunction<unknown, null>(
   { input: { type: 'object' }, options: null },
   function sharedIdentifiers(document, _options, context) {
     const results: IFunctionResult[] = [];
-    walkAllSchemas(document, ({ schema, at, propertyName }) => {
+    walkAllSchemas(docOf(document, context), ({ schema, at, propertyName }) => {
       if (!propertyName || (at.at(-2) !== 'properties' && at.at(-1) !== 'schema')) return;
       const identifier = SHARED_IDENTIFIERS.find((candidate) => candidate.name.test(snakeName(propertyName)));
       if (!identifier) return;

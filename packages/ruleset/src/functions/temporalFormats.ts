@@ -1,4 +1,4 @@
-import { schemaTarget, snakeName, typesOf, walkAllSchemas } from '../model.ts';
+import { docOf, schemaTarget, snakeName, typesOf, walkAllSchemas } from '../model.ts';
 import type { IFunctionResult } from '../spectral.ts';
 import { createRulesetFunction } from '../spectral.ts';
 
@@ -16,7 +16,7 @@ export const temporalFormats = createRulesetFunction<unknown, null>(
   { input: { type: 'object' }, options: null },
   function temporalFormats(document, _options, context) {
     const results: IFunctionResult[] = [];
-    walkAllSchemas(document, ({ schema, at, propertyName }) => {
+    walkAllSchemas(docOf(document, context), ({ schema, at, propertyName }) => {
       if (!propertyName || !TEMPORAL.test(snakeName(propertyName))) return;
       // A property's own schema, or a parameter's (whose name is carried to its schema).
       if (at.at(-2) !== 'properties' && at.at(-1) !== 'schema') return;
