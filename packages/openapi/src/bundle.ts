@@ -35,6 +35,37 @@ export function resolvePointer(document: unknown, pointer: string): unknown {
   return node;
 }
 
+/** Keywords whose values are data, wherever they are a keyword (not a name in a map of names). */
+const DATA_KEYWORDS = new Set(['example', 'default', 'enum', 'const']);
+const holdsData = (key: string, value: unknown, inExampleObject: boolean): boolean =>
+  DATA_KEYWORDS.has(key) ||
+  (key === 'examples' && Array.isArray(value)) ||
+  (inExampleObject && key === 'value');
+
+/** Keywords whose values are maps of names (a schema's properties, a description's components…). */
+const NAME_MAPS = new Set([
+  'properties',
+  'patternProperties',
+  'dependentSchemas',
+  '$defs',
+  'definitions',
+  'schemas',
+  'responses',
+  'parameters',
+  'requestBodies',
+  'headers',
+  'securitySchemes',
+  'securityDefinitions',
+  'links',
+  'callbacks',
+  'pathItems',
+  'content',
+  'encoding',
+  'variables',
+  'mapping',
+  'scopes',
+]);
+
 /** Where Swagger 2.0 keeps what OpenAPI 3 keeps under `components`. */
 const SWAGGER_SECTIONS = new Set(['definitions', 'parameters', 'responses']);
 
@@ -84,8 +115,16 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
     return parsed;
   };
 
-  /** `pathItem`: the node sits where a path item does (under the entry's `paths` or `webhooks`). */
-  const rewrite = async (node: unknown, file: string, trail: string, pathItem = false): Promise<unknown> => {
+  /**
+   * `at` says what the node is: a path item (under the entry's `paths` or `webhooks`), a map whose keys are
+   * names (`properties`, `schemas`…, where "default" is a property, not a keyword), or an Example Object.
+   */
+  const rewrite = async (
+    node: unknown,
+    file: string,
+    trail: string,
+    at: 'path-item' | 'names' | 'example' | undefined = undefined,
+  ): Promise<unknown> => {
     if (Array.isArray(node)) {
       const out: unknown[] = [];
       for (let i = 0; i < node.length; i++) out.push(await rewrite(node[i], file, `${trail}/${i}`));
@@ -93,29 +132,41 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
     }
     if (!isObject(node)) return node;
     const ref = node.$ref;
-    if (typeof ref === 'string') {
-      if (pathItem) {
+    if (typeof ref === 'string' && at !== 'names') {
+      if (at === 'path-item') {
         const inPlace = await pathItemInPlace(node, ref, file, trail);
         if (inPlace) return inPlace;
       }
       const rewritten = await rewriteRef(ref, file, trail);
       return { ...node, $ref: rewritten };
     }
-    const holdsPathItems =
-      file === source && trail === '' ? (key: string) => key === 'paths' || key === 'webhooks' : () => false;
+    const holdsPathItems = file === source && trail === '';
+    const keyword = at !== 'names';
+    /** Each entry of a map of names, rewritten as what `role` says it is. */
+    const eachEntry = async (map: JsonObject, mapTrail: string, role: (name: string) => typeof at) => {
+      const entries: JsonObject = {};
+      for (const [name, item] of Object.entries(map))
+        entries[name] = await rewrite(item, file, `${mapTrail}/${escapePointerToken(name)}`, role(name));
+      return entries;
+    };
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(node)) {
-      if (holdsPathItems(key) && isObject(value)) {
-        const items: JsonObject = {};
-        for (const [name, item] of Object.entries(value))
-          items[name] = await rewrite(
-            item,
-            file,
-            `/${key}/${escapePointerToken(name)}`,
-            !name.startsWith('x-'),
-          );
-        out[key] = items;
-      } else out[key] = await rewrite(value, file, `${trail}/${key}`);
+      const childTrail = `${trail}/${escapePointerToken(key)}`;
+      if (holdsPathItems && (key === 'paths' || key === 'webhooks') && isObject(value))
+        out[key] = await eachEntry(value, childTrail, (name) =>
+          name.startsWith('x-') ? undefined : 'path-item',
+        );
+      // An example, a default or an enum is data: a "$ref" key in it is part of the data.
+      else if (keyword && holdsData(key, value, at === 'example')) out[key] = structuredClone(value);
+      else if (keyword && key === 'examples' && isObject(value))
+        out[key] = await eachEntry(value, childTrail, () => 'example');
+      else
+        out[key] = await rewrite(
+          value,
+          file,
+          childTrail,
+          keyword && NAME_MAPS.has(key) ? 'names' : undefined,
+        );
     }
     return out;
   };
@@ -177,7 +228,7 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
       );
     }
     inlining.add(key);
-    const item = (await rewrite(value, targetFile, pointer, true)) as JsonObject;
+    const item = (await rewrite(value, targetFile, pointer, 'path-item')) as JsonObject;
     inlining.delete(key);
     const { $ref: _ref, ...own } = node;
     // The referring item's own fields win: OAS leaves a clash undefined, and the nearer one is what was meant.

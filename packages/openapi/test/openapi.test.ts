@@ -11,6 +11,7 @@ import {
   type JsonObject,
   listOperations,
   parseDocument,
+  resolvePointer,
   validateOpenApiStructure,
 } from '../src/index.ts';
 
@@ -155,6 +156,53 @@ describe('bundleDocument', () => {
       code: 'REF_UNRESOLVED',
       message: expect.stringMatching(/path item \$ref loop\.json leads back to itself/),
     });
+  });
+
+  it('leaves a "$ref" key in an example, a default or an enum as data, and follows a property named "default"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-bundle-'));
+    await writeFile(
+      join(dir, 'shared.json'),
+      JSON.stringify({ components: { schemas: { Code: { type: 'string' } } } }),
+    );
+    const data = { $ref: 'https://elsewhere.example/x.json' };
+    const thing = {
+      type: 'object',
+      properties: {
+        default: { $ref: 'shared.json#/components/schemas/Code' },
+        kind: { type: 'object', default: data, enum: [data] },
+      },
+      example: data,
+      examples: [data],
+    };
+    const entry = {
+      openapi: '3.1.0',
+      info: { title: 'T', version: '1.0.0' },
+      paths: {
+        '/things': {
+          get: {
+            responses: {
+              '200': {
+                description: 'ok',
+                content: { 'application/json': { schema: thing, examples: { one: { value: data } } } },
+              },
+            },
+          },
+        },
+      },
+    };
+    await writeFile(join(dir, 'openapi.json'), JSON.stringify(entry));
+    const { document } = await bundleDocument(join(dir, 'openapi.json'));
+    const media = resolvePointer(document, '/paths/~1things/get/responses/200/content/application~1json') as {
+      schema: { properties: JsonObject; example: unknown; examples: unknown };
+      examples: unknown;
+    };
+    expect(media.schema.properties.default).toEqual({ $ref: '#/components/schemas/Code' });
+    expect(media.schema.properties.kind).toEqual({ type: 'object', default: data, enum: [data] });
+    expect([media.schema.example, media.schema.examples, media.examples]).toEqual([
+      data,
+      [data],
+      { one: { value: data } },
+    ]);
   });
 
   it('bundles a Swagger 2.0 description into its own definitions, parameters and responses', async () => {
