@@ -154,7 +154,7 @@ export async function resolveDocument(
   const display = (file: string) => (file === source ? '' : relative(dirname(source), file));
 
   const resolveNode = (node: unknown, file: string, at: string[]): unknown => {
-    if (isReference(node)) return resolveReference(node, file, [...at], []);
+    if (isReference(node)) return withExtensionsBeside(node, resolveReference(node, file, [...at], []));
     if (Array.isArray(node)) {
       let out: unknown[] | undefined;
       for (let index = 0; index < node.length; index++) {
@@ -262,6 +262,21 @@ export async function resolveDocument(
     files: [...files.keys()],
     ...(nonStringRef ? { nonStringRef } : {}),
   };
+}
+
+/**
+ * The target of a `$ref` with the extensions written beside it (`x-data-classification: personal`) over
+ * it, in a copy of its own, since other `$ref`s share the target: a label beside a `$ref` is the
+ * supplier's word about that place, and rules reading the resolved copy (which is all they have of
+ * another file) must see it. Other siblings are dropped, as resolvers conventionally do.
+ */
+function withExtensionsBeside(reference: JsonObject, resolved: unknown): unknown {
+  if (resolved === reference || !isObject(resolved)) return resolved;
+  const extensions = Object.keys(reference).filter((key) => key.startsWith('x-'));
+  if (extensions.length === 0) return resolved;
+  const labelled: JsonObject = { ...resolved };
+  for (const key of extensions) labelled[key] = reference[key];
+  return labelled;
 }
 
 /**

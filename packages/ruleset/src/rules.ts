@@ -111,7 +111,7 @@ export const COUNCIL_RULES = {
     description: 'No `$ref` points at another server; the published description is self-contained.',
     why: 'Council Conform never fetches remote references (a linter that follows links can be pointed anywhere), so anything behind one goes unjudged, and the description breaks when that server moves.',
     given: '$',
-    resolved: false,
+    resolved: true,
     then: { function: selfContained },
   },
   'open-api-no-ref-cycles': {
@@ -444,6 +444,11 @@ export interface SpectralOverride {
   readonly replaceFunction?: RuleDefinition['then'];
   /** Narrows the OpenAPI versions the rule applies to. */
   readonly formats?: RuleDefinition['formats'];
+  /**
+   * Judges the description with every `$ref` resolved: a rule that reads it as written never sees what
+   * lives in another file, so a description split over files would pass what its bundle fails.
+   */
+  readonly resolved?: true;
 }
 
 export const SPECTRAL_OVERRIDES: Readonly<Record<string, SpectralOverride>> = {
@@ -474,8 +479,9 @@ export const SPECTRAL_OVERRIDES: Readonly<Record<string, SpectralOverride>> = {
   'array-items': {
     clause: 'open-api',
     severity: 'error',
-    why: 'Applied to OpenAPI 3.0 only, where the specification requires `items` beside `type: array`. In OpenAPI 3.1 (JSON Schema 2020-12) an array without `items` is valid (any item), for one an envelope whose items the schemas composing it narrow, so it is not an error here. The Spectral CLI asks for `items` under 3.1 too, so the reference specs give it on every array (the baseline’s `PageLinks.items` takes any item) and read clean there as well.',
+    why: 'Applied to OpenAPI 3.0 only, where the specification requires `items` beside `type: array`. In OpenAPI 3.1 (JSON Schema 2020-12) an array without `items` is valid (any item), for one an envelope whose items the schemas composing it narrow, so it is not an error here. The Spectral CLI asks for `items` under 3.1 too, so the reference specs give it on every array (the baseline’s `PageLinks.items` takes any item) and read clean there as well. Arrays in files the description refers to are judged too.',
     formats: [oas3_0],
+    resolved: true,
   },
   'operation-operationId': {
     clause: 'open-api',

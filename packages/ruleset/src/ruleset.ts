@@ -137,12 +137,13 @@ export function createCouncilRuleset(options: { profile?: LintProfile } = {}): R
   const inherited = oas.rules as unknown as Record<string, RuleDefinition>;
   for (const [id, override] of Object.entries(SPECTRAL_OVERRIDES)) {
     const original = inherited[id];
-    if ((override.replaceFunction || override.formats) && original) {
+    if ((override.replaceFunction || override.formats || override.resolved) && original) {
       rules[id] = {
         ...original,
         severity: override.severity,
         ...(override.replaceFunction ? { then: override.replaceFunction } : {}),
         ...(override.formats ? { formats: override.formats } : {}),
+        ...(override.resolved ? { resolved: true } : {}),
         documentationUrl: docsUrlOf(id),
         extensions: { clause: override.clause },
       };

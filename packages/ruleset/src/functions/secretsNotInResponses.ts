@@ -14,8 +14,10 @@ export const secretsNotInResponses = createRulesetFunction<unknown, null>(
   { input: { type: 'object' }, options: null },
   function secretsNotInResponses(data, _options, context) {
     const document = docOf(data, context);
+    // By the property's schema itself: one written in another file is reached at a different place from
+    // each operation that returns it, but it is one property, reported once with all of them.
     const found = new Map<
-      string,
+      object,
       { at: JsonPath; name: string; category: string; operations: Set<string> }
     >();
     for (const op of operationsOf(document)) {
@@ -24,15 +26,14 @@ export const secretsNotInResponses = createRulesetFunction<unknown, null>(
         if (match?.kind !== 'secret') continue;
         if (field.schema.writeOnly === true || field.target.writeOnly === true) continue;
         if (carriesOnlyBooleans(field.target)) continue;
-        const key = JSON.stringify(field.at);
-        const entry = found.get(key) ?? {
+        const entry = found.get(field.schema) ?? {
           at: field.at,
           name: field.name,
           category: match.category,
           operations: new Set<string>(),
         };
         entry.operations.add(`${op.method.toUpperCase()} ${op.urlPath}`);
-        found.set(key, entry);
+        found.set(field.schema, entry);
       }
     }
     return [...found.values()].map(({ at, name, category, operations }): IFunctionResult => {

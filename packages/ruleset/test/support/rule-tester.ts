@@ -1,5 +1,9 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleDocument, DocumentError } from '@council-conform/openapi';
 import { describe, expect, it } from 'vitest';
-import { type LintProfile, lintText, pointerOf, ruleOf } from '../../src/index.ts';
+import { type LintProfile, lintDescription, lintText, pointerOf, ruleOf } from '../../src/index.ts';
 
 type JsonPath = (string | number)[];
 
@@ -17,6 +21,10 @@ export interface RuleCase {
 /**
  * Spectral's table-driven style: each case lints a whole document with the whole ruleset and checks
  * exactly where this one rule reported, and that every finding carries the rule's clause and docs link.
+ * Each case written as data is also split over two files, its components (but its security schemes, which
+ * are named, never `$ref`d) moved to `shared.json`: the rule must report the split description as often as
+ * `conform bundle`'s one file of it (or, where the bundler refuses the split, as the case itself), so that
+ * splitting a description over files hides nothing from it.
  */
 export function testRule(ruleId: string, cases: readonly RuleCase[]): void {
   describe(ruleId, () => {
@@ -36,6 +44,27 @@ export function testRule(ruleId: string, cases: readonly RuleCase[]): void {
         expect(finding.docs).toMatch(new RegExp(`/docs/ruleset\\.md#${rule ? '' : 'x'}`));
         if (rule && rule.severity !== 'off') expect(finding.severity).toBe(rule.severity);
       }
+      if (typeof document !== 'string' && source === undefined) {
+        const split = await splitOverFiles(document);
+        const options = profile ? { profile } : {};
+        const splitFound = (await lintDescription(split.entry, options)).findings.filter(
+          (finding) => finding.checkId === ruleId,
+        );
+        let expected = found.length;
+        try {
+          const { document: bundled } = await bundleDocument(split.entry);
+          const text = JSON.stringify(bundled, null, 2);
+          expected = (await lintText(text, join(split.dir, 'bundled.json'), options)).findings.filter(
+            (finding) => finding.checkId === ruleId,
+          ).length;
+        } catch (error) {
+          if (!(error instanceof DocumentError)) throw error;
+        }
+        expect(
+          splitFound.map((finding) => finding.message),
+          'split over two files',
+        ).toHaveLength(expected);
+      }
       for (const { path, message } of errors) {
         if (!message) continue;
         const here = found.filter((finding) => finding.location.pointer === pointerOf(path));
@@ -46,4 +75,19 @@ export function testRule(ruleId: string, cases: readonly RuleCase[]): void {
       }
     });
   });
+}
+
+/** The document with its components in `shared.json` beside it, every `#/components/…` `$ref` naming that file. */
+async function splitOverFiles(document: Record<string, unknown>): Promise<{ dir: string; entry: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'conform-rule-split-'));
+  const { components, ...rest } = document;
+  const { securitySchemes, ...shared } = (components ?? {}) as Record<string, unknown>;
+  const entry = securitySchemes === undefined ? rest : { ...rest, components: { securitySchemes } };
+  const text = JSON.stringify(entry, null, 2).replace(
+    /"\$ref": "#\/components\//g,
+    '"$ref": "shared.json#/components/',
+  );
+  await writeFile(join(dir, 'openapi.json'), text);
+  await writeFile(join(dir, 'shared.json'), JSON.stringify({ components: shared }, null, 2));
+  return { dir, entry: join(dir, 'openapi.json') };
 }
