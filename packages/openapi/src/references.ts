@@ -55,6 +55,11 @@ export type TargetAdapter = (target: ReferenceTarget) => Promise<unknown>;
 
 export interface ResolveOptions {
   readonly adapt?: TargetAdapter;
+  /**
+   * Where a pointer into `file` points in the data the resolver has of it, when that is not the data as
+   * written (a Swagger 2.0 entry converted to OpenAPI 3.1: `#/definitions/Pet` is `#/components/schemas/Pet`).
+   */
+  readonly pointerIn?: (file: string, pointer: string) => string;
 }
 
 export interface ResolvedDocument {
@@ -144,7 +149,14 @@ export async function resolveDocument(
     }
   }
 
-  const adapted = options.adapt ? await adaptTargets(files, options.adapt) : new Map();
+  /** Where a `$ref` written in `file` points, in the data the resolver has. */
+  const targetIn = (ref: string, file: string): Target => {
+    const target = targetOf(ref, file);
+    return target.kind === 'pointer' && options.pointerIn
+      ? { ...target, pointer: options.pointerIn(target.file, target.pointer) }
+      : target;
+  };
+  const adapted = options.adapt ? await adaptTargets(files, options.adapt, targetIn) : new Map();
 
   const followed: FollowedReference[] = [];
   const problems: ReferenceProblem[] = [];
@@ -196,7 +208,7 @@ export async function resolveDocument(
       problems.push({ kind: 'unresolved', source: file, path: at, message });
       return node;
     };
-    const target = targetOf(ref, file);
+    const target = targetIn(ref, file);
     if (target.kind === 'remote') return node;
     if (target.kind === 'invalid') return unresolved(`$ref "${ref}" cannot be followed: ${target.why}.`);
     const key = `${target.file}#${target.pointer}`;
@@ -286,12 +298,13 @@ function withExtensionsBeside(reference: JsonObject, resolved: unknown): unknown
 async function adaptTargets(
   files: ReadonlyMap<string, unknown>,
   adapt: TargetAdapter,
+  targetIn: (ref: string, file: string) => Target,
 ): Promise<Map<string, unknown>> {
   const adapted = new Map<string, unknown>();
   const seen = new Set<string>();
   for (const [from, root] of files) {
     for (const { ref, at } of referencesIn(root)) {
-      const target = targetOf(ref, from);
+      const target = targetIn(ref, from);
       if (target.kind !== 'pointer') continue;
       const key = `${target.file}#${target.pointer}`;
       const data = files.get(target.file);
@@ -300,7 +313,7 @@ async function adaptTargets(
       const value = resolvePointer(data, target.pointer);
       if (value === undefined || isReference(value)) continue;
       const lookup = (written: string) => {
-        const named = targetOf(written, target.file);
+        const named = targetIn(written, target.file);
         if (named.kind !== 'pointer') return undefined;
         const file = files.get(named.file);
         return file === undefined ? undefined : resolvePointer(file, named.pointer);

@@ -6,10 +6,12 @@
 
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { type FragmentKind, type FragmentLocation, upgrade, upgradeFragment } from '@scalar/openapi-upgrader';
+import { resolvePointer } from './bundle.ts';
 import { DocumentError } from './errors.ts';
 import { DOCUMENT_LIMITS, describeBytes } from './limits.ts';
 import { type JsonObject, pointerTokens } from './parse.ts';
 import type { ReferenceTarget } from './references.ts';
+import { pointerOfPath } from './references.ts';
 
 const isObject = (value: unknown): value is JsonObject =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -21,6 +23,11 @@ export interface ConvertedSwagger {
   readonly swagger: string;
   /** The path in the Swagger document that a path in the converted one came from (the nearest that exists). */
   originalPathOf(path: readonly (string | number)[]): (string | number)[];
+  /**
+   * Where a JSON pointer written against the Swagger document (by a file it refers to, say
+   * `api.yaml#/definitions/Pet`) points in the converted one; as given when that place is not found.
+   */
+  convertedPointerOf(pointer: string): string;
 }
 
 export const isSwagger2 = (data: unknown): data is JsonObject => isObject(data) && data.swagger !== undefined;
@@ -59,11 +66,41 @@ export function convertSwagger2(
       source,
     );
   }
+  const converted = document;
   return {
     document,
     swagger: String(original.swagger),
     originalPathOf: (path) => nearestExisting(asWritten, swaggerPathOf(original, path.map(String))),
+    convertedPointerOf: (pointer) => {
+      for (const path of convertedPathsOf(original, pointerTokens(pointer)))
+        if (resolvePointer(converted, pointerOfPath(path)) !== undefined) return pointerOfPath(path);
+      return pointer;
+    },
   };
+}
+
+/** Where a place in a Swagger 2.0 document may be once converted, most likely first. */
+function convertedPathsOf(original: JsonObject, path: readonly string[]): string[][] {
+  const [top, name, ...rest] = path;
+  if (name === undefined) return [];
+  const first = (field: unknown) =>
+    Array.isArray(field) && typeof field[0] === 'string' ? field[0] : 'application/json';
+  const asContent = (types: unknown) =>
+    rest[0] === 'schema' ? ['content', first(types), 'schema', ...rest.slice(1)] : rest;
+  switch (top) {
+    case 'definitions':
+      return [['components', 'schemas', name, ...rest]];
+    case 'responses':
+      return [['components', 'responses', name, ...asContent(original.produces)]];
+    case 'parameters':
+      return [
+        ['components', 'parameters', name, ...rest],
+        ['components', 'parameters', name, 'schema', ...rest],
+        ['components', 'requestBodies', name, ...asContent(original.consumes)],
+      ];
+    default:
+      return [];
+  }
 }
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);

@@ -3,7 +3,13 @@
  * `$ref` stands for; places in them mapped back to where they were written.
  */
 import { describe, expect, it } from 'vitest';
-import { DocumentError, fragmentKindAt, type ReferenceTarget, SwaggerFragments } from '../src/index.ts';
+import {
+  convertSwagger2,
+  DocumentError,
+  fragmentKindAt,
+  type ReferenceTarget,
+  SwaggerFragments,
+} from '../src/index.ts';
 
 const target = (at: string[], value: unknown, pointer = '/responses/NotFound'): ReferenceTarget => ({
   file: '/api/common.yaml',
@@ -82,5 +88,44 @@ describe('SwaggerFragments', () => {
     expect(refused).toBeInstanceOf(DocumentError);
     expect(refused).toMatchObject({ code: 'DOCUMENT_TOO_LARGE', source: '/api/common.yaml' });
     expect((refused as Error).message).toMatch(/^\/api\/common\.yaml: its \$ref targets.*more than/);
+  });
+});
+
+describe('convertedPointerOf', () => {
+  it('finds where a place written against the Swagger file is once it is converted', () => {
+    const converted = convertSwagger2(
+      {
+        swagger: '2.0',
+        info: { title: 'T', version: '1' },
+        produces: ['application/problem+json'],
+        paths: {},
+        definitions: { Pet: { type: 'object', properties: { id: { type: 'string' } } } },
+        parameters: {
+          limit: { name: 'limit', in: 'query', type: 'integer' },
+          body: { name: 'body', in: 'body', schema: { $ref: '#/definitions/Pet' } },
+        },
+        responses: { Gone: { description: 'Gone', schema: { type: 'object' } } },
+      },
+      '/api/swagger.yaml',
+    );
+    expect(
+      [
+        '/definitions/Pet/properties/id',
+        '/responses/Gone/schema',
+        '/parameters/limit',
+        '/parameters/limit/type',
+        '/parameters/body/schema',
+        '/info/title',
+        '/definitions/Missing',
+      ].map((pointer) => converted.convertedPointerOf(pointer)),
+    ).toEqual([
+      '/components/schemas/Pet/properties/id',
+      '/components/responses/Gone/content/application~1problem+json/schema',
+      '/components/parameters/limit',
+      '/components/parameters/limit/schema/type',
+      '/components/requestBodies/body/content/application~1json/schema',
+      '/info/title',
+      '/definitions/Missing',
+    ]);
   });
 });

@@ -116,7 +116,15 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
   // The files a Swagger 2.0 description refers to are Swagger 2.0 too, and are converted as it was.
   const fragments =
     swagger && isObject(written.data) ? new SwaggerFragments(source, written.data) : undefined;
-  const resolver = new LinearResolver(fragments?.adapt);
+  const resolver = new LinearResolver(
+    swagger && fragments
+      ? {
+          adapt: fragments.adapt,
+          // Those files point into the entry as it was written: `api.yaml#/definitions/Pet`.
+          pointerIn: (file, pointer) => (file === source ? swagger.convertedPointerOf(pointer) : pointer),
+        }
+      : {},
+  );
   try {
     ruleset = rulesetFor(options.profile);
     // Spectral's published type names its own resolver class; ours gives it the same two members it uses.

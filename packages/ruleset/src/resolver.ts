@@ -11,7 +11,7 @@ import {
   type ReferenceProblem,
   readDocumentText,
   resolveDocument,
-  type TargetAdapter,
+  type ResolveOptions as TargetReading,
 } from '@council-conform/openapi';
 
 /** What Spectral's document inventory hands its resolver, and reads back (spectral-core's DocumentInventory). */
@@ -70,8 +70,8 @@ export class LinearResolver {
   readonly uriCache = new Map<string, unknown>();
   #resolution: Resolution = { problems: [], texts: new Map() };
 
-  /** `adapt`: what each target is read as (a Swagger 2.0 description's shared files are converted). */
-  constructor(private readonly adapt?: TargetAdapter) {}
+  /** How targets are read (a Swagger 2.0 description's shared files are converted, and point into it). */
+  constructor(private readonly reading: TargetReading = {}) {}
 
   get resolution(): Resolution {
     return this.#resolution;
@@ -99,7 +99,7 @@ export class LinearResolver {
           throw new Error(whyUnreadable(error, path));
         }
       },
-      this.adapt ? { adapt: this.adapt } : {},
+      this.reading,
     );
     if (resolved.nonStringRef)
       throw new NonStringReference(resolved.nonStringRef.source, resolved.nonStringRef.path);

@@ -268,6 +268,37 @@ describe('Swagger 2.0 split over several files', () => {
     );
   });
 
+  it('follows a shared file’s $ref back into the entry as it was written (#/definitions/…)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-swagger-'));
+    const back = [
+      'swagger: "2.0"',
+      'info: {title: Pets, version: 1.0.0}',
+      'produces: [application/json]',
+      'paths:',
+      '  /pets:',
+      '    get:',
+      '      operationId: listPets',
+      '      responses:',
+      '        "200": {$ref: "common.yaml#/responses/Pets"}',
+      'definitions:',
+      '  Pet: {type: object, properties: {id: {type: string}}}',
+      'parameters:',
+      '  limit: {name: limit, in: query, type: integer}',
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'swagger.yaml'), back);
+    await writeFile(
+      join(dir, 'common.yaml'),
+      'responses:\n  Pets:\n    description: Pets.\n    schema: {type: array, items: {$ref: "swagger.yaml#/definitions/Pet"}}\n',
+    );
+    const result = await lintDescription(join(dir, 'swagger.yaml'), { cwd: dir });
+    const about = (id: string) =>
+      result.findings.filter((f) => f.checkId === id).map((f) => f.location.jsonPath);
+    expect(about('invalid-ref')).toEqual([]);
+    // Pet is used (through the shared file); limit is not, and is still reported.
+    expect(about('oas3-unused-component')).toEqual(['$.parameters.limit']);
+  });
+
   it('judges a shared response by the body its `schema` describes, not as a response with none', async () => {
     // Converted as the entry's own responses are, the shared 404 and 500 are problem details.
     const clean = await lintSplit('application/problem+json');
