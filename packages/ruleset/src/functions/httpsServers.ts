@@ -1,4 +1,4 @@
-import { hasScheme, isObject, type JsonPath, operationsOf } from '../model.ts';
+import { docOf, hasScheme, isObject, type JsonPath, operationsOf } from '../model.ts';
 import type { IFunctionResult } from '../spectral.ts';
 import { createRulesetFunction } from '../spectral.ts';
 
@@ -21,7 +21,7 @@ function expansions(server: Record<string, unknown>): string[] {
 /** An API is only reachable over TLS: every absolute server URL is https. */
 export const httpsServers = createRulesetFunction<unknown, null>(
   { input: { type: 'object' }, options: null },
-  function httpsServers(document) {
+  function httpsServers(document, _options, context) {
     if (!isObject(document)) return [];
     const results: IFunctionResult[] = [];
     const check = (servers: unknown, at: JsonPath) => {
@@ -38,7 +38,7 @@ export const httpsServers = createRulesetFunction<unknown, null>(
     };
     check(document.servers, ['servers']);
     const pathItemsSeen = new Set<unknown>();
-    for (const op of operationsOf(document)) {
+    for (const op of operationsOf(docOf(document, context))) {
       if (!pathItemsSeen.has(op.pathItem)) {
         pathItemsSeen.add(op.pathItem);
         check(op.pathItem.servers, [...op.at.slice(0, -1), 'servers']);

@@ -1,4 +1,4 @@
-import { classificationOf, isObject, operationsOf } from '../model.ts';
+import { classificationOf, docOf, isObject, operationsOf } from '../model.ts';
 import type { IFunctionResult } from '../spectral.ts';
 import { createRulesetFunction } from '../spectral.ts';
 
@@ -10,10 +10,10 @@ import { createRulesetFunction } from '../spectral.ts';
  */
 export const securityDeclared = createRulesetFunction<unknown, null>(
   { input: { type: 'object' }, options: null },
-  function securityDeclared(document) {
+  function securityDeclared(document, _options, context) {
     if (!isObject(document) || Array.isArray(document.security)) return [];
     const results: IFunctionResult[] = [];
-    for (const op of operationsOf(document)) {
+    for (const op of operationsOf(docOf(document, context))) {
       if (Array.isArray(op.operation.security) || classificationOf(op.operation) !== 'public') continue;
       results.push({
         message: `${op.method.toUpperCase()} ${op.urlPath} is classified public but declares no security and the document sets no default: say \`security: []\` so that it is open on purpose.`,
