@@ -30,6 +30,9 @@ export interface FollowedReference {
   readonly source: string;
   readonly path: readonly string[];
   readonly ref: string;
+  /** The file it led to, and where in it (as the resolver reads that file). */
+  readonly file: string;
+  readonly pointer: string;
 }
 
 /** A target about to be resolved, with the first `$ref` that names it (which says what kind of object it is). */
@@ -217,7 +220,7 @@ export async function resolveDocument(
       return node;
     }
     if (resolvedTargets.has(key)) {
-      followed.push({ source: file, path: at, ref });
+      followed.push({ source: file, path: at, ref, file: target.file, pointer: target.pointer });
       return resolvedTargets.get(key);
     }
     // A schema that contains itself: the inner `$ref` stays as written.
@@ -236,7 +239,7 @@ export async function resolveDocument(
       );
     }
     const value = adapted.has(key) ? adapted.get(key) : written;
-    followed.push({ source: file, path: at, ref });
+    followed.push({ source: file, path: at, ref, file: target.file, pointer: target.pointer });
     inProgress.add(key);
     const targetPath = pointerTokens(target.pointer);
     const resolved = isReference(value)

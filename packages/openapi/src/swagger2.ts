@@ -302,7 +302,10 @@ const SCHEMA_KEYS = new Set([
  */
 export function fragmentKindAt(at: readonly string[]): FragmentKind | undefined {
   if (at.slice(0, -1).some((token) => SCHEMA_KEYS.has(token))) return 'schema';
+  if (at.at(-1) === 'requestBody') return 'request-body';
   switch (at.at(-2)) {
+    case 'requestBodies':
+      return 'request-body';
     case 'responses':
       return 'response';
     case 'parameters':

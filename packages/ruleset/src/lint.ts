@@ -15,6 +15,7 @@ import {
 } from '@council-conform/openapi';
 import { FastJsonParser } from './fastJson.ts';
 import { countSeverities, type LintFinding, type LintResult, type RuleSummary } from './findings.ts';
+import { fragmentStructureProblems } from './fragmentStructure.ts';
 import { isObject, type JsonPath } from './model.ts';
 import { LinearResolver, NonStringReference, type Resolution } from './resolver.ts';
 import { ENGINE_CODES, type Severity } from './rules.ts';
@@ -138,12 +139,17 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
       `${source}: the linter itself failed (${describeError(error)}). This is a fault in Council Conform, not in the description: please report it with the file.`,
     );
   }
-  const judged = [...results, ...referenceResults(resolver.resolution, ruleset, document)];
+  const referred = new ReferredFiles(resolver.resolution);
+  const judged = [
+    ...results,
+    ...referenceResults(resolver.resolution, ruleset, document, referred),
+    ...(swagger ? [] : await structureResults(resolver.resolution, ruleset, document, openapi, referred)),
+  ];
   const cwd = options.cwd ?? process.cwd();
   const findings = toFindings(
     swagger
       ? [
-          ...mapToSwagger(judged, swagger, written, fragments, resolver.resolution),
+          ...mapToSwagger(judged, swagger, written, fragments, referred),
           ...swaggerResults(swagger, written, ruleset),
         ]
       : judged,
@@ -192,6 +198,7 @@ function referenceResults(
   resolution: Resolution,
   ruleset: InstanceType<typeof Ruleset>,
   entry: SpectralDocument,
+  files: ReferredFiles,
 ): IRuleResult[] {
   const cycleSeverity = ruleset.rules[CYCLE_RULE]?.severity;
   return resolution.problems.map((problem) => {
@@ -205,34 +212,69 @@ function referenceResults(
           ? cycleSeverity
           : 0,
       source: problem.source,
-      range: rangeIn(problem.source, path, entry, resolution),
+      range: rangeIn(problem.source, path, entry, files),
     };
   });
 }
 
 const CYCLE_RULE = 'open-api-no-ref-cycles';
+const STRUCTURE_RULE = 'oas3-schema';
 
-/** The range of a path in the entry (Spectral's document) or in a referenced file (read again, only here). */
+/** `oas3-schema` for what the description's `$ref`s reach in other files (see fragmentStructure.ts). */
+async function structureResults(
+  resolution: Resolution,
+  ruleset: InstanceType<typeof Ruleset>,
+  entry: SpectralDocument,
+  openapi: string,
+  files: ReferredFiles,
+): Promise<IRuleResult[]> {
+  const rule = ruleset.rules[STRUCTURE_RULE];
+  if (!rule?.enabled || typeof rule.severity !== 'number' || rule.severity < 0 || !entry.source) return [];
+  const problems = await fragmentStructureProblems(resolution, entry.source, openapi, entry.formats);
+  return problems.map((problem) => ({
+    code: STRUCTURE_RULE,
+    message: problem.message,
+    path: [...problem.path],
+    severity: rule.severity as IRuleResult['severity'],
+    source: problem.source,
+    range: rangeIn(problem.source, problem.path, entry, files),
+  }));
+}
+
+/**
+ * The files a description refers to, each read once more as Spectral reads it (only when a finding is in
+ * one), for the ranges of places in them: the same lines Spectral gives its own findings there.
+ */
+class ReferredFiles {
+  readonly #documents = new Map<string, SpectralDocument | undefined>();
+
+  constructor(private readonly resolution: Resolution) {}
+
+  documentOf(file: string): SpectralDocument | undefined {
+    if (!this.#documents.has(file)) {
+      const text = this.resolution.texts.get(file);
+      let document: SpectralDocument | undefined;
+      try {
+        document = text === undefined ? undefined : parse(text, file);
+      } catch {
+        document = undefined;
+      }
+      this.#documents.set(file, document);
+    }
+    return this.#documents.get(file);
+  }
+}
+
+/** The range of a path in the entry (Spectral's document) or in a file it refers to. */
 function rangeIn(
   source: string,
   path: readonly string[],
   entry: SpectralDocument,
-  resolution: Resolution,
+  files: ReferredFiles,
 ): IRuleResult['range'] {
   const fallback = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  if (source === entry.source) return entry.getRangeForJsonPath?.([...path], true) ?? fallback;
-  const text = resolution.texts.get(source);
-  if (text === undefined) return fallback;
-  try {
-    const line = parseDocument(text, source).lineOf(
-      path.map((t) => `/${t.replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''),
-    );
-    return line === undefined
-      ? fallback
-      : { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: 0 } };
-  } catch {
-    return fallback;
-  }
+  const document = source === entry.source ? entry : files.documentOf(source);
+  return document?.getRangeForJsonPath?.([...path], true) ?? fallback;
 }
 
 /** The note on every converted Swagger 2.0 description, at its `swagger` line. */
@@ -266,28 +308,13 @@ function mapToSwagger(
   swagger: ConvertedSwagger,
   written: SpectralDocument,
   fragments: SwaggerFragments | undefined,
-  resolution: Resolution,
+  files: ReferredFiles,
 ): IRuleResult[] {
-  // Each referred-to file read once more, as Spectral reads it, for the ranges of places in it.
-  const parsed = new Map<string, SpectralDocument | undefined>();
-  const parsedOnce = (file: string): SpectralDocument | undefined => {
-    if (!parsed.has(file)) {
-      const text = resolution.texts.get(file);
-      let document: SpectralDocument | undefined;
-      try {
-        document = text === undefined ? undefined : parse(text, file);
-      } catch {
-        document = undefined;
-      }
-      parsed.set(file, document);
-    }
-    return parsed.get(file);
-  };
   return results.map((result) => {
     if (result.code === SWAGGER_CONVERTED) return result;
     const file = result.source ?? written.source;
     if (file !== written.source) {
-      const document = file ? parsedOnce(file) : undefined;
+      const document = file ? files.documentOf(file) : undefined;
       const original =
         file && document
           ? fragments?.originalPathIn(

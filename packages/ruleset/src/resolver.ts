@@ -8,6 +8,7 @@
 import {
   assertWithinLimits,
   DocumentError,
+  type FollowedReference,
   type ReferenceProblem,
   readDocumentText,
   resolveDocument,
@@ -48,6 +49,10 @@ export interface Resolution {
   readonly problems: readonly ReferenceProblem[];
   /** Each referenced file's text, for the line of a problem in it. */
   readonly texts: ReadonlyMap<string, string>;
+  /** Each referenced file as read (the entry is not among them). */
+  readonly data: ReadonlyMap<string, unknown>;
+  /** Every `$ref` followed, and where it led. */
+  readonly followed: readonly FollowedReference[];
 }
 
 // Spectral's encodePointerUriFragment (@stoplight/json), character class and all, so that the keys of the
@@ -68,7 +73,7 @@ function whyUnreadable(error: unknown, path: string): string {
 /** One per lint: Spectral caches the documents it reads on `uriCache`, so a fresh one is a fresh cache. */
 export class LinearResolver {
   readonly uriCache = new Map<string, unknown>();
-  #resolution: Resolution = { problems: [], texts: new Map() };
+  #resolution: Resolution = { problems: [], texts: new Map(), data: new Map(), followed: [] };
 
   /** How targets are read (a Swagger 2.0 description's shared files are converted, and point into it). */
   constructor(private readonly reading: TargetReading = {}) {}
@@ -80,14 +85,18 @@ export class LinearResolver {
   async resolve(data: unknown, options: ResolveOptions): Promise<ResolveResult> {
     const source = options.baseUri ?? '';
     const texts = new Map<string, string>();
+    const read = new Map<string, unknown>();
     const load = async (path: string): Promise<unknown> => {
       const { text } = await readDocumentText(path);
       assertWithinLimits(text, path);
       texts.set(path, text);
       if (!options.parseResolveResult) throw new Error(`${path} cannot be parsed here`);
       // Spectral parses it and keeps the document, so findings in it get its lines.
-      return (await options.parseResolveResult({ targetAuthority: { href: () => path }, result: text }))
-        .result;
+      const parsed = (
+        await options.parseResolveResult({ targetAuthority: { href: () => path }, result: text })
+      ).result;
+      read.set(path, parsed);
+      return parsed;
     };
     const resolved = await resolveDocument(
       data,
@@ -109,7 +118,7 @@ export class LinearResolver {
       refMaps.set(reference.source, refMap);
       refMap[uriPointerOf(reference.path)] = reference.ref;
     }
-    this.#resolution = { problems: resolved.problems, texts };
+    this.#resolution = { problems: resolved.problems, texts, data: read, followed: resolved.followed };
     return {
       result: resolved.data,
       graph: {

@@ -455,7 +455,7 @@ export const SPECTRAL_OVERRIDES: Readonly<Record<string, SpectralOverride>> = {
   'oas3-schema': {
     clause: 'open-api',
     severity: 'error',
-    why: 'Spectral’s structural validation, except that a path item which is a `$ref` is accepted, as OpenAPI 3.1 allows (Spectral reports it wrongly: stoplightio/spectral#2655).',
+    why: 'Spectral’s structural validation, except that a path item which is a `$ref` is accepted, as OpenAPI 3.1 allows (Spectral reports it wrongly: stoplightio/spectral#2655). The responses, parameters, headers, request bodies and path items that `$ref`s reach in other files are held to the same schema, each as what its `$ref` stands for, and reported at their own lines.',
     replaceFunction: { function: oasStructure },
   },
   'oas3-valid-media-example': {

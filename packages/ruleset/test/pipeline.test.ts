@@ -442,6 +442,55 @@ describe('a description split over files is judged as the same description in on
   });
 });
 
+describe('the structure of what other files hold', () => {
+  it('holds a parameter, a response and a path item in other files to the OpenAPI schema, at their lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-structure-'));
+    const files = {
+      'openapi.yaml':
+        'openapi: 3.1.0\ninfo: {title: T, version: 1.0.0}\npaths:\n  /a:\n    $ref: "paths.yaml#/a"\n',
+      'paths.yaml': [
+        'a:',
+        '  get:',
+        '    operationId: getA',
+        '    colour: blue',
+        '    parameters: [{$ref: "shared.yaml#/components/parameters/Q"}]',
+        '    responses:',
+        '      "200": {$ref: "shared.yaml#/components/responses/Ok"}',
+        '',
+      ].join('\n'),
+      'shared.yaml': [
+        'components:',
+        '  parameters:',
+        '    Q: {name: q, in: querystring, schema: {type: string}}',
+        '  responses:',
+        '    Ok:',
+        '      content: {application/json: {schema: {type: object}}}',
+        '',
+      ].join('\n'),
+    };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    const result = await lintDescription(join(dir, 'openapi.yaml'), { cwd: dir });
+    const structure = result.findings.filter((f) => f.checkId === 'oas3-schema');
+    expect(
+      structure.map((f) => [f.location.source, f.location.line, f.location.jsonPath, f.message]),
+    ).toEqual([
+      ['paths.yaml', 2, '$.a.get', '"get" property must not have unevaluated properties'],
+      [
+        'shared.yaml',
+        3,
+        '$.components.parameters.Q.in',
+        expect.stringMatching(/^"in" property must be equal to one of/),
+      ],
+      [
+        'shared.yaml',
+        5,
+        '$.components.responses.Ok',
+        '"Ok" property must have required property "description"',
+      ],
+    ]);
+  });
+});
+
 describe('every $ref followed', () => {
   it('follows references to non-standard places and reports a broken one there', async () => {
     const document = withChange((d) => {

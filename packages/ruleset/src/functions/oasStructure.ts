@@ -31,11 +31,13 @@ export const oasStructure = createRulesetFunction<unknown, null>(
         return true;
       // Spectral leaves the JSON pointer escapes in (`~1openapi.json`).
       const item = paths[String(path[1]).replace(/~1/g, '/').replace(/~0/g, '~')];
-      return !(
-        isObject(item) &&
-        typeof item.$ref === 'string' &&
-        Object.keys(item).every((key) => PATH_ITEM_KEYS.has(key) || key.startsWith('x-'))
-      );
+      return !isPathItemReference(item);
     });
   },
 );
+
+/** A path item that is a `$ref` with nothing but path-item fields beside it, as OpenAPI 3.1 allows. */
+export const isPathItemReference = (item: unknown): boolean =>
+  isObject(item) &&
+  typeof item.$ref === 'string' &&
+  Object.keys(item).every((key) => PATH_ITEM_KEYS.has(key) || key.startsWith('x-'));

@@ -51,12 +51,10 @@ export function testRule(ruleId: string, cases: readonly RuleCase[]): void {
         expect(shared.split, 'components in another file').toHaveLength(shared.expected);
         // Path items in a third file too: reported at all exactly when the bundle is (a schema reached from
         // several operations in another file may be reported at each). Its bundle is the same document.
-        if (!STRUCTURE_OF_ENTRY_ONLY.has(ruleId)) {
-          const pathsToo = await judgedSplit(ruleId, document, options, true, shared.expected);
-          expect(pathsToo.split.length > 0, `path items in another file: ${pathsToo.split.join(' / ')}`).toBe(
-            pathsToo.expected > 0,
-          );
-        }
+        const pathsToo = await judgedSplit(ruleId, document, options, true, shared.expected);
+        expect(pathsToo.split.length > 0, `path items in another file: ${pathsToo.split.join(' / ')}`).toBe(
+          pathsToo.expected > 0,
+        );
       }
       for (const { path, message } of errors) {
         if (!message) continue;
@@ -69,12 +67,6 @@ export function testRule(ruleId: string, cases: readonly RuleCase[]): void {
     });
   });
 }
-
-/**
- * `oas3-schema` validates the structure of the entry file only: a path item written in another file is not
- * held to the OpenAPI schema (known gap), so it is left out of the path-items split.
- */
-const STRUCTURE_OF_ENTRY_ONLY = new Set(['oas3-schema']);
 
 /**
  * The rule's findings for the document split over files (see splitOverFiles), and how many it reports for

@@ -1,0 +1,91 @@
+/**
+ * Spectral's `oas3-schema` holds the entry file to the OpenAPI schema, and only the entry file: a response,
+ * parameter or path item written in another file would go unjudged, so a description split over files
+ * could pass what its bundle fails. Each such object a `$ref` reaches is held to the same schema here,
+ * with the same precompiled validators, as the kind of object its `$ref` stands for.
+ */
+import { fragmentKindAt, type JsonObject, pointerTokens } from '@council-conform/openapi';
+import { isPathItemReference } from './functions/oasStructure.ts';
+import { isObject } from './model.ts';
+import type { Resolution } from './resolver.ts';
+import type { IFunctionResult, RulesetFunction } from './spectral.ts';
+import { oas } from './spectral.ts';
+
+const spectralStructure = oas.rules['oas3-schema'].then.function as RulesetFunction<unknown, unknown>;
+
+/** Where an object of each kind sits in the document it is validated in. */
+const PLACES: Readonly<Record<string, (name: string) => string[]>> = {
+  response: (name) => ['components', 'responses', name],
+  parameter: (name) => ['components', 'parameters', name],
+  header: (name) => ['components', 'headers', name],
+  'request-body': (name) => ['components', 'requestBodies', name],
+  'path-item': (name) => ['paths', `/${name}`],
+};
+
+export interface FragmentProblem {
+  readonly source: string;
+  readonly path: readonly string[];
+  readonly message: string;
+}
+
+/**
+ * The structural problems of every object in another file that a `$ref` of an OpenAPI 3 description
+ * reaches, each where it is written. `formats`: the entry's, which say which schema applies.
+ */
+export async function fragmentStructureProblems(
+  resolution: Resolution,
+  entry: string,
+  openapi: string,
+  formats: unknown,
+): Promise<FragmentProblem[]> {
+  const fragments: { source: string; at: string[]; place: string[] }[] = [];
+  const wrapper: JsonObject = { openapi, info: { title: 'fragments', version: '0' }, paths: {} };
+  const seen = new Set<string>();
+  for (const reference of resolution.followed) {
+    if (reference.file === entry) continue;
+    const key = `${reference.file}#${reference.pointer}`;
+    const kind = fragmentKindAt(reference.path);
+    const place = kind ? PLACES[kind] : undefined;
+    if (seen.has(key) || !place) continue;
+    seen.add(key);
+    const at = pointerTokens(reference.pointer);
+    const value = at.reduce<unknown>(
+      (node, token) => (Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined),
+      resolution.data.get(reference.file),
+    );
+    // A `$ref` to a `$ref` is judged where the chain ends; a path item that is a `$ref` is held to what
+    // may be beside it, as in the entry (oasStructure).
+    if (
+      !isObject(value) ||
+      (typeof value.$ref === 'string' && (kind !== 'path-item' || isPathItemReference(value)))
+    )
+      continue;
+    const where = place(`f${fragments.length}`);
+    let holder = wrapper;
+    for (const token of where.slice(0, -1)) {
+      if (!isObject(holder[token])) holder[token] = {};
+      holder = holder[token] as JsonObject;
+    }
+    holder[where.at(-1) as string] = value;
+    fragments.push({ source: reference.file, at, place: where });
+  }
+  if (fragments.length === 0) return [];
+  const results = ((await spectralStructure(wrapper, null, {
+    document: { formats },
+  } as unknown as Parameters<typeof spectralStructure>[2])) ?? []) as IFunctionResult[];
+  const problems: FragmentProblem[] = [];
+  for (const result of results) {
+    const path = (result.path ?? []).map((token) => String(token).replace(/~1/g, '/').replace(/~0/g, '~'));
+    const fragment = fragments.find(({ place }) => place.every((token, i) => path[i] === token));
+    if (!fragment) continue;
+    // The message names the object by the key it had here; it is named by the one it has in its file.
+    const placed = `"${fragment.place.at(-1)}"`;
+    const named = `"${fragment.at.at(-1) ?? fragment.source}"`;
+    problems.push({
+      source: fragment.source,
+      path: [...fragment.at, ...path.slice(fragment.place.length)],
+      message: result.message.split(placed).join(named),
+    });
+  }
+  return problems;
+}
