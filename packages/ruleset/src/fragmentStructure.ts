@@ -13,8 +13,10 @@ import { oas } from './spectral.ts';
 
 const spectralStructure = oas.rules['oas3-schema'].then.function as RulesetFunction<unknown, unknown>;
 
+type Place = (name: string) => string[];
+
 /** Where an object of each kind sits in the document it is validated in. */
-const PLACES: Readonly<Record<string, (name: string) => string[]>> = {
+const PLACES: Readonly<Record<string, Place>> = {
   response: (name) => ['components', 'responses', name],
   parameter: (name) => ['components', 'parameters', name],
   header: (name) => ['components', 'headers', name],
@@ -38,16 +40,13 @@ export async function fragmentStructureProblems(
   openapi: string,
   formats: unknown,
 ): Promise<FragmentProblem[]> {
-  const fragments: { source: string; at: string[]; place: string[] }[] = [];
-  const wrapper: JsonObject = { openapi, info: { title: 'fragments', version: '0' }, paths: {} };
-  const seen = new Set<string>();
+  const candidates = new Map<string, { source: string; at: string[]; value: JsonObject; place: Place }>();
   for (const reference of resolution.followed) {
     if (reference.file === entry) continue;
     const key = `${reference.file}#${reference.pointer}`;
     const kind = fragmentKindAt(reference.path);
     const place = kind ? PLACES[kind] : undefined;
-    if (seen.has(key) || !place) continue;
-    seen.add(key);
+    if (candidates.has(key) || !place) continue;
     const at = pointerTokens(reference.pointer);
     const value = at.reduce<unknown>(
       (node, token) => (Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined),
@@ -60,6 +59,27 @@ export async function fragmentStructureProblems(
       (typeof value.$ref === 'string' && (kind !== 'path-item' || isPathItemReference(value)))
     )
       continue;
+    candidates.set(key, { source: reference.file, at, value, place });
+  }
+  // What lies inside another one is validated with it, once: a path item's responses, say. Sorted by file
+  // and place, everything inside one comes right after it.
+  const order = (c: { source: string; at: string[] }) => `${c.source}\u0000${c.at.join('\u0000')}`;
+  const sorted = [...candidates.values()].sort((a, b) =>
+    order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0,
+  );
+  const chosen: typeof sorted = [];
+  for (const candidate of sorted) {
+    const last = chosen.at(-1);
+    const within =
+      last !== undefined &&
+      last.source === candidate.source &&
+      last.at.length < candidate.at.length &&
+      last.at.every((token, i) => candidate.at[i] === token);
+    if (!within) chosen.push(candidate);
+  }
+  const fragments: { source: string; at: string[]; place: string[] }[] = [];
+  const wrapper: JsonObject = { openapi, info: { title: 'fragments', version: '0' }, paths: {} };
+  for (const { source, at, value, place } of chosen) {
     const where = place(`f${fragments.length}`);
     let holder = wrapper;
     for (const token of where.slice(0, -1)) {
@@ -67,7 +87,7 @@ export async function fragmentStructureProblems(
       holder = holder[token] as JsonObject;
     }
     holder[where.at(-1) as string] = value;
-    fragments.push({ source: reference.file, at, place: where });
+    fragments.push({ source, at, place: where });
   }
   if (fragments.length === 0) return [];
   const results = ((await spectralStructure(wrapper, null, {

@@ -446,8 +446,20 @@ describe('the structure of what other files hold', () => {
   it('holds a parameter, a response and a path item in other files to the OpenAPI schema, at their lines', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'conform-structure-'));
     const files = {
-      'openapi.yaml':
-        'openapi: 3.1.0\ninfo: {title: T, version: 1.0.0}\npaths:\n  /a:\n    $ref: "paths.yaml#/a"\n',
+      // /b takes in a response that lies inside /a's path item: it is judged once, with the path item.
+      'openapi.yaml': [
+        'openapi: 3.1.0',
+        'info: {title: T, version: 1.0.0}',
+        'paths:',
+        '  /a:',
+        '    $ref: "paths.yaml#/a"',
+        '  /b:',
+        '    get:',
+        '      operationId: getB',
+        '      responses:',
+        '        "404": {$ref: "paths.yaml#/a/get/responses/404"}',
+        '',
+      ].join('\n'),
       'paths.yaml': [
         'a:',
         '  get:',
@@ -456,6 +468,7 @@ describe('the structure of what other files hold', () => {
         '    parameters: [{$ref: "shared.yaml#/components/parameters/Q"}]',
         '    responses:',
         '      "200": {$ref: "shared.yaml#/components/responses/Ok"}',
+        '      "404": {content: {application/problem+json: {schema: {type: object}}}}',
         '',
       ].join('\n'),
       'shared.yaml': [
@@ -475,6 +488,12 @@ describe('the structure of what other files hold', () => {
       structure.map((f) => [f.location.source, f.location.line, f.location.jsonPath, f.message]),
     ).toEqual([
       ['paths.yaml', 2, '$.a.get', '"get" property must not have unevaluated properties'],
+      [
+        'paths.yaml',
+        8,
+        "$.a.get.responses['404']",
+        '"404" property must have required property "description"',
+      ],
       [
         'shared.yaml',
         3,
