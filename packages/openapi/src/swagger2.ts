@@ -333,6 +333,8 @@ interface Conversion {
  */
 export class SwaggerFragments {
   readonly #conversions = new Map<string, Conversion[]>();
+  /** Each converted target, by `<file>#<pointer>`. */
+  readonly #converted = new Map<string, unknown>();
   /** Bytes of every target converted so far: targets nested in targets are converted once each. */
   #convertedBytes = 0;
   readonly #produces: readonly string[];
@@ -390,12 +392,18 @@ export class SwaggerFragments {
       const conversions = this.#conversions.get(target.file) ?? [];
       this.#conversions.set(target.file, conversions);
       conversions.push({ at: pointerTokens(target.pointer), locations: converted.locations });
+      this.#converted.set(`${target.file}#${target.pointer}`, converted.value);
       return converted.value;
     } catch {
       // What cannot be converted is judged as written: the rules say what is wrong with it.
       return undefined;
     }
   };
+
+  /** The target at `pointer` in `file` as converted to OpenAPI 3.1; undefined when it was not converted. */
+  convertedAt(file: string, pointer: string): unknown {
+    return this.#converted.get(`${file}#${pointer}`);
+  }
 
   /**
    * Where a place in `file` was written, when it lies in a converted target (the innermost); undefined when

@@ -31,14 +31,17 @@ export interface FragmentProblem {
 }
 
 /**
- * The structural problems of every object in another file that a `$ref` of an OpenAPI 3 description
- * reaches, each where it is written. `formats`: the entry's, which say which schema applies.
+ * The structural problems of every object in another file that a `$ref` of a description reaches, each
+ * where it is in that file. `formats`: the entry's, which say which schema applies.
  */
 export async function fragmentStructureProblems(
   resolution: Resolution,
   entry: string,
   openapi: string,
   formats: unknown,
+  /** What is judged of a target: as written, unless the description's files were converted (Swagger 2.0). */
+  judgedAt: (file: string, pointer: string, written: unknown) => unknown = (_file, _pointer, written) =>
+    written,
 ): Promise<FragmentProblem[]> {
   const candidates = new Map<string, { source: string; at: string[]; value: JsonObject; place: Place }>();
   for (const reference of resolution.followed) {
@@ -48,10 +51,11 @@ export async function fragmentStructureProblems(
     const place = kind ? PLACES[kind] : undefined;
     if (candidates.has(key) || !place) continue;
     const at = pointerTokens(reference.pointer);
-    const value = at.reduce<unknown>(
+    const written = at.reduce<unknown>(
       (node, token) => (Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined),
       resolution.data.get(reference.file),
     );
+    const value = judgedAt(reference.file, reference.pointer, written);
     // A `$ref` to a `$ref` is judged where the chain ends; a path item that is a `$ref` is held to what
     // may be beside it, as in the entry (oasStructure).
     if (

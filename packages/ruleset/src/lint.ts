@@ -143,7 +143,7 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
   const judged = [
     ...results,
     ...referenceResults(resolver.resolution, ruleset, document, referred),
-    ...(swagger ? [] : await structureResults(resolver.resolution, ruleset, document, openapi, referred)),
+    ...(await structureResults(resolver.resolution, ruleset, document, openapi, referred, fragments)),
   ];
   const cwd = options.cwd ?? process.cwd();
   const findings = toFindings(
@@ -227,10 +227,19 @@ async function structureResults(
   entry: SpectralDocument,
   openapi: string,
   files: ReferredFiles,
+  fragments: SwaggerFragments | undefined,
 ): Promise<IRuleResult[]> {
   const rule = ruleset.rules[STRUCTURE_RULE];
   if (!rule?.enabled || typeof rule.severity !== 'number' || rule.severity < 0 || !entry.source) return [];
-  const problems = await fragmentStructureProblems(resolution, entry.source, openapi, entry.formats);
+  // A Swagger 2.0 description's files are judged as converted, and only what was converted (the
+  // findings are mapped back to the Swagger lines with the rest).
+  const problems = await fragmentStructureProblems(
+    resolution,
+    entry.source,
+    openapi,
+    entry.formats,
+    fragments ? (file, pointer) => fragments.convertedAt(file, pointer) : undefined,
+  );
   return problems.map((problem) => ({
     code: STRUCTURE_RULE,
     message: problem.message,

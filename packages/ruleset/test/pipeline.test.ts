@@ -333,6 +333,33 @@ describe('Swagger 2.0 split over several files', () => {
     ]);
   });
 
+  it('holds what the shared files hold to the OpenAPI schema, as converted, at their Swagger lines', async () => {
+    const broken = common
+      .replace(
+        '  id: {name: id, in: path, required: true, type: string}',
+        '  id: {name: id, in: paht, required: true, type: string}',
+      )
+      .replace('    description: Not found.', '    x-note: no description');
+    const result = await lintSplit('application/problem+json', undefined, broken);
+    const structure = result.findings.filter((f) => f.checkId === 'oas3-schema');
+    expect(
+      structure.map((f) => [f.location.source, f.location.line, f.location.jsonPath, f.message]),
+    ).toEqual([
+      [
+        'common.yaml',
+        2,
+        '$.parameters.id.in',
+        expect.stringMatching(/^"in" property must be equal to one of .*Did you mean "path"\?$/),
+      ],
+      [
+        'common.yaml',
+        18,
+        '$.responses.NotFound',
+        '"NotFound" property must have required property "description"',
+      ],
+    ]);
+  });
+
   it('makes a body parameter written in a shared file the request body of the operation naming it', async () => {
     const result = await lintSplit('application/problem+json', 'application/xml');
     const xml = result.findings.filter((f) => f.checkId === 'open-standards-media-types');
