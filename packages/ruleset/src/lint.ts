@@ -114,6 +114,8 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
   const openapi = assertOpenApi3(document.data, source);
   let ruleset: InstanceType<typeof Ruleset>;
   let results: IRuleResult[];
+  let referred: ReferredFiles;
+  let structure: IRuleResult[];
   // The files a Swagger 2.0 description refers to are Swagger 2.0 too, and are converted as it was.
   const fragments =
     swagger && isObject(written.data) ? new SwaggerFragments(source, written.data) : undefined;
@@ -132,6 +134,8 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
     const spectral = new Spectral({ resolver: resolver as unknown as SpectralResolver });
     spectral.setRuleset(ruleset);
     results = await spectral.run(document);
+    referred = new ReferredFiles(resolver.resolution);
+    structure = await structureResults(resolver.resolution, ruleset, document, openapi, referred, fragments);
   } catch (error) {
     if (error instanceof NonStringReference) throw nonStringReferenceError(error, written, source);
     if (error instanceof DocumentError || isStackOverflow(error)) throw error;
@@ -139,11 +143,10 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
       `${source}: the linter itself failed (${describeError(error)}). This is a fault in Council Conform, not in the description: please report it with the file.`,
     );
   }
-  const referred = new ReferredFiles(resolver.resolution);
   const judged = [
     ...results,
     ...referenceResults(resolver.resolution, ruleset, document, referred),
-    ...(await structureResults(resolver.resolution, ruleset, document, openapi, referred, fragments)),
+    ...structure,
   ];
   const cwd = options.cwd ?? process.cwd();
   const findings = toFindings(
