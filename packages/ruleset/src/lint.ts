@@ -8,6 +8,7 @@ import {
   type DocumentText,
   isSwagger2,
   parseDocument,
+  pointerTokens,
   readDocumentText,
   resolvePointer,
   SwaggerFragments,
@@ -16,6 +17,7 @@ import {
 import { FastJsonParser } from './fastJson.ts';
 import { countSeverities, type LintFinding, type LintResult, type RuleSummary } from './findings.ts';
 import { fragmentStructureProblems } from './fragmentStructure.ts';
+import { componentNameProblem, componentSectionOf } from './functions/componentNames.ts';
 import { isObject, type JsonPath } from './model.ts';
 import { LinearResolver, NonStringReference, type Resolution } from './resolver.ts';
 import { ENGINE_CODES, type Severity } from './rules.ts';
@@ -147,6 +149,7 @@ async function lintWithinLimits(text: string, source: string, options: LintOptio
     ...results,
     ...referenceResults(resolver.resolution, ruleset, document, referred),
     ...structure,
+    ...componentNameResults(resolver.resolution, ruleset, document, referred, swagger !== undefined),
   ];
   const cwd = options.cwd ?? process.cwd();
   const findings = toFindings(
@@ -222,6 +225,39 @@ function referenceResults(
 
 const CYCLE_RULE = 'open-api-no-ref-cycles';
 const STRUCTURE_RULE = 'oas3-schema';
+const NAMES_RULE = 'open-api-component-names';
+
+/** `open-api-component-names` for the components the description's `$ref`s take from other files. */
+function componentNameResults(
+  resolution: Resolution,
+  ruleset: InstanceType<typeof Ruleset>,
+  entry: SpectralDocument,
+  files: ReferredFiles,
+  swagger: boolean,
+): IRuleResult[] {
+  const rule = ruleset.rules[NAMES_RULE];
+  if (!rule?.enabled || typeof rule.severity !== 'number' || rule.severity < 0) return [];
+  const seen = new Set<string>();
+  const results: IRuleResult[] = [];
+  for (const reference of resolution.followed) {
+    const key = `${reference.file}#${reference.pointer}`;
+    if (reference.file === entry.source || seen.has(key)) continue;
+    seen.add(key);
+    const tokens = pointerTokens(reference.pointer);
+    const section = componentSectionOf(tokens, swagger);
+    const message = section ? componentNameProblem(section, tokens.at(-1) as string) : undefined;
+    if (!message) continue;
+    results.push({
+      code: NAMES_RULE,
+      message,
+      path: tokens,
+      severity: rule.severity as IRuleResult['severity'],
+      source: reference.file,
+      range: rangeIn(reference.file, tokens, entry, files),
+    });
+  }
+  return results;
+}
 
 /** `oas3-schema` for what the description's `$ref`s reach in other files (see fragmentStructure.ts). */
 async function structureResults(

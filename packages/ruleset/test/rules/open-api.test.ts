@@ -179,6 +179,15 @@ testRule('open-api-component-names', [
     errors: [{ path: ['components', 'schemas', 'Feature<Geometry,Properties>'] }],
   },
   {
+    // Split over files (see rule-tester), it is named in the shared file and must fail there too.
+    name: 'a schema named with angle brackets that a property takes in fails',
+    document: withChange((d) => {
+      d.components.schemas['Feature<Geometry>'] = { type: 'object' };
+      d.components.schemas.Record.properties.area = { $ref: '#/components/schemas/Feature<Geometry>' };
+    }),
+    errors: [{ path: ['components', 'schemas', 'Feature<Geometry>'] }],
+  },
+  {
     name: 'a schema under the non-standard components.definitions named with a space fails',
     document: withChange((d) => {
       d.components.definitions = { 'Street Report': { type: 'object' }, StreetReport_v2: { type: 'object' } };
