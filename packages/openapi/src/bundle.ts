@@ -160,6 +160,8 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
       else if (keyword && holdsData(key, value, at === 'example')) out[key] = structuredClone(value);
       else if (keyword && key === 'examples' && isObject(value))
         out[key] = await eachEntry(value, childTrail, () => 'example');
+      else if (keyword && key === 'discriminator' && isObject(value) && isObject(value.mapping))
+        out[key] = { ...value, mapping: await rewriteMapping(value.mapping, file, `${childTrail}/mapping`) };
       else
         out[key] = await rewrite(
           value,
@@ -167,6 +169,22 @@ export async function bundleDocument(entryLocation: string): Promise<BundleResul
           childTrail,
           keyword && NAME_MAPS.has(key) ? 'names' : undefined,
         );
+    }
+    return out;
+  };
+
+  /**
+   * A discriminator's mapping, whose values are `$ref`s written as plain strings (`pets.yaml#/…/Cat`) or
+   * schema names (`Cat`): the references are rewritten as every `$ref` is, so none names another file.
+   */
+  const rewriteMapping = async (mapping: JsonObject, file: string, trail: string): Promise<JsonObject> => {
+    const out: JsonObject = {};
+    for (const [name, target] of Object.entries(mapping)) {
+      const reference =
+        typeof target === 'string' && (target.includes('#') || /\.(ya?ml|json)$/i.test(target));
+      out[name] = reference
+        ? await rewriteRef(target as string, file, `${trail}/${escapePointerToken(name)}`)
+        : target;
     }
     return out;
   };

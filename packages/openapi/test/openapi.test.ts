@@ -205,6 +205,42 @@ describe('bundleDocument', () => {
     ]);
   });
 
+  it('rewrites a discriminator mapping that names schemas in other files, and keeps one that names a schema', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-bundle-'));
+    const pet = {
+      oneOf: [{ $ref: '#/components/schemas/Cat' }, { $ref: 'birds.json#/components/schemas/Bird' }],
+      discriminator: {
+        propertyName: 'kind',
+        mapping: { cat: '#/components/schemas/Cat', bird: 'birds.json#/components/schemas/Bird', dog: 'Dog' },
+      },
+    };
+    const kinded = (kind: string) => ({ type: 'object', properties: { kind: { const: kind } } });
+    await writeFile(
+      join(dir, 'pets.json'),
+      JSON.stringify({ components: { schemas: { Pet: pet, Cat: kinded('cat') } } }),
+    );
+    await writeFile(
+      join(dir, 'birds.json'),
+      JSON.stringify({ components: { schemas: { Bird: kinded('bird') } } }),
+    );
+    const entry = {
+      openapi: '3.1.0',
+      info: { title: 'T', version: '1.0.0' },
+      paths: {},
+      components: {
+        schemas: { Pets: { type: 'array', items: { $ref: 'pets.json#/components/schemas/Pet' } } },
+      },
+    };
+    await writeFile(join(dir, 'openapi.json'), JSON.stringify(entry));
+    const { document } = await bundleDocument(join(dir, 'openapi.json'));
+    expect(resolvePointer(document, '/components/schemas/Pet/discriminator/mapping')).toEqual({
+      cat: '#/components/schemas/Cat',
+      bird: '#/components/schemas/Bird',
+      dog: 'Dog',
+    });
+    expect(JSON.stringify(document)).not.toContain('.json#');
+  });
+
   it('bundles a Swagger 2.0 description into its own definitions, parameters and responses', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'conform-bundle-'));
     await writeFile(
