@@ -46,6 +46,7 @@ export {
   convertSwagger2,
   fragmentKindAt,
   isSwagger2,
+  nearestExisting,
   SwaggerFragments,
   withSharedBodyParameters,
 } from './swagger2.ts';

@@ -187,7 +187,7 @@ function pathItemPath(original: JsonObject, urlPath: string, rest: string[]): st
 }
 
 /** The longest prefix of a path that exists in the document, array indexes as numbers. */
-function nearestExisting(document: unknown, path: readonly string[]): (string | number)[] {
+export function nearestExisting(document: unknown, path: readonly string[]): (string | number)[] {
   const out: (string | number)[] = [];
   let node = document;
   for (const token of path) {

@@ -4,7 +4,7 @@
  * could pass what its bundle fails. Each such object a `$ref` reaches is held to the same schema here,
  * with the same precompiled validators, as the kind of object its `$ref` stands for.
  */
-import { fragmentKindAt, type JsonObject, pointerTokens } from '@council-conform/openapi';
+import { fragmentKindAt, type JsonObject, pointerTokens, resolvePointer } from '@council-conform/openapi';
 import { isPathItemReference } from './functions/oasStructure.ts';
 import { isObject } from './model.ts';
 import type { Resolution } from './resolver.ts';
@@ -51,10 +51,7 @@ export async function fragmentStructureProblems(
     const place = kind ? PLACES[kind] : undefined;
     if (candidates.has(key) || !place) continue;
     const at = pointerTokens(reference.pointer);
-    const written = at.reduce<unknown>(
-      (node, token) => (Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined),
-      resolution.data.get(reference.file),
-    );
+    const written = resolvePointer(resolution.data.get(reference.file), reference.pointer);
     const value = judgedAt(reference.file, reference.pointer, written);
     // A `$ref` to a `$ref` is judged where the chain ends; a path item that is a `$ref` is held to what
     // may be beside it, as in the entry (oasStructure).

@@ -7,6 +7,7 @@ import {
   DocumentError,
   type DocumentText,
   isSwagger2,
+  nearestExisting,
   parseDocument,
   pointerTokens,
   readDocumentText,
@@ -227,6 +228,26 @@ const CYCLE_RULE = 'open-api-no-ref-cycles';
 const STRUCTURE_RULE = 'oas3-schema';
 const NAMES_RULE = 'open-api-component-names';
 
+/** The severity a rule of the ruleset reports at, or undefined when it is off. */
+function severityOf(ruleset: InstanceType<typeof Ruleset>, id: string): IRuleResult['severity'] | undefined {
+  const rule = ruleset.rules[id];
+  return rule?.enabled && typeof rule.severity === 'number' && rule.severity >= 0
+    ? (rule.severity as IRuleResult['severity'])
+    : undefined;
+}
+
+/** A finding of ours about a place in the entry or a file it refers to, as Spectral reports its own. */
+function resultAt(
+  code: string,
+  severity: IRuleResult['severity'],
+  problem: { readonly source: string; readonly path: readonly string[]; readonly message: string },
+  entry: SpectralDocument,
+  files: ReferredFiles,
+): IRuleResult {
+  const { source, path, message } = problem;
+  return { code, message, path: [...path], severity, source, range: rangeIn(source, path, entry, files) };
+}
+
 /** `open-api-component-names` for the components the description's `$ref`s take from other files. */
 function componentNameResults(
   resolution: Resolution,
@@ -235,26 +256,19 @@ function componentNameResults(
   files: ReferredFiles,
   swagger: boolean,
 ): IRuleResult[] {
-  const rule = ruleset.rules[NAMES_RULE];
-  if (!rule?.enabled || typeof rule.severity !== 'number' || rule.severity < 0) return [];
+  const severity = severityOf(ruleset, NAMES_RULE);
+  if (severity === undefined) return [];
   const seen = new Set<string>();
   const results: IRuleResult[] = [];
   for (const reference of resolution.followed) {
     const key = `${reference.file}#${reference.pointer}`;
     if (reference.file === entry.source || seen.has(key)) continue;
     seen.add(key);
-    const tokens = pointerTokens(reference.pointer);
-    const section = componentSectionOf(tokens, swagger);
-    const message = section ? componentNameProblem(section, tokens.at(-1) as string) : undefined;
-    if (!message) continue;
-    results.push({
-      code: NAMES_RULE,
-      message,
-      path: tokens,
-      severity: rule.severity as IRuleResult['severity'],
-      source: reference.file,
-      range: rangeIn(reference.file, tokens, entry, files),
-    });
+    const path = pointerTokens(reference.pointer);
+    const section = componentSectionOf(path, swagger);
+    const message = section ? componentNameProblem(section, path.at(-1) as string) : undefined;
+    if (message)
+      results.push(resultAt(NAMES_RULE, severity, { source: reference.file, path, message }, entry, files));
   }
   return results;
 }
@@ -268,8 +282,8 @@ async function structureResults(
   files: ReferredFiles,
   fragments: SwaggerFragments | undefined,
 ): Promise<IRuleResult[]> {
-  const rule = ruleset.rules[STRUCTURE_RULE];
-  if (!rule?.enabled || typeof rule.severity !== 'number' || rule.severity < 0 || !entry.source) return [];
+  const severity = severityOf(ruleset, STRUCTURE_RULE);
+  if (severity === undefined || !entry.source) return [];
   // A Swagger 2.0 description's files are judged as converted, and only what was converted (the
   // findings are mapped back to the Swagger lines with the rest).
   const problems = await fragmentStructureProblems(
@@ -279,14 +293,7 @@ async function structureResults(
     entry.formats,
     fragments ? (file, pointer) => fragments.convertedAt(file, pointer) : undefined,
   );
-  return problems.map((problem) => ({
-    code: STRUCTURE_RULE,
-    message: problem.message,
-    path: [...problem.path],
-    severity: rule.severity as IRuleResult['severity'],
-    source: problem.source,
-    range: rangeIn(problem.source, problem.path, entry, files),
-  }));
+  return problems.map((problem) => resultAt(STRUCTURE_RULE, severity, problem, entry, files));
 }
 
 /**
@@ -368,31 +375,18 @@ function mapToSwagger(
           ? fragments?.originalPathIn(
               file,
               result.path.map(String),
-              (path) => nearestWritten(document.data, path).length === path.length,
+              (path) => nearestExisting(document.data, path).length === path.length,
             )
           : undefined;
       if (!original || !document) return result;
       // The nearest place that was written: a converted place may have no line of its own.
-      const path = nearestWritten(document.data, original);
+      const path = nearestExisting(document.data, original).map(String);
       return { ...result, path, range: document.getRangeForJsonPath?.(path, true) ?? result.range };
     }
     const path = swagger.originalPathOf(result.path);
     const range = written.getRangeForJsonPath?.(path, true) ?? result.range;
     return { ...result, path, range };
   });
-}
-
-/** The longest start of `path` that exists in `data`. */
-function nearestWritten(data: unknown, path: readonly string[]): string[] {
-  const out: string[] = [];
-  let node = data;
-  for (const token of path) {
-    const next = Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined;
-    if (next === undefined || (isObject(node) && !Object.hasOwn(node, token))) break;
-    out.push(token);
-    node = next;
-  }
-  return out;
 }
 
 function nonStringReferenceError(
