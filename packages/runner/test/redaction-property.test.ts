@@ -13,6 +13,7 @@ import {
 } from '../src/index.ts';
 import { HOSTILE_REFERENCE, PERSONAL_FIELDS } from './hostile/reference.ts';
 import { type Handler, type HostileSupplier, json, startHostileSupplier } from './hostile/server.ts';
+import { seededRandom as random } from './support.ts';
 
 /**
  * A property over many generated runs: whatever a supplier echoes back, and wherever, no secret the runner was
@@ -22,17 +23,6 @@ import { type Handler, type HostileSupplier, json, startHostileSupplier } from '
  */
 const SEED = 0x5eed_2026;
 const RUNS = 100;
-
-/** mulberry32: small, seeded, good enough to draw test cases from. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Draw {
   private readonly next: () => number;

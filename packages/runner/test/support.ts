@@ -62,3 +62,14 @@ export function loopbackHttp(serverUrl: string) {
     tokenFor: async () => undefined,
   });
 }
+
+/** mulberry32: small, seeded, good enough to draw test cases from. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
