@@ -374,4 +374,19 @@ describe('operations and validation', () => {
     const broken = { ...document, info: { title: 'no version' } };
     expect((await validateOpenApiStructure(broken)).length).toBeGreaterThan(0);
   });
+
+  it('judges each document on its own when documents are validated side by side', async () => {
+    const { document } = await bundleDocument(fixture('entry.yaml'));
+    const broken = { ...document, info: { title: 'no version' } };
+    const swagger = {
+      swagger: '2.0',
+      info: { title: 'S', version: '1' },
+      paths: { '/x': 'not a path item' },
+    };
+    const verdicts = await Promise.all(
+      [document, broken, document, swagger, document].map((d) => validateOpenApiStructure(d)),
+    );
+    expect(verdicts.map((problems) => problems.length > 0)).toEqual([false, true, false, true, false]);
+    expect(verdicts[1]?.map((p) => p.message).join('\n')).toMatch(/version/);
+  });
 });
