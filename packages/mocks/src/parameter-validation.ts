@@ -1,4 +1,4 @@
-import { createSchemaValidator, type JsonObject, resolvePointer } from '@council-conform/openapi';
+import { type JsonObject, referenceSchemaValidator, resolvePointer } from '@council-conform/openapi';
 import type { FaultId } from './faults.ts';
 import { PROBLEM, problemResponse } from './problems.ts';
 import { matchRoute, type Route } from './routes.ts';
@@ -70,7 +70,7 @@ export function withParameterValidation(
   basePath: string,
   faults: ReadonlySet<FaultId>,
 ): (request: Request, info?: MockClientInfo) => Promise<Response> {
-  const validator = createSchemaValidator(document, { patterns: 'trusted' });
+  const validator = referenceSchemaValidator(document);
   return async (request, info) => {
     const response = await handle(request, info);
     if (response.status < 200 || response.status >= 300 || request.method !== 'GET') return response;

@@ -3,9 +3,9 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
-  createSchemaValidator,
   isPublicOperation,
   type JsonObject,
+  referenceSchemaValidator,
   resolvePointer,
   type SchemaValidator,
 } from '@council-conform/openapi';
@@ -209,7 +209,7 @@ export async function createMockSupplier(
   const rate = options.rateLimit ?? { limit: 50, windowMs: 1000 };
   const ttl = options.tokenTtlSeconds ?? 3600;
   const { document, profile } = spec;
-  const validator: SchemaValidator = createSchemaValidator(document, { patterns: 'trusted' });
+  const validator: SchemaValidator = referenceSchemaValidator(document);
   const features =
     options.features ??
     profile.operations.optional.filter((id) => id !== 'startImport' && id !== 'getImport');

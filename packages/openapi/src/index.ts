@@ -53,6 +53,7 @@ export {
 export {
   createSchemaValidator,
   type InstanceError,
+  referenceSchemaValidator,
   type SchemaValidator,
   type SchemaValidatorOptions,
 } from './validate.ts';

@@ -100,6 +100,24 @@ export function createSchemaValidator(
   };
 }
 
+const referenceValidators = new WeakMap<JsonObject, SchemaValidator>();
+
+/**
+ * The trusted validator of a reference document, one per document for the life of the process. A run's
+ * checks, and each mock supplier twice over, compiled the same reference's schemas again: about a tenth of
+ * a fault-matrix run's CPU, and again for every run a `conform worker` makes. Its schemas are the
+ * reference's own, so what it compiles is bounded by the document. The document must not change once it
+ * has a validator, as a loaded reference never does.
+ */
+export function referenceSchemaValidator(document: JsonObject): SchemaValidator {
+  let validator = referenceValidators.get(document);
+  if (!validator) {
+    validator = createSchemaValidator(document, { patterns: 'trusted' });
+    referenceValidators.set(document, validator);
+  }
+  return validator;
+}
+
 function rebaseRefs(node: unknown, base: string): unknown {
   if (Array.isArray(node)) return node.map((item) => rebaseRefs(item, base));
   if (node === null || typeof node !== 'object') return node;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createSchemaValidator,
   linearRegExp,
+  referenceSchemaValidator,
   repeatsARepeatingGroup,
   UnsafePatternError,
 } from '../src/index.ts';
@@ -94,5 +95,21 @@ describe('createSchemaValidator', () => {
     expect(() => createSchemaValidator(unsafe).validate('/components/schemas/Reference', 'a')).toThrow(
       UnsafePatternError,
     );
+  });
+});
+
+describe('referenceSchemaValidator', () => {
+  it('is one validator per reference document, trusting its patterns, and its own for another', () => {
+    const reference = {
+      openapi: '3.1.0',
+      components: { schemas: { Ward: { type: 'string', pattern: '^(?!x)(a|aa)+$' } } },
+    };
+    const validator = referenceSchemaValidator(reference);
+    expect(referenceSchemaValidator(reference)).toBe(validator);
+    // Trusted: JavaScript's own engine, which takes a look-ahead the linear engine refuses.
+    expect(validator.validate('/components/schemas/Ward', 'aaa')).toEqual([]);
+    const other = { ...reference, components: { schemas: { Ward: { type: 'integer' } } } };
+    expect(referenceSchemaValidator(other)).not.toBe(validator);
+    expect(referenceSchemaValidator(other).validate('/components/schemas/Ward', 'aaa')).toHaveLength(1);
   });
 });

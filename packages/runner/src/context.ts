@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createSchemaValidator,
   type JsonObject,
   listOperations,
   parseDocument,
+  referenceSchemaValidator,
 } from '@council-conform/openapi';
 import { HarnessError, type HarnessHttp, type HarnessResponse, isLoopback, requestUrl } from './http.ts';
 import { linkTarget, resolveLink } from './links.ts';
@@ -113,7 +113,7 @@ export function createRunContext(
       scratch = undefined;
     },
     // The reference is the project's own: its patterns are trusted (see SchemaValidatorOptions).
-    referenceValidator: createSchemaValidator(reference.document, { patterns: 'trusted' }),
+    referenceValidator: referenceSchemaValidator(reference.document),
     supplierDescription,
     crawl,
     recordsRead,
