@@ -7,7 +7,8 @@ import { listSpecIds, loadSpec } from '@council-conform/specs';
 import { createRng } from '@council-conform/synthetic-data';
 import { describe, expect, it } from 'vitest';
 import { generateFromSchema, jsonBodySchema } from '../src/support/request-bodies.ts';
-import { holdsAsSent, tagOf } from '../src/support/write-workflow.ts';
+import { holdsAsSent } from '../src/support/write-steps.ts';
+import { tagOf } from '../src/support/write-workflow.ts';
 
 describe('bodies generated from the request schemas', () => {
   it('are valid for every create and update a profile lists', async () => {
