@@ -41,8 +41,7 @@ interface Created {
 interface Updated {
   /** The body built for the update, sent or not (the second tenant sends it again). */
   readonly body?: JsonObject;
-  /** Set once the update was answered with a 2xx naming its record. */
-  readonly sent?: JsonObject;
+  /** Set once the update was answered with a 2xx naming its record: `body` is then what it holds. */
   readonly recordId?: string;
   readonly read?: JsonObject;
 }
@@ -288,7 +287,7 @@ export class WriteChain {
         `${update.operation} answered ${answer.status}${answer.status < 300 ? ` naming no ${target.id} id` : ''}`,
         ids,
       );
-      return { body, sent: body };
+      return { body };
     }
     if (update.recordedIn) this.written.push(`${target.id} ${recordId}`);
     const again = await readRecordById(
@@ -319,7 +318,7 @@ export class WriteChain {
         : `after ${update.operation}: ${problems.join('; ')}`,
       ids,
     );
-    return { body, sent: body, recordId, ...(read ? { read } : {}) };
+    return { body, recordId, ...(read ? { read } : {}) };
   }
 
   /** A fresh export holds the record as the API reads it, and the update. */
@@ -370,16 +369,16 @@ export class WriteChain {
         ),
       );
     const update = writes.update;
-    if (update && updated.recordId !== undefined && updated.sent) {
+    if (update && updated.recordId !== undefined && updated.body) {
       const target = update.recordedIn ? datasetById(ctx, update.recordedIn.dataset) : dataset;
       const record = update.recordedIn && target ? await find(target, updated.recordId) : exported;
-      const names = comparable(ctx, target?.schema ?? dataset.schema, updated.sent, [
+      const names = comparable(ctx, target?.schema ?? dataset.schema, updated.body, [
         ...update.send,
         writes.tagField,
       ]);
       if (record)
         problems.push(
-          ...differences(record, updated.sent, heldAsSent(updated.read, updated.sent, names)).map(
+          ...differences(record, updated.body, heldAsSent(updated.read, updated.body, names)).map(
             (d) => `the update is not in the export as written: ${d}`,
           ),
         );
