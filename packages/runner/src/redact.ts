@@ -38,12 +38,14 @@ export class Redactor {
   addSecret(secret: string | undefined): void {
     // Short values would scrub ordinary text; real secrets and tokens are long.
     if (!secret || secret.length < 6) return;
-    this.marks = undefined;
+    const known = this.secrets.size;
     this.secrets.add(secret);
     // A server echoing it in a URL or inside a JSON string sends it encoded or escaped: those forms too.
     this.secrets.add(encodeURIComponent(secret));
     this.secrets.add(new URLSearchParams({ s: secret }).toString().slice(2));
     this.secrets.add(JSON.stringify(secret).slice(1, -1));
+    // A value learnt again (on every link that carries it) adds nothing: secretMarks keeps its pattern.
+    if (this.secrets.size !== known) this.marks = undefined;
   }
 
   /**
