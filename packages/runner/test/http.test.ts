@@ -5,6 +5,8 @@ import { createHarnessHttp, HarnessError, parseRetryAfter, REDACTED, Redactor } 
 import { json, serve } from './support.ts';
 
 const SECRET_TOKEN = 'tok-0123456789abcdef';
+/** A 1 MiB body that says where each of its bytes belongs: byte i is i * 7 mod 251. */
+const PIECES = Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => (i * 7) % 251));
 let server: Awaited<ReturnType<typeof serve>>;
 let other: Awaited<ReturnType<typeof serve>>;
 let limited = 0;
@@ -50,6 +52,25 @@ beforeAll(async () => {
     '/gzip-corrupt': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
       res.end('{"this is": "not gzip"}');
+    },
+    '/pieces': (_req, res) => {
+      // Sixty-four 16 KiB pieces, a few written at a time, so that the body arrives as many chunks.
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(PIECES.length),
+      });
+      let at = 0;
+      const more = () => {
+        for (let i = 0; i < 4 && at < PIECES.length; i++, at += 16 * 1024)
+          res.write(PIECES.subarray(at, at + 16 * 1024));
+        if (at < PIECES.length) setTimeout(more, 1);
+        else res.end();
+      };
+      more();
+    },
+    '/gzipped-pieces': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-encoding': 'gzip' });
+      res.end(gzipSync(PIECES));
     },
     '/not-json': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -187,6 +208,55 @@ describe('the harness HTTP client', () => {
     expect(result.status).toBe(200);
     expect(Buffer.concat(chunks).toString()).toBe('{"ok":true}');
     expect(result.bytes).toBe(11);
+  });
+
+  it.each([
+    ['as it came', '/pieces'],
+    ['once its gzip encoding is undone', '/gzipped-pieces'],
+  ])(
+    'hands a slow reader one chunk at a time, in order, and returns only once it has read the last (%s)',
+    async (_how, url) => {
+      const chunks: Buffer[] = [];
+      let reading = 0;
+      let mostAtOnce = 0;
+      const result = await client({ maxResponseBytes: 4 * 1024 * 1024 }).download({ url }, async (chunk) => {
+        reading += 1;
+        mostAtOnce = Math.max(mostAtOnce, reading);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        chunks.push(chunk);
+        reading -= 1;
+      });
+      expect(result.status).toBe(200);
+      expect(result.bytes).toBe(PIECES.length);
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(mostAtOnce).toBe(1);
+      expect(Buffer.concat(chunks).equals(PIECES)).toBe(true);
+    },
+  );
+
+  it.each([
+    [
+      'throws',
+      (error: Error) => () => {
+        throw error;
+      },
+    ],
+    ['rejects', (error: Error) => () => Promise.reject(error)],
+  ])('passes on, as it is, the error of a reader that %s, and reads no further', async (_how, reader) => {
+    const own = new Error('the reader gave up');
+    let calls = 0;
+    const fail = reader(own);
+    const http = client({ maxResponseBytes: 4 * 1024 * 1024 });
+    const outcome = http.download({ url: '/pieces' }, () => {
+      calls += 1;
+      if (calls === 3) return fail();
+    });
+    await expect(outcome).rejects.toBe(own);
+    const callsWhenFailed = calls;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toBe(callsWhenFailed);
+    // The client is still good for the next request.
+    expect((await http.request({ url: '/ok' })).status).toBe(200);
   });
 });
 
