@@ -15,7 +15,7 @@
  *     runner's real HTTP client, against the benchmark's export server; only analyseExport is timed, once
  *     the API listing its fidelity sample comes from has been read, as a run's earlier checks read it), then
  *     the two bounds again in reverse order: each bound's figure is the mean of its two, so that neither
- *     path gains from going later.
+ *     path gains from going later. Each timed stretch starts after a full garbage collection.
  *   stream <target-url> <spec-id> <expected-records>
  *     Peak memory: the production path alone in a fresh process, so that VmHWM is its own; its time is
  *     reported too, cold, as a one-off run of the checks would see it.
@@ -35,6 +35,17 @@ import { analyseExport, fidelityIds, runExport } from '../src/support/export.ts'
 
 /** Records the validator sees before the pair's timings: enough for V8 to optimise it, as a crawl would. */
 const WARM_UP_RECORDS = 20_000;
+
+/**
+ * A full garbage collection before each timed stretch, so that none pays for collecting what the one before
+ * it left: the bound over decoded lines holds 16 MiB of strings at a time, and the production path is timed
+ * straight after the bounds.
+ */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the worker with --expose-gc, as bench/export-validation.ts does');
+  gc();
+}
 
 /** User and system CPU time of this process, in milliseconds. */
 const cpuMillis = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
@@ -96,6 +107,7 @@ async function timedAnalysis(ctx: RunContext & { close(): void }, expected: numb
   const fidelityStarted = performance.now();
   await fidelityIds(ctx);
   const fidelityMs = performance.now() - fidelityStarted;
+  collectGarbage();
   const rssBefore = peakRss();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -149,6 +161,7 @@ type BoundKind = 'records' | 'bytes';
  * SHA-256, which must equal the production path's.
  */
 function lowerBound(kind: BoundKind, path: string, validate: (record: unknown) => boolean) {
+  collectGarbage();
   const fd = openSync(path, 'r');
   const block = Buffer.allocUnsafe(16 * 1024 * 1024);
   const hash = createHash('sha256');

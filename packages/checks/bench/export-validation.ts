@@ -35,8 +35,12 @@ const median = (values: number[]) => {
 };
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 
-/** Runs per size; the figures are medians over them. At 1M records a run takes about a minute on 2 cores. */
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/**
+ * Runs per size; the figures are medians over them. Five below 1M records, where a run takes seconds and the
+ * ratio moves most between runs (0.62 to 0.99 at 10k on 2026-12-08, the same code each time); three at 1M,
+ * where a run takes one to three minutes on 2 cores. BENCH_RUNS sets one count for every size.
+ */
+const runsFor = (records: number) => Number(process.env.BENCH_RUNS ?? (records >= 1_000_000 ? 3 : 5));
 /** After this long on one size's runs, it gets no more (at least one): on a loaded machine 1M takes many minutes a run. */
 const SIZE_BUDGET_MS = Number(process.env.BENCH_SIZE_BUDGET_S ?? 600) * 1000;
 const TARGET_RATIO = 0.8;
@@ -224,10 +228,15 @@ const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 function worker(args: string[]): Promise<Record<string, number>> {
   return new Promise((done, fail) => {
     const flags = process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...flags, '--import', 'tsx', workerScript, ...args], {
-      cwd: packageDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // --expose-gc: the worker collects garbage before each timed stretch.
+    const child = spawn(
+      process.execPath,
+      [...flags, '--expose-gc', '--import', 'tsx', workerScript, ...args],
+      {
+        cwd: packageDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -312,13 +321,14 @@ try {
       csvRow,
     );
     process.stdout.write(
-      `\n${records} records: NDJSON ${(ndjson.bytes / MiB).toFixed(1)} MiB, CSV ${(csv.bytes / MiB).toFixed(1)} MiB, generated in ${((performance.now() - started) / 1000).toFixed(1)} s; up to ${RUNS} run(s)\n`,
+      `\n${records} records: NDJSON ${(ndjson.bytes / MiB).toFixed(1)} MiB, CSV ${(csv.bytes / MiB).toFixed(1)} MiB, generated in ${((performance.now() - started) / 1000).toFixed(1)} s; up to ${runsFor(records)} run(s)\n`,
     );
     started = performance.now();
     const pairs: Record<string, number>[] = [];
     const fresh: Record<string, number>[] = [];
     const csvStreamed: Record<string, number>[] = [];
-    for (let run = 0; run < RUNS && (run === 0 || performance.now() - started < SIZE_BUDGET_MS); run++) {
+    const runs = runsFor(records);
+    for (let run = 0; run < runs && (run === 0 || performance.now() - started < SIZE_BUDGET_MS); run++) {
       served = { file: ndjson, format: 'ndjson', records };
       pairs.push(await worker(['pair', target, ndjson.path, spec.id, String(records)]));
       fresh.push(await worker(['stream', target, spec.id, String(records)]));
@@ -443,7 +453,7 @@ const report = {
   },
   method: {
     streaming:
-      'runExport + analyseExport (packages/checks/src/support/export.ts) on the runner HTTP client, over loopback HTTP from a server in the parent process; analyseExport alone is timed (once the API listing of its fidelity sample has been read, as earlier checks of a run read it), in a fresh child process per size and run after the validator has judged the first 20,000 records (as a crawl of the API has it judge records first)',
+      'runExport + analyseExport (packages/checks/src/support/export.ts) on the runner HTTP client, over loopback HTTP from a server in the parent process; analyseExport alone is timed (once the API listing of its fidelity sample has been read, as earlier checks of a run read it), in a fresh child process per size and run after the validator has judged the first 20,000 records (as a crawl of the API has it judge records first); this and each bound start after a full garbage collection',
     bytesBound:
       'in the same process, just before and just after the streaming path (the mean of the two): the same NDJSON bytes in memory (read from disk in 16 MiB blocks outside the timed loop), SHA-256 of every byte, strict UTF-8 (isUtf8) over the whole lines, each line found and decoded, JSON.parse + the same compiled Ajv validator (ctx.referenceValidator), nothing else',
     recordsBound:
@@ -456,9 +466,7 @@ const report = {
     fresh:
       'the production path alone in another fresh child process, nothing before it: peak RSS and a cold time',
     peakRss: 'VmHWM of the fresh child process (/proc/self/status) after the analysis',
-    runs: rows.every((row) => row.runs === RUNS)
-      ? `median of ${RUNS} runs at every size`
-      : `median of up to ${RUNS} runs at every size, fewer once a size's runs had taken ${SIZE_BUDGET_MS / 1000} s (${rows.map((row) => `${count(row.records)}: ${row.runs}`).join(', ')})`,
+    runs: `median of ${rows.map((row) => `${row.runs} runs at ${count(row.records)}`).join(', ')}${rows.some((row) => row.runs < runsFor(row.records)) ? ` (fewer than ${rows.map((row) => runsFor(row.records)).join(', ')} where a size's runs had taken ${SIZE_BUDGET_MS / 1000} s)` : ''}`,
   },
   targets: {
     ratio: TARGET_RATIO,
@@ -498,16 +506,20 @@ const PROFILE_NOTES = [
   "simulated), whatever the server's read size or the client's buffer sizes: about 20 ms at 10k and 200 ms at",
   '100k that the in-memory bound never pays.',
   '',
-  'Why 10k stays furthest from the bound, from a timeline of the path in the pair (2026-12-07, quiet',
-  'machine, each step timed inside one run): the first body bytes arrive 7 to 12 ms after analyseExport',
-  "starts; the first four 1 MiB batches take 11 to 21 ms where the later ones take 8 (the path's own code",
-  'starts cold, the validator does not); and reading the next network chunks between batches adds about 55',
-  'ms over the 330 chunks, a third of it idle waiting for the export server, the rest undici, stream and',
-  'promise hand-offs. Together that is about 100 ms over a bound of about 165 ms, so at 10k the ratio stays',
-  'near 0.6 on one thread; at 100k the same hand-offs are about 14% of the path and the batches 13 to 21%',
-  'slower than in memory, which is where the remaining gap to 0.8 is. Awaiting the reader only when it',
-  'returns a promise (packages/runner/src/http.ts) took a 200 MB download alone from about 270 to 150 ms,',
-  'but moved these ratios by less than their run-to-run spread.',
+  'Why 10k stays furthest from the bound, from a timeline of the path in the pair (2026-12-08, each step',
+  'timed inside one run): the request goes out 2 to 3 ms after analyseExport starts (setting up the',
+  "file's checks) and the first body bytes arrive 2 to 18 ms after that (the export server opening and",
+  'reading the file); the 1 MiB batches cost what the bound costs, within the spread between runs; and',
+  'reading the network chunks between batches (about 17 chunks of up to 64 KiB a batch) took about 65 ms',
+  'in all. About 20 ms of that was reading each body by two levels of async iteration (the body stream, and',
+  "a generator counting wire bytes): the runner's HTTP client (packages/runner/src/http.ts) now reads",
+  "bodies by 'data' events, and the reading between batches took 37 to 52 ms. The event loop was not idle",
+  "between batches (performance.eventLoopUtilization): what is left is undici's parser, the body stream and",
+  "the socket reads, about 0.13 ms a chunk, and the minor GCs of the batches' garbage that fall between",
+  'them. At 100k the same reading is ten times as long and the fixed costs the same. On this machine on',
+  "2026-12-08 the same code measured ratios from 0.62 to 0.99 between runs at 10k: the host's speed changed",
+  'within a run (consecutive 1 MiB batches took 12 ms, then 20 ms, while the process never waited for a',
+  'core, per /proc/self/task/*/schedstat), and that moves a path and its bounds, timed moments apart, unequally.',
 ];
 const load = report.loadAverage;
 // The benchmark keeps one core busy and the export server part of the other.
@@ -553,7 +565,8 @@ const section = [
   'bound this benchmark first reported, kept so the earlier figures stay comparable. All three are timed in',
   'one process on one compiled validator, the bounds just before and just after the production path in',
   "mirrored order (each bound's figure is the mean of its two), once the validator has judged the first",
-  '20,000 records (a real run validates API records with it before it reaches the export). Timed in',
+  '20,000 records (a real run validates API records with it before it reaches the export), each after a',
+  'full garbage collection, so that none pays for collecting what the one before it left. Timed in',
   'separate processes, as this benchmark first did, path and bound swung against each other from 0.60 to',
   "1.04 between runs: how well V8 optimises Ajv's generated functions differs from process to process (in",
   "slow runs the profiles show Ajv's `ucs2length` left un-inlined, costing a third more time), and that",
