@@ -520,6 +520,18 @@ const PROFILE_NOTES = [
   "2026-12-08 the same code measured ratios from 0.62 to 0.99 between runs at 10k: the host's speed changed",
   'within a run (consecutive 1 MiB batches took 12 ms, then 20 ms, while the process never waited for a',
   'core, per /proc/self/task/*/schedstat), and that moves a path and its bounds, timed moments apart, unequally.',
+  '',
+  "Tried on 2026-12-08 after the change to 'data' events, and not kept (medians of five runs at 10k, each set",
+  "alternated with a set of the path as it is): the SHA-256 in a worker thread started with the file's",
+  'analysis, each 1 MiB batch copied to it, reached 0.67 and 0.56 where the path reached 0.81 and 0.73;',
+  "socket reads of up to 1 MiB (a net `onread` buffer given through undici's connector: on a bare client,",
+  'about 25 reads of the 10k file instead of about 330) reached 0.74 and 0.78 against 0.73 and 0.87; batches',
+  'of 4 MiB rather than 1 MiB reached 0.71 and 0.68 against 0.76 and 0.77. Fed the 10k file in memory in 64',
+  'KiB pieces, warm, ten rounds interleaved in one process, the pipeline (ids kept, dates counted) took 263',
+  "ms (median; least 229) where the bound's loop took 261 (least 219): its own work costs what the bound's",
+  'does. In the pair the first 1 MiB batch took 16 to 21 ms and the rest about 11 ms each on a quiet host,',
+  'the first as slow in a second run of the path in the same process, with its code warm. Sets of five runs',
+  'of the unchanged path measured medians from 0.73 to 0.87 that day.',
 ];
 const load = report.loadAverage;
 // The benchmark keeps one core busy and the export server part of the other.
